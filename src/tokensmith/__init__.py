@@ -1,0 +1,16 @@
+"""tokensmith: train, apply, measure, compare and transplant tokenizers for language models."""
+
+from .errors import InputError, ModelFileError, OptionError, SpecialTokenError, TokensmithError
+from .tokenizer import Tokenizer
+
+__version__ = "0.1.0"
+
+__all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
+           "SpecialTokenError", "load"]
+
+
+def load(path, **kwargs) -> Tokenizer:
+    """Load any supported tokenizer file (native, HF tokenizer.json, .tiktoken, vocab.json+merges)."""
+    from .formats import load as _load
+
+    return _load(path, **kwargs)

@@ -1,0 +1,27 @@
+"""Byte-pair merging of one piece, written to be read (the compiled core must agree with it).
+
+>>> table = {(97, 98): (0, 256), (256, 99): (1, 257)}   # a+b -> 256, ab+c -> 257
+>>> merge_piece([97, 98, 99, 97, 98], table)
+[257, 256]
+"""
+
+from __future__ import annotations
+
+
+def merge_piece(ids: list[int], table: dict[tuple[int, int], tuple[int, int]]) -> list[int]:
+    """Repeatedly merge the adjacent pair of lowest rank (leftmost on ties).
+
+    ``table`` maps ``(left_id, right_id)`` to ``(rank, merged_id)``.
+    """
+    ids = list(ids)
+    while len(ids) > 1:
+        best = None
+        for i in range(len(ids) - 1):
+            hit = table.get((ids[i], ids[i + 1]))
+            if hit is not None and (best is None or hit[0] < best[0]):
+                best = (hit[0], i, hit[1])
+        if best is None:
+            break
+        _, i, merged = best
+        ids[i : i + 2] = [merged]
+    return ids

@@ -1,0 +1,45 @@
+"""GPT-2's reversible map between bytes and printable characters.
+
+HF ``tokenizer.json`` / ``vocab.json`` files and tokensmith's native format store byte-level
+tokens as text through this map: printable ASCII and Latin-1 map to themselves, the 68 other
+bytes to U+0100.. so that every byte string becomes a printable string without escapes.
+
+>>> bytes_to_text(b" hello\\n")
+'ĠhelloĊ'
+>>> text_to_bytes('Ġhello')
+b' hello'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def byte_to_char() -> dict[int, str]:
+    keep = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
+    mapping = {b: chr(b) for b in keep}
+    extra = 0
+    for b in range(256):
+        if b not in mapping:
+            mapping[b] = chr(256 + extra)
+            extra += 1
+    return mapping
+
+
+@lru_cache(maxsize=1)
+def char_to_byte() -> dict[str, int]:
+    return {c: b for b, c in byte_to_char().items()}
+
+
+def bytes_to_text(data: bytes) -> str:
+    table = byte_to_char()
+    return "".join(table[b] for b in data)
+
+
+def text_to_bytes(text: str) -> bytes:
+    table = char_to_byte()
+    try:
+        return bytes(table[c] for c in text)
+    except KeyError as exc:
+        raise ValueError(f"character {exc.args[0]!r} is not in the byte-level alphabet") from None

@@ -1,0 +1,80 @@
+"""Pre-tokenization: split text into pieces that BPE never merges across.
+
+The named patterns are the ones real models use, written exactly as their reference library
+writes them. Named patterns run in the compiled core (``_core/include/pretokenize.h``), which is
+tested to give the same pieces as the ``regex`` module on these strings; any other pattern runs
+through ``regex``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from .errors import OptionError
+
+GPT2 = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
+CL100K = (
+    r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+"""
+    r"""|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
+)
+O200K = "|".join(
+    [
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?""",
+        r"""\p{N}{1,3}""",
+        r""" ?[^\s\p{L}\p{N}]+[\r\n/]*""",
+        r"""\s*[\r\n]+""",
+        r"""\s+(?!\S)""",
+        r"""\s+""",
+    ]
+)
+# Llama 3 publishes cl100k's pattern in its older spelling; both split identically.
+LLAMA3 = (
+    r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*"""
+    r"""|\s*[\r\n]+|\s+(?!\S)|\s+"""
+)
+
+# name -> (regex string, name of the compiled splitter that implements it)
+NAMED_PATTERNS: dict[str, str] = {
+    "gpt2": GPT2,
+    "r50k": GPT2,
+    "p50k": GPT2,
+    "cl100k": CL100K,
+    "llama3": LLAMA3,
+    "o200k": O200K,
+}
+# The compiled splitter for each named pattern (llama3 shares cl100k's).
+COMPILED_SPLITTER = {"gpt2": "gpt2", "r50k": "gpt2", "p50k": "gpt2",
+                     "cl100k": "cl100k", "llama3": "cl100k", "o200k": "o200k"}
+
+
+def resolve_pattern(pattern: str | None) -> tuple[str | None, str | None]:
+    """Return ``(regex_string, compiled_splitter_name)`` for a pattern name or a custom regex.
+
+    A custom regex that is textually one of the named ones still gets the compiled splitter.
+    """
+    if pattern is None:
+        return None, None
+    if pattern in NAMED_PATTERNS:
+        return NAMED_PATTERNS[pattern], COMPILED_SPLITTER[pattern]
+    for name, string in NAMED_PATTERNS.items():
+        if pattern == string:
+            return string, COMPILED_SPLITTER[name]
+    compile_custom(pattern)  # fail early with a clear message
+    return pattern, None
+
+
+@lru_cache(maxsize=64)
+def compile_custom(pattern: str) -> regex.Pattern:
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise OptionError(f"invalid split pattern {pattern!r}: {exc}") from None
+
+
+def split_reference(pattern: str, text: str) -> list[str]:
+    """Pieces of ``text`` under ``pattern`` (a name or a regex), computed by ``regex`` alone."""
+    string, _ = resolve_pattern(pattern)
+    return compile_custom(string).findall(text)

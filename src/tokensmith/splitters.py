@@ -1,0 +1,39 @@
+"""Splitters (pre-tokenizers) shipped with tokensmith."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .components import Splitter, register
+from .split import compile_custom, resolve_pattern
+
+
+@register
+class RegexSplitter(Splitter):
+    """Pieces are the matches of a regex (named: ``gpt2``, ``cl100k``, ``o200k``, ``llama3``).
+
+    Text between matches is dropped, as in tiktoken; the named patterns match everything.
+    """
+
+    kind = "regex"
+
+    def __init__(self, pattern: str):
+        self.name = pattern if not pattern or pattern in _names() else None
+        self.pattern, self.compiled_name = resolve_pattern(pattern)
+        self._regex = compile_custom(self.pattern)
+
+    def split(self, text: str) -> list[str]:
+        return self._regex.findall(text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "pattern": self.pattern, "name": self.name}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(data.get("name") or data["pattern"])
+
+
+def _names():
+    from .split import NAMED_PATTERNS
+
+    return NAMED_PATTERNS
