@@ -1,0 +1,55 @@
+"""Shared fixtures: the real data in ../shared/data.
+
+A test that needs shared data fails (not skips) when CI is set, so that CI can never go green
+by silently skipping the compatibility tests.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("TOKENSMITH_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def require(path: Path) -> Path:
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared data file missing in CI: {path}")
+        pytest.skip(f"shared data not available: {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    return require(SHARED_DATA)
+
+
+@pytest.fixture(scope="session")
+def tokenizer_files(shared_data) -> Path:
+    return require(shared_data / "tokenizers")
+
+
+@pytest.fixture(scope="session")
+def ntrex_dir(shared_data) -> Path:
+    return require(shared_data / "parallel" / "ntrex128")
+
+
+@pytest.fixture(scope="session")
+def ntrex_files(ntrex_dir) -> list[Path]:
+    files = sorted(ntrex_dir.glob("newstest2019-*.txt"))
+    assert len(files) >= 128
+    return files
+
+
+@pytest.fixture(scope="session")
+def english_sample(shared_data) -> str:
+    """The English corpus sample the compatibility tests use: 2 MB from the middle of the corpus."""
+    path = require(shared_data / "corpora" / "en_gutenberg_100MB.txt")
+    with open(path, "rb") as f:
+        f.seek(50_000_000)
+        data = f.read(2_000_000)
+    return data.decode("utf-8", errors="ignore")
