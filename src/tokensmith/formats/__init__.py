@@ -77,7 +77,7 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
 
         if is_native(document):
             return from_document(document, path)
-        if "model" in document and "hf" in LOADERS:
+        if isinstance(document.get("model"), dict) and "hf" in LOADERS:
             return LOADERS["hf"](path, document=document, **options)
         if all(isinstance(v, int) for v in list(document.values())[:100]) and "gpt2" in LOADERS:
             return LOADERS["gpt2"](path, **options)

@@ -1,0 +1,156 @@
+"""HF ``tokenizer.json`` for byte-level BPE (GPT-2, RoBERTa, Llama 3 style files).
+
+Read: the ``ByteLevel`` pre-tokenizer (with its GPT-2 regex) or a ``Split`` regex followed by
+``ByteLevel``; vocabulary and merges through GPT-2's byte-to-character map. Other pre-tokenizers
+or normalizers are refused with a clear message rather than silently mis-tokenizing.
+
+Write: ``Split(pattern, Isolated)`` + ``ByteLevel(use_regex=false)``. Patterns are written in
+spellings HF's regex engine reads as tokensmith does (no ``$`` anchor, whose meaning differs there).
+"""
+
+from __future__ import annotations
+
+from ..errors import ModelFileError
+from ..split import GPT2, LLAMA3, NAMED_PATTERNS, O200K
+from .bytes_text import bytes_to_text, text_to_bytes
+from .hf_json import added_tokens, read_added_tokens
+
+GPT2_ORIGINAL = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
+EXPORT_SPELLING = {"gpt2": GPT2_ORIGINAL, "cl100k": LLAMA3, "o200k": O200K}
+
+
+def read(document: dict, path, **options):
+    from ..splitters import RegexSplitter
+    from ..tokenizer import Tokenizer
+    from ..vocab.bpe import BPEModel
+
+    model = document["model"]
+    if document.get("normalizer") not in (None, {}):
+        raise ModelFileError(path, f"BPE with normalizer {document['normalizer'].get('type')!r} is not "
+                                   "supported (byte-level BPE files have none)")
+    pattern = _pattern(document.get("pre_tokenizer"), path)
+    vocab = model["vocab"]
+    size = len(vocab)
+    tokens: list[bytes | None] = [None] * size
+    for text, i in vocab.items():
+        if not 0 <= i < size or tokens[i] is not None:
+            raise ModelFileError(path, f"vocabulary ids are not 0..{size - 1} (id {i} for {text!r})")
+        try:
+            tokens[i] = text_to_bytes(text)
+        except ValueError:
+            raise ModelFileError(path, f"token {text!r} is not in the byte-level alphabet; "
+                                       "this is not a byte-level BPE file") from None
+    index = {text: i for text, i in vocab.items()}
+    merges = []
+    for rank, entry in enumerate(model.get("merges") or []):
+        left, right = entry.split(" ", 1) if isinstance(entry, str) else entry
+        try:
+            merges.append((index[left], index[right]))
+        except KeyError:
+            raise ModelFileError(path, f"merge {rank} ({left!r}, {right!r}) uses a token that is not "
+                                       "in the vocabulary") from None
+    try:
+        bpe = BPEModel(tokens, merges, semantics="merges")
+    except ValueError as exc:
+        raise ModelFileError(path, str(exc)) from None
+    return Tokenizer(bpe, RegexSplitter(pattern), special_tokens=read_added_tokens(document),
+                     name=options.get("name"))
+
+
+def _pattern(pre: dict | None, path) -> str:
+    if not pre:
+        raise ModelFileError(path, "byte-level BPE without a pre-tokenizer is not supported")
+    steps = pre.get("pretokenizers", []) if pre.get("type") == "Sequence" else [pre]
+    kinds = [s.get("type") for s in steps]
+    if kinds == ["ByteLevel"]:
+        if steps[0].get("add_prefix_space"):
+            raise ModelFileError(path, "ByteLevel add_prefix_space=true is not supported yet")
+        if steps[0].get("use_regex", True) is False:
+            raise ModelFileError(path, "ByteLevel without a split regex is not supported")
+        return "gpt2"
+    if kinds == ["Split", "ByteLevel"] and not steps[1].get("use_regex", True):
+        split = steps[0]
+        if split.get("behavior") != "Isolated" or split.get("invert"):
+            raise ModelFileError(path, "only Split(behavior=Isolated, invert=false) is supported")
+        regex_string = (split.get("pattern") or {}).get("Regex")
+        if regex_string is None:
+            raise ModelFileError(path, "Split pre-tokenizer without a Regex pattern")
+        for name, spelling in EXPORT_SPELLING.items():
+            if regex_string in (spelling, NAMED_PATTERNS[name]):
+                return name
+        return regex_string
+    raise ModelFileError(path, f"pre-tokenizer {kinds} is not supported for byte-level BPE")
+
+
+def write(tokenizer) -> dict | None:
+    from ..components import ByteDecoder
+    from ..vocab.bpe import BPEModel
+
+    model = tokenizer.model
+    if not isinstance(model, BPEModel) or tokenizer.normalizer is not None:
+        return None
+    if not isinstance(tokenizer.decoder, ByteDecoder):
+        return None
+    splitter = tokenizer.splitter
+    pattern = getattr(splitter, "pattern", None)
+    if pattern is None:
+        return None
+    name = getattr(splitter, "compiled_name", None)
+    if name:
+        pattern = EXPORT_SPELLING[name]
+    if model.semantics == "tiktoken":
+        merges = _merges_from_ranks(model)
+    else:
+        merges = model.merges
+    texts = [bytes_to_text(t) for t in model.tokens]
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": added_tokens(tokenizer),
+        "normalizer": None,
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
+            {"type": "Split", "pattern": {"Regex": pattern}, "behavior": "Isolated", "invert": False},
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+        ]},
+        "post_processor": None,
+        "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
+        "model": {
+            "type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
+            "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False,
+            "ignore_merges": False,
+            "vocab": {t: i for i, t in enumerate(texts)},
+            "merges": [[texts[a], texts[b]] for a, b in merges],
+        },
+    }
+
+
+def _merges_from_ranks(model) -> list[tuple[int, int]]:
+    """A merge list for a tiktoken vocabulary: each token's split as BPE of lower ranks makes it.
+
+    This is how tiktoken vocabularies become merges files (GPT-2's merges.txt is the r50k case):
+    encode each multi-byte token with only the ranks below its own; the two parts left are its merge.
+    """
+    from .._reference.bpe import merge_piece
+
+    table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in model.table}
+    merges = []
+    for rank, token in enumerate(model.tokens):
+        if len(token) < 2:
+            continue
+        below = _RankLimited(table, rank)
+        parts = merge_piece([model.byte_ids[b] for b in token], below)
+        if len(parts) != 2:
+            raise ModelFileError("<tokenizer>", f"token {rank} ({token!r}) is not reachable by merges")
+        merges.append((parts[0], parts[1]))
+    return merges
+
+
+class _RankLimited(dict):
+    def __init__(self, table, limit):
+        super().__init__()
+        self.table, self.limit = table, limit
+
+    def get(self, key, default=None):
+        hit = self.table.get(key)
+        return hit if hit is not None and hit[0] < self.limit else default
