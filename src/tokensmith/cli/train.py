@@ -1,0 +1,43 @@
+"""``tokensmith train CORPUS... --vocab-size N -o tok.json``"""
+
+from __future__ import annotations
+
+import os
+import time
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("train", help="train a tokenizer on text, JSONL or Parquet files")
+    p.add_argument("corpus", nargs="+", help="corpus files (.txt, .jsonl, .parquet; globs expanded by the shell)")
+    p.add_argument("--vocab-size", type=int, required=True, help="size of the vocabulary, special tokens included")
+    p.add_argument("--method", "--model", dest="method", default="bpe",
+                   help="vocabulary builder: bpe (default), unigram, wordpiece, or a method of the literature")
+    p.add_argument("--pattern", default=None, help="split pattern: gpt2, cl100k, o200k, llama3 or a regex")
+    p.add_argument("--special", action="append", default=[], metavar="TOKEN", help="special token (repeatable)")
+    p.add_argument("--min-frequency", type=int, default=None, help="least count of a merged pair")
+    p.add_argument("--workers", type=int, default=None, help="counting workers (default: all cores)")
+    p.add_argument("--text-field", default=None, help="JSONL field / Parquet column holding the text")
+    p.add_argument("--errors", choices=["strict", "replace", "ignore"], default=None,
+                   help="invalid UTF-8 in the corpus: fail (default), replace or skip it")
+    p.add_argument("--format", default="native", help="output format: native (default), hf, tiktoken, gpt2")
+    p.add_argument("-o", "--output", required=True, help="where to write the tokenizer")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from ..train import train
+
+    options = {"vocab_size": args.vocab_size, "special_tokens": args.special, "progress": not args.quiet}
+    for name, value in (("pattern", args.pattern), ("min_frequency", args.min_frequency),
+                        ("num_workers", args.workers), ("text_field", args.text_field),
+                        ("errors", args.errors)):
+        if value is not None:
+            options[name] = value
+    started = time.perf_counter()
+    tokenizer = train(args.method, args.corpus, **options)
+    tokenizer.save(args.output, format=args.format)
+    elapsed = time.perf_counter() - started
+    print(f"trained {args.method} with {tokenizer.vocab_size} tokens in {elapsed:.1f} s -> "
+          f"{args.output} ({os.path.getsize(args.output):,} bytes)")
+    return 0
