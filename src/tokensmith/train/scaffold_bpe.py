@@ -1,0 +1,222 @@
+"""Scaffold-BPE: BPE that removes "scaffold" tokens from the final encoding.
+
+Paper: Haoran Lian et al., "Scaffold-BPE: Enhancing Byte Pair Encoding for Large Language Models
+with Simple and Effective Scaffold Token Removal" (arXiv 2404.17808).
+
+A scaffold token is frequent only as a part of bigger tokens: once its pair has been merged into a
+longer token, it rarely occurs on its own. Scaffold-BPE keeps such tokens in an *expanded*
+vocabulary E (they are still needed as steps of the merge rules) but not in the vocabulary V that
+the model sees; encoding merges with E and then *demolishes* every scaffold token into the parts it
+was merged from until only tokens of V remain.
+
+As published (parameter-free):
+
+* after the merge ``a + b -> t``, each of ``a`` and ``b`` whose frequency (occurrences on its own in
+  the current training representation) is below the frequency at the head of the priority queue
+  (the next pair to merge) becomes a scaffold token and leaves V;
+* scaffold tokens stay in the priority queue with their own frequency: when one reaches the head
+  (its frequency is at least the next pair's), it is re-added to V instead of a merge happening;
+* training stops when V holds ``vocab_size`` tokens, so the final vocabulary has exactly the
+  requested size, and E is larger by the number of scaffold tokens;
+* encoding: BPE with the merges of E, then demolish scaffold tokens recursively.
+
+Adapted:
+
+* the 256 single bytes are never scaffold tokens (a byte cannot be demolished into anything);
+* the merge sequence is exactly that of plain BPE on the same counts (Scaffold-BPE does not change
+  which pair merges, only which tokens are kept), so it is computed by the shared BPE trainer
+  (:func:`tokensmith.train.bpe.train_bpe_from_counts`, with its tie-break rule) and the
+  scaffold bookkeeping replays those merges on the counts;
+* a pair's frequency at the head of the queue is its realised count (non-overlapping occurrences,
+  the number of tokens the merge creates).
+
+HF ``tokenizer.json`` cannot represent Scaffold-BPE: its BPE model has no demolish step, and
+dropping the scaffold tokens from its vocabulary would break the merge chain. Save it in the
+native format (model type ``scaffold_bpe``).
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import Any, Sequence
+
+from ..components import Model, register
+from ..errors import OptionError
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ..vocab.bpe import BPEModel
+from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from .bpe import train_bpe_from_counts
+
+METHOD = "scaffold_bpe"
+
+
+# -- training ---------------------------------------------------------------------------------
+def find_scaffolds(counts: dict[bytes, int], merges: Sequence[tuple[int, int]],
+                   vocab_size: int) -> tuple[int, set[int]]:
+    """Replay ``merges`` on ``counts`` with Scaffold-BPE's bookkeeping.
+
+    Returns ``(number of merges kept, scaffold ids among them)``: training stops as soon as the
+    normal vocabulary V holds ``vocab_size`` tokens. If the merges run out first, all are kept.
+
+    >>> n, scaffolds = find_scaffolds({b"abcd": 10, b"ab": 1}, [(97, 98), (256, 99), (257, 100)], 258)
+    >>> n, sorted(scaffolds)   # "ab" is frequent only inside "abc"/"abcd"
+    (3, [256])
+    """
+    words = [list(w) for w, c in counts.items() if c > 0]
+    freqs = [c for w, c in counts.items() if c > 0]
+    token_freq: dict[int, int] = {}
+    containing: dict[int, set[int]] = {}
+    for i, (word, f) in enumerate(zip(words, freqs)):
+        for t in word:
+            token_freq[t] = token_freq.get(t, 0) + f
+            containing.setdefault(t, set()).add(i)
+
+    def plan(pair):
+        """Words the merge changes, their new form, and the realised count of the merge."""
+        a, b = pair
+        changed, total = [], 0
+        for i in containing.get(a, set()) & containing.get(b, set()):
+            word, out, j, n = words[i], [], 0, 0
+            while j < len(word):
+                if j + 1 < len(word) and word[j] == a and word[j + 1] == b:
+                    out.append(-1)
+                    j += 2
+                    n += 1
+                else:
+                    out.append(word[j])
+                    j += 1
+            if n:
+                changed.append((i, out, n))
+                total += n * freqs[i]
+        return changed, total
+
+    normal = 256
+    scaffold: set[int] = set()
+    queue: list[tuple[int, int]] = []  # (-frequency when pushed, id) of scaffold tokens
+    previous: tuple[int, int] | None = None
+    for k, pair in enumerate(merges):
+        changed, head = plan(pair)
+        if previous is not None:
+            for x in previous:
+                if x >= 256 and x not in scaffold and token_freq.get(x, 0) < head:
+                    scaffold.add(x)
+                    normal -= 1
+                    heapq.heappush(queue, (-token_freq.get(x, 0), x))
+        while queue and -queue[0][0] >= head and normal < vocab_size:
+            f, x = heapq.heappop(queue)
+            if x not in scaffold:
+                continue
+            if token_freq.get(x, 0) != -f:  # stale: its frequency dropped since it was pushed
+                heapq.heappush(queue, (-token_freq.get(x, 0), x))
+                continue
+            scaffold.discard(x)
+            normal += 1
+        if normal >= vocab_size:
+            return k, scaffold
+        new_id = 256 + k
+        a, b = pair
+        for i, out, n in changed:
+            f = freqs[i]
+            words[i] = [new_id if t == -1 else t for t in out]
+            token_freq[a] -= n * f
+            token_freq[b] -= n * f
+            token_freq[new_id] = token_freq.get(new_id, 0) + n * f
+            containing.setdefault(new_id, set()).add(i)
+            if a not in words[i]:
+                containing[a].discard(i)
+            if b not in words[i]:
+                containing[b].discard(i)
+        normal += 1
+        previous = pair
+    return len(merges), scaffold
+
+
+def train_scaffold_bpe_from_counts(counts: dict[bytes, int], vocab_size: int,
+                                   min_frequency: int = 2) -> "ScaffoldBPEModel":
+    """A Scaffold-BPE model whose final vocabulary has ``vocab_size`` tokens (if the data allow)."""
+    check_vocab_size(vocab_size)
+    target = vocab_size - 256
+    extra = max(64, target // 4)
+    while True:
+        merges = train_bpe_from_counts(counts, target + extra, min_frequency)
+        kept, scaffolds = find_scaffolds(counts, merges, vocab_size)
+        exhausted = len(merges) < target + extra
+        if kept < len(merges) or exhausted:
+            return ScaffoldBPEModel.from_merges(merges[:kept], scaffolds)
+        extra *= 2
+
+
+def train_scaffold_bpe(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
+                       min_frequency: int = 2, name: str | None = None) -> Tokenizer:
+    """Train a Scaffold-BPE tokenizer on ``corpus`` (texts or text-file paths)."""
+    check_vocab_size(vocab_size)
+    counts = count_pieces(iter_texts(corpus), pattern)
+    model = train_scaffold_bpe_from_counts(counts, vocab_size, min_frequency)
+    splitter = None if pattern is None else RegexSplitter(pattern)
+    return Tokenizer(model, splitter, name=name or METHOD)
+
+
+# -- the model ------------------------------------------------------------------------------
+@register
+class ScaffoldBPEModel(Model):
+    """BPE over the expanded vocabulary E, then scaffold tokens demolished; ids cover V only.
+
+    Ids are the tokens of E in order with the scaffold tokens left out, so ids 0..255 stay the
+    single bytes and the id space has no holes.
+    """
+
+    kind = "scaffold_bpe"
+
+    def __init__(self, expanded: BPEModel, scaffolds):
+        self.expanded = expanded
+        self.scaffolds = sorted(int(s) for s in scaffolds)
+        n = len(expanded.tokens)
+        bad = [s for s in self.scaffolds if not 256 <= s < n]
+        if bad:
+            raise OptionError(f"scaffold id {bad[0]} is not a merged token of the vocabulary")
+        parts = {merged: (a, b) for a, b, _rank, merged in expanded.table.tolist()}
+        is_scaffold = set(self.scaffolds)
+        self.expanded_to_id = {}
+        self.tokens: list[bytes] = []
+        for e, tok in enumerate(expanded.tokens):
+            if e not in is_scaffold:
+                self.expanded_to_id[e] = len(self.tokens)
+                self.tokens.append(tok)
+
+        def demolish(e: int) -> list[int]:
+            if e not in is_scaffold:
+                return [self.expanded_to_id[e]]
+            a, b = parts[e]
+            return demolish(a) + demolish(b)
+
+        self._demolished = {s: demolish(s) for s in self.scaffolds}
+
+    @classmethod
+    def from_merges(cls, merges, scaffolds) -> "ScaffoldBPEModel":
+        return cls(BPEModel(merge_token_bytes(merges), merges), scaffolds)
+
+    def scaffold_tokens(self) -> list[bytes]:
+        """Bytes of the scaffold tokens (in E, never emitted)."""
+        return [self.expanded.tokens[s] for s in self.scaffolds]
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        out: list[int] = []
+        to_id, demolished = self.expanded_to_id, self._demolished
+        for e in self.expanded.encode_pieces(pieces):
+            i = to_id.get(e)
+            if i is None:
+                out.extend(demolished[e])
+            else:
+                out.append(i)
+        return out
+
+    def token_bytes(self) -> list[bytes]:
+        return self.tokens
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "expanded": self.expanded.to_dict(), "scaffolds": self.scaffolds}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(BPEModel.from_dict(data["expanded"]), data["scaffolds"])
