@@ -1,0 +1,75 @@
+"""SuperBPE: merges cross whitespace only in stage 2, never before the transition point."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tokensmith import OptionError, Tokenizer
+from tokensmith.train._method_utils import count_pieces
+from tokensmith.train.bpe import train_bpe_from_counts
+from tokensmith.train.superbpe import continue_bpe, train_superbpe, transition_size, word_count
+
+VOCAB, TRANSITION = 640, 520
+CROSSES = re.compile(rb"\S\s")  # a word's last byte followed by whitespace: a word boundary inside
+
+
+@pytest.fixture(scope="module")
+def english(english_sample):
+    return english_sample[:120_000], english_sample[1_000_000:1_030_000]
+
+
+@pytest.fixture(scope="module")
+def trained(english):
+    return train_superbpe([english[0]], VOCAB, transition=TRANSITION)
+
+
+def test_whitespace_is_crossed_only_after_the_transition(trained):
+    tokens = trained.model.token_bytes()
+    assert len(tokens) == VOCAB
+    assert not [t for t in tokens[:TRANSITION] if CROSSES.search(t)]
+    superwords = [t for t in tokens[TRANSITION:] if CROSSES.search(t)]
+    assert len(superwords) >= 10, superwords[:20]
+    assert all(word_count(t) <= 4 for t in tokens)
+
+
+def test_held_out_text_uses_superwords_and_round_trips(trained, english):
+    held_out = english[1]
+    ids = trained.encode(held_out)
+    assert trained.decode(ids) == held_out
+    crossing = [i for i in ids if CROSSES.search(trained.token_bytes(i))]
+    assert crossing and min(crossing) >= TRANSITION
+
+
+def test_transition_at_the_full_vocabulary_is_plain_bpe(english):
+    tok = train_superbpe([english[0][:40_000]], 400, transition=400)
+    assert not [t for t in tok.model.token_bytes() if CROSSES.search(t)]
+
+
+def test_stage_two_rule_agrees_with_the_shared_trainer(english):
+    counts = count_pieces([english[0][:30_000]], "gpt2")
+    keys = list(counts)
+    tokens = [bytes([b]) for b in range(256)]
+    resumed = continue_bpe([list(k) for k in keys], [counts[k] for k in keys], tokens, 150)
+    assert resumed == train_bpe_from_counts(counts, 150)
+
+
+def test_max_words_caps_superwords(english):
+    tok = train_superbpe([english[0][:60_000]], 520, transition=400, max_words=2)
+    assert max(word_count(t) for t in tok.model.token_bytes()) <= 2
+
+
+def test_transition_option():
+    assert transition_size("auto", 200_000) == 180_000
+    assert transition_size(0.5, 1000) == 500 and transition_size(300, 1000) == 300
+    for bad in (1001, 100, -0.5, "half"):
+        with pytest.raises(OptionError):
+            transition_size(bad, 1000)
+
+
+def test_native_round_trip(trained, english, tmp_path):
+    path = tmp_path / "superbpe.json"
+    trained.save(path)
+    loaded = Tokenizer.load(path)
+    assert loaded.encode(english[1][:5000]) == trained.encode(english[1][:5000])
