@@ -1,0 +1,80 @@
+"""The Tokenizer API: special tokens, batches, numpy output, decoding, hostile text."""
+
+import numpy as np
+import pytest
+import tiktoken
+from tiktoken.load import load_tiktoken_bpe
+
+import tokensmith
+from tokensmith.errors import InputError, SpecialTokenError
+from tokensmith.split import CL100K
+
+
+@pytest.fixture(scope="module")
+def cl100k(tokenizer_files):
+    return tokensmith.load(tokenizer_files / "cl100k_base.tiktoken")
+
+
+@pytest.fixture(scope="module")
+def reference(tokenizer_files, cl100k):
+    ranks = load_tiktoken_bpe(str(tokenizer_files / "cl100k_base.tiktoken"))
+    return tiktoken.Encoding("cl100k_ref", pat_str=CL100K, mergeable_ranks=ranks,
+                             special_tokens=cl100k.special_tokens)
+
+
+def test_special_tokens_refused_by_default_with_advice(cl100k):
+    with pytest.raises(SpecialTokenError, match="allowed_special"):
+        cl100k.encode("hi <|endoftext|>")
+
+
+@pytest.mark.parametrize("text", ["a<|endoftext|>b<|fim_prefix|>", "<|endoftext|><|endoftext|>", "x"])
+def test_special_tokens_like_tiktoken(cl100k, reference, text):
+    assert cl100k.encode(text, allowed_special="all") == reference.encode(text, allowed_special="all")
+    assert cl100k.encode(text, disallowed_special=()) == reference.encode(text, disallowed_special=())
+    allowed = {"<|endoftext|>"}
+    assert cl100k.encode(text, allowed_special=allowed, disallowed_special=()) == \
+        reference.encode(text, allowed_special=allowed, disallowed_special=())
+
+
+def test_unknown_allowed_special_is_an_error(cl100k):
+    with pytest.raises(SpecialTokenError, match="not special tokens"):
+        cl100k.encode("x", allowed_special={"<nope>"})
+
+
+def test_batch_and_numpy_equal_single(cl100k, english_sample):
+    texts = [english_sample[i:i + 5000] for i in range(0, 200_000, 5000)]
+    single = [cl100k.encode(t) for t in texts]
+    assert cl100k.encode_batch(texts) == single
+    assert cl100k.encode_batch(texts, num_threads=1) == single
+    array = cl100k.encode_to_numpy(texts[0])
+    assert array.dtype == np.uint32 and array.tolist() == single[0]
+
+
+def test_decode_special_and_out_of_range(cl100k):
+    ids = cl100k.encode("a<|endoftext|>", allowed_special="all")
+    assert cl100k.decode(ids) == "a<|endoftext|>"
+    with pytest.raises(InputError, match="out of range"):
+        cl100k.decode([10**9])
+
+
+def test_decode_invalid_utf8_bytes(cl100k):
+    broken = cl100k.encode("東")[:1]
+    assert cl100k.decode_bytes(broken) == "東".encode()[: len(cl100k.decode_bytes(broken))]
+    assert "\ufffd" in cl100k.decode(broken)
+    with pytest.raises(UnicodeDecodeError):
+        cl100k.decode(broken, errors="strict")
+
+
+def test_lone_surrogate_is_a_clear_error(cl100k):
+    with pytest.raises(InputError, match="surrogate"):
+        cl100k.encode("ok \ud800 no")
+
+
+def test_non_string_input(cl100k):
+    with pytest.raises(TypeError):
+        cl100k.encode(b"bytes")
+
+
+def test_nul_bytes_and_control_characters_round_trip(cl100k):
+    text = "a\x00b\x01\x7f\u200b\ufeff" * 100
+    assert cl100k.decode(cl100k.encode(text)) == text
