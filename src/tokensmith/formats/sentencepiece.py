@@ -1,0 +1,196 @@
+"""SentencePiece ``.model`` files (a ``ModelProto`` protobuf), read with a small wire-format reader.
+
+Only the fields that define encoding are read: the pieces (text, score, type), the trainer's
+``model_type``, ``byte_fallback`` and ``treat_whitespace_as_suffix``, and the normalizer spec
+(precompiled charsmap, dummy prefix, extra-whitespace removal, space escaping). Every length and
+tag is checked, so a truncated or forged file raises :class:`ModelFileError` naming the problem.
+
+Unigram models become :class:`UnigramModel`, BPE models :class:`SentencePieceBPEModel`; the
+control pieces (``<s>``, ``</s>``, ...) become the tokenizer's special tokens.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+
+from ..errors import ModelFileError, OptionError
+
+# ModelProto.SentencePiece.Type
+PIECE_TYPES = {1: "normal", 2: "unknown", 3: "control", 4: "user_defined", 5: "unused", 6: "byte"}
+MODEL_TYPES = {1: "unigram", 2: "bpe", 3: "word", 4: "char"}
+MAX_FILE_BYTES = 1 << 30
+
+
+class WireError(ValueError):
+    """A protobuf message that cannot be parsed."""
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    result = shift = 0
+    while True:
+        if pos >= len(data):
+            raise WireError(f"truncated varint at byte {pos}")
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+        if shift > 63:
+            raise WireError(f"varint longer than 10 bytes at byte {pos}")
+
+
+def fields(data: bytes, base: int = 0):
+    """Yield ``(field_number, wire_type, value)``; value is an int or, for wire type 2, bytes."""
+    pos = 0
+    while pos < len(data):
+        key, pos = _varint(data, pos)
+        number, wire = key >> 3, key & 7
+        if number == 0:
+            raise WireError(f"field number 0 at byte {base + pos}")
+        if wire == 0:
+            value, pos = _varint(data, pos)
+        elif wire == 1:
+            if pos + 8 > len(data):
+                raise WireError(f"truncated 64-bit field {number} at byte {base + pos}")
+            value, pos = int.from_bytes(data[pos:pos + 8], "little"), pos + 8
+        elif wire == 2:
+            length, pos = _varint(data, pos)
+            if pos + length > len(data):
+                raise WireError(f"field {number} declares {length} bytes but only "
+                                f"{len(data) - pos} remain (truncated file?) at byte {base + pos}")
+            value, pos = data[pos:pos + length], pos + length
+        elif wire == 5:
+            if pos + 4 > len(data):
+                raise WireError(f"truncated 32-bit field {number} at byte {base + pos}")
+            value, pos = int.from_bytes(data[pos:pos + 4], "little"), pos + 4
+        else:
+            raise WireError(f"unsupported wire type {wire} for field {number} at byte {base + pos}")
+        yield number, wire, value
+
+
+def _text(value, what: str) -> str:
+    if not isinstance(value, bytes):
+        raise WireError(f"{what} is not a string")
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WireError(f"{what} is not valid UTF-8") from None
+
+
+def _float(value, wire: int) -> float:
+    if wire != 5:
+        raise WireError("piece score is not a 32-bit float")
+    return struct.unpack("<f", value.to_bytes(4, "little"))[0]
+
+
+def _piece(data: bytes, index: int) -> tuple[str, float, str]:
+    piece, score, kind = None, 0.0, 1
+    for number, wire, value in fields(data):
+        if number == 1:
+            piece = _text(value, f"piece {index}")
+        elif number == 2:
+            score = _float(value, wire)
+        elif number == 3:
+            if wire != 0:
+                raise WireError(f"piece {index} type is not a varint")
+            kind = value
+    if piece is None:
+        raise WireError(f"piece {index} has no text")
+    if kind not in PIECE_TYPES:
+        raise WireError(f"piece {index} ({piece!r}) has unknown type {kind}")
+    return piece, score, PIECE_TYPES[kind]
+
+
+def _flags(data: bytes, wanted: dict[int, str]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for number, wire, value in fields(data):
+        if number in wanted:
+            out[wanted[number]] = value
+    return out
+
+
+def parse_model_proto(data: bytes) -> dict:
+    """The encoding-relevant content of a serialized ``ModelProto``."""
+    pieces = []
+    trainer: dict[str, object] = {}
+    normalizer: dict[str, object] = {}
+    for number, wire, value in fields(data):
+        if number == 1:
+            if wire != 2:
+                raise WireError("pieces field is not a message")
+            pieces.append(_piece(value, len(pieces)))
+        elif number == 2 and wire == 2:
+            trainer = _flags(value, {3: "model_type", 24: "treat_whitespace_as_suffix", 35: "byte_fallback"})
+        elif number == 3 and wire == 2:
+            normalizer = _flags(value, {1: "name", 2: "precompiled_charsmap", 3: "add_dummy_prefix",
+                                        4: "remove_extra_whitespaces", 5: "escape_whitespaces"})
+    return {"pieces": pieces, "trainer": trainer, "normalizer": normalizer}
+
+
+def load_sentencepiece(path: str | os.PathLike, **options):
+    path = os.fspath(path)
+    if options:
+        raise OptionError(f"unknown options for a SentencePiece model: {sorted(options)}")
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            raise ModelFileError(path, f"{size} bytes is too large for a SentencePiece model")
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as exc:
+        raise ModelFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        proto = parse_model_proto(data)
+    except WireError as exc:
+        raise ModelFileError(path, f"not a valid SentencePiece model: {exc}") from None
+    try:
+        return tokenizer_from_proto(proto, name=os.path.basename(path))
+    except (OptionError, ValueError) as exc:
+        raise ModelFileError(path, f"invalid SentencePiece model: {exc}") from None
+
+
+def tokenizer_from_proto(proto: dict, name: str | None = None):
+    from ..decoders import MetaspaceDecoder
+    from ..normalizers import SentencePieceNormalizer
+    from ..tokenizer import Tokenizer
+    from ..vocab.sentencepiece_bpe import SentencePieceBPEModel
+    from ..vocab.unigram import UnigramModel
+
+    pieces = proto["pieces"]
+    if not pieces:
+        raise ValueError("the model has no pieces")
+    trainer, spec = proto["trainer"], proto["normalizer"]
+    model_type = MODEL_TYPES.get(int(trainer.get("model_type", 1)))
+    if model_type not in ("unigram", "bpe"):
+        raise ValueError(f"model type {model_type or trainer.get('model_type')!r} is not supported "
+                         "(unigram and bpe are)")
+    if trainer.get("treat_whitespace_as_suffix"):
+        raise ValueError("treat_whitespace_as_suffix models are not supported")
+    byte_fallback = bool(trainer.get("byte_fallback", 0))
+    charsmap = spec.get("precompiled_charsmap") or None
+    add_dummy_prefix = bool(spec.get("add_dummy_prefix", 1))
+    remove_extra = bool(spec.get("remove_extra_whitespaces", 1))
+    user_defined = [p for p, _s, t in pieces if t == "user_defined"]
+    normalizer = SentencePieceNormalizer(charsmap, add_dummy_prefix=add_dummy_prefix,
+                                         remove_extra_whitespaces=remove_extra,
+                                         escape_whitespaces=bool(spec.get("escape_whitespaces", 1)),
+                                         user_defined=user_defined)
+    kinds = [t for _p, _s, t in pieces]
+    if kinds.count("unknown") != 1:
+        raise ValueError(f"the model has {kinds.count('unknown')} unknown pieces (expected 1)")
+    if model_type == "bpe":
+        model = SentencePieceBPEModel(pieces, byte_fallback=byte_fallback)
+    else:
+        model = UnigramModel([(p, s) for p, s, _t in pieces], unk_id=kinds.index("unknown"),
+                             byte_fallback=byte_fallback,
+                             special_ids=[i for i, t in enumerate(kinds) if t in ("control", "unused")])
+    special = {p: i for i, (p, _s, t) in enumerate(pieces) if t == "control"}
+    return Tokenizer(model, None, normalizer=normalizer,
+                     decoder=MetaspaceDecoder(strip_leading=add_dummy_prefix or remove_extra),
+                     special_tokens=special, name=name)
+
+
+def register(loaders: dict, savers: dict) -> None:
+    loaders["sentencepiece"] = load_sentencepiece

@@ -1,0 +1,281 @@
+"""Normalizers for SentencePiece-style tokenizers (Llama 2, Mistral, T5) and HF normalizer files.
+
+* :class:`SentencePieceNormalizer` — SentencePiece's own ``Normalizer::Normalize``: optional
+  precompiled charsmap (longest match), remove extra whitespace, add the dummy prefix, escape
+  spaces as ``▁``. User-defined symbols pass through untouched. The rules travel in the saved file.
+* :class:`Precompiled` — HF's ``Precompiled`` normalizer, which applies the same charsmap per
+  grapheme cluster (HF's rule differs from SentencePiece's on some clusters; ids match HF).
+* :class:`Replace`, :class:`UnicodeNormalizer`, :class:`Lowercase`, :class:`SequenceNormalizer` —
+  the small HF normalizers tokenizer.json files combine.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import unicodedata
+from typing import Any, Sequence
+
+import regex
+
+from .charsmap import PrecompiledCharsmap
+from .components import Normalizer, from_dict, register
+from .errors import InputError, OptionError
+
+SPACE = "\u2581"
+_SPACE_BYTES = SPACE.encode()
+_SPACES = re.compile(" +")
+
+
+def _encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"text has a lone surrogate at character {exc.start}; it cannot be "
+                         "encoded as UTF-8") from None
+
+
+def _blob_to_text(blob: bytes | None) -> str | None:
+    return None if blob is None else base64.b64encode(blob).decode("ascii")
+
+
+def _text_to_blob(text: str | None) -> bytes | None:
+    return None if text is None else base64.b64decode(text)
+
+
+@register
+class SentencePieceNormalizer(Normalizer):
+    kind = "sentencepiece"
+
+    def __init__(self, charsmap: bytes | None = None, *, add_dummy_prefix: bool = True,
+                 remove_extra_whitespaces: bool = True, escape_whitespaces: bool = True,
+                 user_defined: Sequence[str] = ()):
+        self.charsmap_blob = bytes(charsmap) if charsmap else None
+        self.charsmap = PrecompiledCharsmap(self.charsmap_blob) if self.charsmap_blob else None
+        self.add_dummy_prefix = bool(add_dummy_prefix)
+        self.remove_extra_whitespaces = bool(remove_extra_whitespaces)
+        self.escape_whitespaces = bool(escape_whitespaces)
+        self.user_defined = list(user_defined)
+        # Longest first: the alternation then returns the longest user-defined symbol.
+        self._user = (re.compile(b"|".join(re.escape(s.encode()) for s in
+                                          sorted(self.user_defined, key=len, reverse=True)))
+                      if self.user_defined else None)
+        # Without a charsmap, and with no space inside user symbols, whitespace rules are all.
+        self._simple = self.charsmap is None and not any(" " in s for s in self.user_defined)
+
+    def normalize(self, text: str) -> str:
+        if self._simple:
+            _encode(text)
+            if self.remove_extra_whitespaces:
+                text = _SPACES.sub(" ", text).strip(" ")
+            if not text:
+                return ""
+            if self.add_dummy_prefix:
+                text = " " + text
+            return text.replace(" ", SPACE) if self.escape_whitespaces else text
+        return self._normalize_general(_encode(text)).decode("utf-8")
+
+    def _prefix(self, data: bytes, pos: int) -> tuple[bytes, int]:
+        """SentencePiece's ``NormalizePrefix``: (replacement, bytes consumed) at ``pos``."""
+        if self._user is not None:
+            m = self._user.match(data, pos)
+            if m:
+                return m.group(), m.end() - pos
+        if self.charsmap is not None:
+            found = self.charsmap.longest(data, pos)
+            if found is not None:
+                return found[1], found[0]
+        width = 1
+        first = data[pos]
+        if first >= 0xF0:
+            width = 4
+        elif first >= 0xE0:
+            width = 3
+        elif first >= 0xC0:
+            width = 2
+        return data[pos:pos + width], width
+
+    def _normalize_general(self, data: bytes) -> bytes:
+        space = _SPACE_BYTES if self.escape_whitespaces else b" "
+        pos, n = 0, len(data)
+        if self.remove_extra_whitespaces:
+            while pos < n:
+                piece, width = self._prefix(data, pos)
+                if piece != b" ":
+                    break
+                pos += width
+        if pos >= n:
+            return b""
+        out = bytearray(space if self.add_dummy_prefix else b"")
+        prev_space = self.remove_extra_whitespaces
+        while pos < n:
+            piece, width = self._prefix(data, pos)
+            if prev_space:
+                piece = piece.lstrip(b" ")
+            if piece:
+                out += piece.replace(b" ", space) if self.escape_whitespaces else piece
+                prev_space = piece.endswith(b" ")
+            pos += width
+            if not self.remove_extra_whitespaces:
+                prev_space = False
+        if self.remove_extra_whitespaces:
+            while out.endswith(space):
+                del out[-len(space):]
+        return bytes(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "charsmap": _blob_to_text(self.charsmap_blob),
+                "add_dummy_prefix": self.add_dummy_prefix,
+                "remove_extra_whitespaces": self.remove_extra_whitespaces,
+                "escape_whitespaces": self.escape_whitespaces, "user_defined": self.user_defined}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(_text_to_blob(data.get("charsmap")),
+                   add_dummy_prefix=data.get("add_dummy_prefix", True),
+                   remove_extra_whitespaces=data.get("remove_extra_whitespaces", True),
+                   escape_whitespaces=data.get("escape_whitespaces", True),
+                   user_defined=data.get("user_defined", ()))
+
+    def __repr__(self) -> str:
+        return (f"SentencePieceNormalizer(charsmap={'yes' if self.charsmap else 'no'}, "
+                f"add_dummy_prefix={self.add_dummy_prefix}, "
+                f"remove_extra_whitespaces={self.remove_extra_whitespaces})")
+
+
+@register
+class Precompiled(Normalizer):
+    """HF's ``Precompiled``: per grapheme cluster (under 6 bytes) the charsmap's first match
+    replaces the whole cluster; otherwise each character is looked up on its own."""
+
+    kind = "precompiled"
+    _GRAPHEMES = regex.compile(r"\X")
+
+    def __init__(self, charsmap: bytes):
+        self.charsmap_blob = bytes(charsmap)
+        self.charsmap = PrecompiledCharsmap(self.charsmap_blob)
+        self._memo: dict[str, str] = {}
+
+    def _grapheme(self, g: str) -> str:
+        done = self._memo.get(g)
+        if done is not None:
+            return done
+        data = _encode(g)
+        out = None
+        if len(data) < 6:
+            found = self.charsmap.first(data)
+            if found is not None:
+                out = found.decode("utf-8", "replace")
+        if out is None:
+            parts = []
+            for c in g:
+                found = self.charsmap.first(c.encode("utf-8"))
+                parts.append(c if found is None else found.decode("utf-8", "replace"))
+            out = "".join(parts)
+        if len(self._memo) < 100_000:
+            self._memo[g] = out
+        return out
+
+    def normalize(self, text: str) -> str:
+        if text.isascii() and not _needs_ascii_map(self, text):
+            return text
+        return "".join([self._grapheme(g) for g in self._GRAPHEMES.findall(text)])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "charsmap": _blob_to_text(self.charsmap_blob)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(_text_to_blob(data["charsmap"]))
+
+    def __repr__(self) -> str:
+        return f"Precompiled({len(self.charsmap_blob)} bytes)"
+
+
+def _needs_ascii_map(normalizer: Precompiled, text: str) -> bool:
+    """Whether any ASCII character of ``text`` is rewritten by the charsmap (checked once per char)."""
+    mapped = getattr(normalizer, "_ascii_mapped", None)
+    if mapped is None:
+        mapped = set()
+        for code in range(128):
+            c = chr(code)
+            found = normalizer.charsmap.first(c.encode())
+            if found is not None and found != c.encode():
+                mapped.add(c)
+        normalizer._ascii_mapped = mapped
+    return bool(mapped) and any(c in mapped for c in set(text))
+
+
+@register
+class Replace(Normalizer):
+    """Replace a literal string (or a regex, ``is_regex=True``) by ``content``."""
+
+    kind = "replace"
+
+    def __init__(self, pattern: str, content: str, is_regex: bool = False):
+        self.pattern, self.content, self.is_regex = pattern, content, bool(is_regex)
+        try:
+            self._regex = regex.compile(pattern) if is_regex else None
+        except regex.error as exc:
+            raise OptionError(f"invalid Replace pattern {pattern!r}: {exc}") from None
+
+    def normalize(self, text: str) -> str:
+        if self._regex is not None:
+            return self._regex.sub(lambda _m: self.content, text)
+        return text.replace(self.pattern, self.content) if self.pattern else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "pattern": self.pattern, "content": self.content,
+                "is_regex": self.is_regex}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(data["pattern"], data["content"], data.get("is_regex", False))
+
+
+@register
+class UnicodeNormalizer(Normalizer):
+    kind = "unicode"
+
+    def __init__(self, form: str = "NFKC"):
+        if form not in ("NFC", "NFD", "NFKC", "NFKD"):
+            raise OptionError(f"unknown Unicode normalization form {form!r}")
+        self.form = form
+
+    def normalize(self, text: str) -> str:
+        return unicodedata.normalize(self.form, text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "form": self.form}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(data.get("form", "NFKC"))
+
+
+@register
+class Lowercase(Normalizer):
+    kind = "lowercase"
+
+    def normalize(self, text: str) -> str:
+        return text.lower()
+
+
+@register
+class SequenceNormalizer(Normalizer):
+    kind = "sequence"
+
+    def __init__(self, normalizers: Sequence[Normalizer]):
+        self.normalizers = list(normalizers)
+
+    def normalize(self, text: str) -> str:
+        for normalizer in self.normalizers:
+            text = normalizer.normalize(text)
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "normalizers": [n.to_dict() for n in self.normalizers]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls([from_dict("normalizer", d) for d in data["normalizers"]])
