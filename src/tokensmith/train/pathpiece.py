@@ -1,0 +1,139 @@
+"""PathPiece: a top-down vocabulary for least-tokens segmentation.
+
+Paper: Craig W. Schmidt, Varshini Reddy, Haoran Zhang, Alec Alameddine, Omri Uzan, Yuval Pinter,
+Chris Tanner, "Tokenization Is More Than Compression" (EMNLP 2024).
+
+As published:
+
+* segmentation is the shortest path over the token lattice of a pre-token (fewest tokens), with
+  the PathPieceL tie-break (longest first token, then longest second, ...), which is
+  ``least_tokens`` of :mod:`tokensmith.segment`;
+* the vocabulary is built top-down: start from a large vocabulary (here initialised from BPE, one
+  of the paper's initialisations), segment the training data, and repeatedly remove the tokens
+  whose removal increases the total number of tokens the least, until the target size remains;
+* single bytes are never removed, so every text stays encodable.
+
+Adapted:
+
+* the cost of removing a token is computed exactly per distinct pre-token (the increase of its
+  shortest path when that token is unavailable, times its count) and summed, for every token on
+  a current shortest path; tokens on no shortest path cost 0. Ties are broken by fewer uses, then
+  by the token's bytes, so training is deterministic;
+* each round removes at most ``prune_fraction`` (default 10%) of the removable tokens, then
+  re-segments; the initial BPE vocabulary is ``init_factor`` (default 2) times the target size.
+
+HF ``tokenizer.json`` has no least-tokens model: the native format saves it (a ``segmented``
+model with method ``least_tokens`` over a byte-level vocabulary). An HF Unigram model with equal
+scores also finds a fewest-tokens path, but may break ties differently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Sequence
+
+from ..errors import OptionError
+from ..segment.models import SegmentedModel
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ..vocab.bpe import BPEModel
+from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from .bpe import train_bpe_from_counts
+
+METHOD = "pathpiece"
+
+
+def lattice(piece: bytes, token_id: dict[bytes, int], max_len: int) -> list[list[tuple[int, int]]]:
+    """For each byte position, ``(length, id)`` of the tokens starting there, longest first."""
+    n = len(piece)
+    out = []
+    for i in range(n):
+        here = []
+        for length in range(min(max_len, n - i), 0, -1):
+            tid = token_id.get(piece[i:i + length])
+            if tid is not None:
+                here.append((length, tid))
+        out.append(here)
+    return out
+
+
+def shortest_path(edges: list[list[tuple[int, int]]], banned: int = -1) -> tuple[int, list[int]]:
+    """``(number of tokens, ids)`` of the fewest-token path, longest-first tie-break.
+
+    ``banned`` is a token id the path may not use.
+
+    >>> e = lattice(b"abcab", {b"a": 0, b"b": 1, b"c": 2, b"ab": 3, b"abc": 5, b"cab": 6}, 3)
+    >>> shortest_path(e), shortest_path(e, banned=5)
+    ((2, [5, 3]), (2, [3, 6]))
+    """
+    n = len(edges)
+    best = [math.inf] * (n + 1)
+    pick = [None] * (n + 1)
+    best[n] = 0
+    for i in range(n - 1, -1, -1):
+        for length, tid in edges[i]:
+            if tid != banned and best[i + length] + 1 < best[i]:
+                best[i], pick[i] = best[i + length] + 1, (length, tid)
+    ids, i = [], 0
+    while i < n:
+        length, tid = pick[i]
+        ids.append(tid)
+        i += length
+    return best[0], ids
+
+
+def removal_costs(counts: dict[bytes, int], tokens: Sequence[bytes]) -> tuple[dict[int, int], dict[int, int], int]:
+    """``(cost, uses, total tokens)``: for each token on a shortest path, how many more tokens the
+    corpus needs without it, and how often it is used."""
+    token_id = {t: i for i, t in enumerate(tokens)}
+    max_len = max(map(len, tokens))
+    cost: dict[int, int] = defaultdict(int)
+    uses: dict[int, int] = defaultdict(int)
+    total = 0
+    for piece, count in counts.items():
+        edges = lattice(piece, token_id, max_len)
+        length, ids = shortest_path(edges)
+        total += length * count
+        for tid in set(ids):
+            uses[tid] += count * ids.count(tid)
+            if len(tokens[tid]) > 1:
+                cost[tid] += count * (shortest_path(edges, banned=tid)[0] - length)
+    return cost, uses, total
+
+
+def prune_to(counts: dict[bytes, int], tokens: list[bytes], vocab_size: int,
+             prune_fraction: float = 0.1) -> list[bytes]:
+    """Remove the cheapest multi-byte tokens, a round at a time, until ``vocab_size`` remain."""
+    tokens = list(tokens)
+    while len(tokens) > vocab_size:
+        cost, uses, _ = removal_costs(counts, tokens)
+        removable = [i for i, t in enumerate(tokens) if len(t) > 1]
+        step = min(len(tokens) - vocab_size, max(1, int(len(removable) * prune_fraction)))
+        removable.sort(key=lambda i: (cost.get(i, 0), uses.get(i, 0), tokens[i]))
+        gone = set(removable[:step])
+        tokens = [t for i, t in enumerate(tokens) if i not in gone]
+    return tokens
+
+
+def least_tokens_model(tokens: Sequence[bytes]) -> SegmentedModel:
+    """A byte-level vocabulary segmented with fewest tokens (ids in the order given)."""
+    return SegmentedModel(BPEModel(tokens, []), "least_tokens")
+
+
+def train_pathpiece(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
+                    init_factor: float = 2.0, prune_fraction: float = 0.1, min_frequency: int = 2,
+                    name: str | None = None) -> Tokenizer:
+    """Train PathPiece from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``."""
+    check_vocab_size(vocab_size)
+    if init_factor < 1:
+        raise OptionError(f"init_factor must be >= 1, got {init_factor}")
+    if not 0 < prune_fraction <= 1:
+        raise OptionError(f"prune_fraction must be in (0, 1], got {prune_fraction}")
+    counts = count_pieces(iter_texts(corpus), pattern)
+    merges = train_bpe_from_counts(counts, int(vocab_size * init_factor) - 256, min_frequency)
+    tokens = prune_to(counts, merge_token_bytes(merges), vocab_size, prune_fraction)
+    # Keep bytes first, then the surviving tokens shortest first (a stable, readable id order).
+    tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))
+    splitter = None if pattern is None else RegexSplitter(pattern)
+    return Tokenizer(least_tokens_model(tokens), splitter, name=name or METHOD)
