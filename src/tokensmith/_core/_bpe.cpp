@@ -1,0 +1,296 @@
+// tokensmith._core._bpe: the byte-level BPE encoder (split + merge), GIL released.
+//
+// BPECore(tokens, table, piece_lookup) holds the vocabulary as hash maps (bpe_maps.h) and encodes
+// with the merge kernels of bpe_merge.h. A piece goes, cheapest first, through: single byte ->
+// whole-token lookup (tiktoken semantics) -> piece cache -> merging. The Python layer is
+// tokensmith.vocab.bpe.BPEModel.
+#include <Python.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "bpe_maps.h"
+#include "bpe_merge.h"
+#include "pretokenize.h"
+
+namespace py = pybind11;
+using namespace tokensmith::bpe;
+
+namespace {
+
+// New references to the items of a list: the caller may change the list once the GIL is released.
+std::vector<py::object> hold_items(const py::list& items) {
+  std::vector<py::object> held;
+  held.reserve(items.size());
+  for (py::handle item : items) held.push_back(py::reinterpret_borrow<py::object>(item));
+  return held;
+}
+
+// The UTF-8 of a str, without a copy (CPython keeps it with the str). Raises
+// UnicodeEncodeError on a lone surrogate, like str.encode.
+std::string_view utf8_of(py::handle text) {
+  if (!PyUnicode_Check(text.ptr()))
+    throw py::type_error(std::string("expected str, got ") + Py_TYPE(text.ptr())->tp_name);
+  Py_ssize_t n = 0;
+  const char* p = PyUnicode_AsUTF8AndSize(text.ptr(), &n);
+  if (p == nullptr) throw py::error_already_set();
+  return {p, size_t(n)};
+}
+
+tokensmith::SplitPattern pattern_named(const std::string& name) {
+  tokensmith::SplitPattern pattern;
+  if (!tokensmith::split_pattern_from_name(name, pattern))
+    throw py::value_error("unknown compiled splitter '" + name + "' (gpt2, cl100k or o200k)");
+  return pattern;
+}
+
+// What one thread needs to encode: merge buffers and (optionally) a piece cache.
+struct Workspace {
+  MergeScratch scratch;
+  PieceCache* cache = nullptr;
+};
+
+class BPECore {
+ public:
+  BPECore(const py::list& tokens, const py::array& table, bool piece_lookup)
+      : piece_lookup_(piece_lookup) {
+    load_tokens(tokens);
+    load_table(table);
+    own_.cache = &cache_;
+  }
+
+  py::list encode(const py::object& text, const std::string& splitter) {
+    std::vector<uint32_t> ids = encode_one(utf8_of(text), pattern_named(splitter));
+    return to_list(ids);
+  }
+
+  py::array_t<uint32_t> encode_array(const py::object& text, const std::string& splitter) {
+    std::vector<uint32_t> ids = encode_one(utf8_of(text), pattern_named(splitter));
+    py::array_t<uint32_t> out(ids.size());
+    if (!ids.empty()) std::memcpy(out.mutable_data(), ids.data(), ids.size() * sizeof(uint32_t));
+    return out;
+  }
+
+  py::list encode_batch(const py::list& texts, const std::string& splitter, int num_threads) {
+    if (num_threads < 1) throw py::value_error("num_threads must be at least 1");
+    tokensmith::SplitPattern pattern = pattern_named(splitter);
+    std::vector<py::object> held = hold_items(texts);
+    std::vector<std::string_view> views;
+    views.reserve(held.size());
+    for (const auto& t : held) views.push_back(utf8_of(t));
+    std::vector<std::vector<uint32_t>> results(views.size());
+    size_t threads = std::min<size_t>(size_t(num_threads), views.size());
+    {
+      py::gil_scoped_release release;
+      if (threads <= 1) {
+        std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
+        Workspace local;
+        Workspace& ws = lock.owns_lock() ? own_ : local;
+        for (size_t i = 0; i < views.size(); ++i) encode_text(views[i], pattern, ws, results[i]);
+      } else {
+        run_workers(threads, views, pattern, results);
+      }
+    }
+    py::list out(results.size());
+    for (size_t i = 0; i < results.size(); ++i) out[i] = to_list(results[i]);
+    return out;
+  }
+
+  py::list encode_pieces(const py::list& pieces) {
+    std::vector<py::object> held = hold_items(pieces);
+    std::vector<std::string_view> views;
+    views.reserve(held.size());
+    for (const auto& piece : held) {
+      if (!PyBytes_Check(piece.ptr()))
+        throw py::type_error(std::string("pieces must be bytes, got ") + Py_TYPE(piece.ptr())->tp_name);
+      views.emplace_back(PyBytes_AS_STRING(piece.ptr()), size_t(PyBytes_GET_SIZE(piece.ptr())));
+    }
+    std::vector<uint32_t> ids;
+    {
+      py::gil_scoped_release release;
+      with_workspace([&](Workspace& ws) {
+        for (std::string_view v : views) encode_piece(reinterpret_cast<const uint8_t*>(v.data()), v.size(), ws, ids);
+      });
+    }
+    return to_list(ids);
+  }
+
+  size_t vocab_size() const { return id_objects_.size(); }
+
+ private:
+  void load_tokens(const py::list& tokens) {
+    size_t n = tokens.size();
+    if (n >= UINT32_MAX) throw py::value_error("too many tokens for 32-bit ids");
+    size_t total = 0;
+    for (const auto& t : tokens) {
+      if (!PyBytes_Check(t.ptr()))
+        throw py::type_error(std::string("tokens must be bytes, got ") + Py_TYPE(t.ptr())->tp_name);
+      total += size_t(PyBytes_GET_SIZE(t.ptr()));
+    }
+    std::fill(byte_id_, byte_id_ + 256, UINT32_MAX);
+    vocab_.reserve(n, total);
+    id_objects_.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      PyObject* t = tokens[i].ptr();
+      const uint8_t* p = reinterpret_cast<const uint8_t*>(PyBytes_AS_STRING(t));
+      size_t len = size_t(PyBytes_GET_SIZE(t));
+      if (len == 1) byte_id_[p[0]] = uint32_t(i);
+      if (len > 0 && !vocab_.insert(p, len, uint32_t(i)))
+        throw py::value_error("token " + std::to_string(i) + " appears twice in the vocabulary");
+      max_token_bytes_ = std::max(max_token_bytes_, len);
+      id_objects_.push_back(py::int_(i));
+    }
+    for (int b = 0; b < 256; ++b)
+      if (byte_id_[b] == UINT32_MAX) {
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02x", b);
+        throw py::value_error(std::string("byte-level BPE vocabulary lacks the single byte ") + hex);
+      }
+  }
+
+  void load_table(const py::array& raw) {
+    auto table = py::array_t<uint32_t, py::array::c_style | py::array::forcecast>::ensure(raw);
+    if (!table || table.ndim() != 2 || table.shape(1) != 4)
+      throw py::value_error("merge table must be a (M, 4) array of [left_id, right_id, rank, merged_id]");
+    size_t rows = size_t(table.shape(0));
+    const uint32_t* r = table.data();
+    uint32_t n = uint32_t(id_objects_.size());
+    pairs_.reserve(rows);
+    for (size_t i = 0; i < rows; ++i, r += 4) {
+      if (r[0] >= n || r[1] >= n || r[3] >= n)
+        throw py::value_error("merge table row " + std::to_string(i) + " has an id out of range (vocabulary size " +
+                              std::to_string(n) + ")");
+      if (r[2] == UINT32_MAX) throw py::value_error("merge table row " + std::to_string(i) + " has rank 2^32-1");
+      pairs_.insert(r[0], r[1], r[2], r[3]);
+    }
+  }
+
+  void encode_piece(const uint8_t* p, size_t n, Workspace& ws, std::vector<uint32_t>& out) const {
+    if (n == 1) {
+      out.push_back(byte_id_[p[0]]);
+      return;
+    }
+    if (n == 0) return;
+    uint64_t h = 0;
+    bool hashed = false;
+    if (piece_lookup_ && n <= max_token_bytes_) {
+      h = hash_bytes(p, n);
+      hashed = true;
+      uint32_t id;
+      if (vocab_.find(h, p, n, id)) {
+        out.push_back(id);
+        return;
+      }
+    }
+    if (ws.cache == nullptr || n > PieceCache::kMaxPieceBytes) {
+      merge_bytes(pairs_, byte_id_, p, n, ws.scratch, out);
+      return;
+    }
+    if (!hashed) h = hash_bytes(p, n);
+    size_t count;
+    if (const uint32_t* ids = ws.cache->find(h, p, n, count)) {
+      out.insert(out.end(), ids, ids + count);
+      return;
+    }
+    size_t start = out.size();
+    merge_bytes(pairs_, byte_id_, p, n, ws.scratch, out);
+    ws.cache->insert(h, p, n, out.data() + start, out.size() - start);
+  }
+
+  void encode_text(std::string_view text, tokensmith::SplitPattern pattern, Workspace& ws,
+                   std::vector<uint32_t>& out) const {
+    out.reserve(out.size() + text.size() / 4 + 16);
+    const uint8_t* base = reinterpret_cast<const uint8_t*>(text.data());
+    tokensmith::pretokenize(pattern, text.data(), text.size(),
+                            [&](size_t begin, size_t end) { encode_piece(base + begin, end - begin, ws, out); });
+  }
+
+  std::vector<uint32_t> encode_one(std::string_view text, tokensmith::SplitPattern pattern) {
+    std::vector<uint32_t> ids;
+    py::gil_scoped_release release;
+    with_workspace([&](Workspace& ws) { encode_text(text, pattern, ws, ids); });
+    return ids;
+  }
+
+  // The object's own cache when no other thread is using it, else a cache-less workspace.
+  template <class Work>
+  void with_workspace(Work&& work) {
+    std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
+    if (lock.owns_lock()) {
+      work(own_);
+    } else {
+      Workspace local;
+      work(local);
+    }
+  }
+
+  // Texts go to threads one at a time (an atomic counter), so that a few long texts spread well;
+  // each thread has its own cache.
+  void run_workers(size_t threads, const std::vector<std::string_view>& views, tokensmith::SplitPattern pattern,
+                   std::vector<std::vector<uint32_t>>& results) const {
+    std::atomic<size_t> next{0};
+    std::vector<std::exception_ptr> errors(threads);
+    auto worker = [&](size_t t) {
+      try {
+        PieceCache cache;
+        Workspace ws;
+        ws.cache = &cache;
+        for (size_t i; (i = next.fetch_add(1)) < views.size();) encode_text(views[i], pattern, ws, results[i]);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    worker(0);
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
+
+  // Ids as a Python list; the int objects are made once at construction and shared.
+  py::list to_list(const std::vector<uint32_t>& ids) const {
+    PyObject* list = PyList_New(Py_ssize_t(ids.size()));
+    if (list == nullptr) throw py::error_already_set();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      PyObject* o = id_objects_[ids[i]].ptr();
+      Py_INCREF(o);
+      PyList_SET_ITEM(list, Py_ssize_t(i), o);
+    }
+    return py::reinterpret_steal<py::list>(list);
+  }
+
+  uint32_t byte_id_[256];
+  PairTable pairs_;
+  BytesMap vocab_;
+  size_t max_token_bytes_ = 0;
+  bool piece_lookup_;
+  std::vector<py::object> id_objects_;
+  std::mutex own_mutex_;  // guards own_ and cache_
+  PieceCache cache_;
+  Workspace own_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_bpe, m) {
+  m.doc() = "Byte-level BPE encoder: compiled splitter + pair merging, GIL released.";
+  py::class_<BPECore>(m, "BPECore")
+      .def(py::init<const py::list&, const py::array&, bool>(), py::arg("tokens"), py::arg("table"),
+           py::arg("piece_lookup"),
+           "tokens[i] is the bytes of id i; table rows are [left_id, right_id, rank, merged_id]; "
+           "piece_lookup: a piece that is itself a token is that token (tiktoken semantics).")
+      .def("encode", &BPECore::encode, py::arg("text"), py::arg("splitter"))
+      .def("encode_array", &BPECore::encode_array, py::arg("text"), py::arg("splitter"))
+      .def("encode_batch", &BPECore::encode_batch, py::arg("texts"), py::arg("splitter"), py::arg("num_threads"))
+      .def("encode_pieces", &BPECore::encode_pieces, py::arg("pieces"))
+      .def_property_readonly("vocab_size", &BPECore::vocab_size);
+}

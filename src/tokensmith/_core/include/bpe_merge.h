@@ -1,0 +1,127 @@
+// Byte-pair merging of one piece: from one id per byte, repeatedly merge the adjacent pair of
+// lowest rank, the leftmost on ties (src/tokensmith/_reference/bpe.py::merge_piece).
+//
+// Short pieces use an array scan (quadratic, but the array fits in a cache line or two). Long
+// pieces use a min-heap of candidate pairs over a linked list, O(n log n), so that a megabyte of
+// one repeated character costs about what prose does per byte.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "bpe_maps.h"
+
+namespace tokensmith {
+namespace bpe {
+
+// Pieces with at least this many bytes take the heap path.
+constexpr size_t kHeapMergeMinBytes = 64;
+
+// Reusable buffers, one set per thread.
+struct MergeScratch {
+  std::vector<uint32_t> ids;
+  std::vector<uint64_t> pairs;  // rank << 32 | merged of (ids[i], ids[i + 1])
+  struct Node {
+    uint32_t id, prev, next, stamp;
+  };
+  struct Candidate {
+    uint32_t rank, pos, stamp, merged;
+  };
+  std::vector<Node> nodes;
+  std::vector<Candidate> heap;
+};
+
+inline uint32_t rank_of(uint64_t packed) { return uint32_t(packed >> 32); }
+
+// Appends the merged ids of bytes p[0..n) to out.
+inline void merge_short(const PairTable& table, const uint32_t* byte_id, const uint8_t* p, size_t n,
+                        MergeScratch& s, std::vector<uint32_t>& out) {
+  s.ids.resize(n);
+  s.pairs.resize(n);
+  uint32_t* ids = s.ids.data();
+  uint64_t* pairs = s.pairs.data();
+  for (size_t i = 0; i < n; ++i) ids[i] = byte_id[p[i]];
+  for (size_t i = 0; i + 1 < n; ++i) pairs[i] = table.find(ids[i], ids[i + 1]);
+  size_t m = n;
+  while (m > 1) {
+    uint32_t best_rank = UINT32_MAX;  // never a real rank (checked at construction)
+    size_t best = 0;
+    for (size_t i = 0; i + 1 < m; ++i) {
+      uint32_t r = rank_of(pairs[i]);
+      if (r < best_rank) {
+        best_rank = r;
+        best = i;
+      }
+    }
+    if (best_rank == UINT32_MAX) break;
+    ids[best] = uint32_t(pairs[best]);
+    // Drop ids[best + 1] and the pair that started there; the pairs touching best change.
+    std::memmove(ids + best + 1, ids + best + 2, (m - best - 2) * sizeof(uint32_t));
+    if (best + 2 < m) std::memmove(pairs + best + 1, pairs + best + 2, (m - best - 3) * sizeof(uint64_t));
+    --m;
+    if (best + 1 < m) pairs[best] = table.find(ids[best], ids[best + 1]);
+    if (best > 0) pairs[best - 1] = table.find(ids[best - 1], ids[best]);
+  }
+  out.insert(out.end(), ids, ids + m);
+}
+
+// Same result as merge_short in O(n log n). A heap entry names its left node and that node's
+// stamp when it was pushed; any change to the node or to its right neighbour bumps the stamp,
+// so stale entries are recognised when popped. Order (rank, position) is "lowest rank, leftmost".
+inline void merge_long(const PairTable& table, const uint32_t* byte_id, const uint8_t* p, size_t n,
+                       MergeScratch& s, std::vector<uint32_t>& out) {
+  using Node = MergeScratch::Node;
+  using Candidate = MergeScratch::Candidate;
+  constexpr uint32_t kNil = UINT32_MAX;
+  auto later = [](const Candidate& a, const Candidate& b) {  // std heaps are max-heaps
+    return a.rank != b.rank ? a.rank > b.rank : a.pos > b.pos;
+  };
+  s.nodes.resize(n);
+  Node* nodes = s.nodes.data();
+  for (size_t i = 0; i < n; ++i)
+    nodes[i] = Node{byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil, 0};
+  auto& heap = s.heap;
+  heap.clear();
+  auto candidate = [&](uint32_t pos, bool keep_heap) {
+    uint64_t hit = table.find(nodes[pos].id, nodes[nodes[pos].next].id);
+    if (hit == PairTable::kNoMerge) return;
+    heap.push_back(Candidate{rank_of(hit), pos, nodes[pos].stamp, uint32_t(hit)});
+    if (keep_heap) std::push_heap(heap.begin(), heap.end(), later);
+  };
+  for (size_t i = 0; i + 1 < n; ++i) candidate(uint32_t(i), false);
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Candidate c = heap.back();
+    heap.pop_back();
+    Node& left = nodes[c.pos];
+    if (left.stamp != c.stamp) continue;
+    Node& right = nodes[left.next];
+    right.stamp++;  // dead: its own pair entries are stale now
+    left.id = c.merged;
+    left.next = right.next;
+    left.stamp++;
+    if (left.next != kNil) {
+      nodes[left.next].prev = c.pos;
+      candidate(c.pos, true);
+    }
+    if (left.prev != kNil) {
+      nodes[left.prev].stamp++;
+      candidate(left.prev, true);
+    }
+  }
+  for (uint32_t i = 0; i != kNil; i = nodes[i].next) out.push_back(nodes[i].id);
+}
+
+inline void merge_bytes(const PairTable& table, const uint32_t* byte_id, const uint8_t* p, size_t n,
+                        MergeScratch& s, std::vector<uint32_t>& out) {
+  if (n < kHeapMergeMinBytes)
+    merge_short(table, byte_id, p, n, s, out);
+  else
+    merge_long(table, byte_id, p, n, s, out);
+}
+
+}  // namespace bpe
+}  // namespace tokensmith
