@@ -1,0 +1,114 @@
+"""Reading corpora and encoding them once, so that every measure reuses the same ids.
+
+A corpus file is read as UTF-8 and cut into blocks of whole lines (about 4 kB each, newlines
+kept) so that the newline tokens count as in real use and batches stay large.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..errors import InputError
+
+BLOCK_BYTES = 4096
+BATCH = 256
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The whole file as text; a clear error for missing, unreadable, non-UTF-8 or empty files."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, expected a text file", path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("not valid UTF-8", path, offset=exc.start) from None
+
+
+def read_corpus(paths: Iterable[str | os.PathLike], max_bytes: int | None = None) -> list[str]:
+    """Blocks of whole lines from all ``paths`` (at most ``max_bytes`` of text in total)."""
+    blocks: list[str] = []
+    total = 0
+    for path in paths:
+        text = read_text(path)
+        if not text.strip():
+            raise InputError("corpus is empty (no text to measure)", path)
+        for block in _blocks(text):
+            size = len(block.encode("utf-8"))
+            if max_bytes is not None and total + size > max_bytes:
+                return blocks
+            blocks.append(block)
+            total += size
+    if not blocks:
+        raise InputError("no corpus text given")
+    return blocks
+
+
+def _blocks(text: str) -> Iterable[str]:
+    lines = text.splitlines(keepends=True)
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        current.append(line)
+        size += len(line)
+        if size >= BLOCK_BYTES:
+            yield "".join(current)
+            current, size = [], 0
+    if current:
+        yield "".join(current)
+
+
+@dataclass
+class Encoded:
+    """Texts and their ids (one ``int64`` array per text)."""
+
+    texts: list[str]
+    ids: list[np.ndarray]
+
+    @property
+    def n_tokens(self) -> int:
+        return int(sum(len(a) for a in self.ids))
+
+    @property
+    def n_bytes(self) -> int:
+        return sum(len(t.encode("utf-8")) for t in self.texts)
+
+    @property
+    def n_chars(self) -> int:
+        return sum(len(t) for t in self.texts)
+
+    def counts(self, vocab_size: int) -> np.ndarray:
+        """How many times each id occurs."""
+        if not self.ids:
+            return np.zeros(vocab_size, dtype=np.int64)
+        flat = np.concatenate(self.ids) if self.ids else np.zeros(0, dtype=np.int64)
+        size = max(vocab_size, int(flat.max()) + 1 if flat.size else 0)
+        return np.bincount(flat, minlength=size)
+
+
+def encode_texts(tokenizer, texts: Sequence[str], desc: str | None = None,
+                 progress: bool = True) -> Encoded:
+    """Encode ``texts`` in batches, with a progress bar for long runs."""
+    from tqdm.auto import tqdm
+
+    texts = list(texts)
+    out: list[np.ndarray] = []
+    bar = tqdm(total=len(texts), desc=desc or tokenizer.name, unit="text", leave=False,
+               disable=not progress or len(texts) < 4 * BATCH)
+    for start in range(0, len(texts), BATCH):
+        batch = texts[start:start + BATCH]
+        out.extend(np.asarray(ids, dtype=np.int64) for ids in tokenizer.encode_batch(batch))
+        bar.update(len(batch))
+    bar.close()
+    return Encoded(texts, out)

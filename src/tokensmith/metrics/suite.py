@@ -1,0 +1,119 @@
+"""Every measure for one or several tokenizers, as one plain result object.
+
+``evaluate(tokenizers, corpus=..., parallel=..., gold=...)`` opens the tokenizers (any spec
+``open_tokenizer`` accepts), encodes each input once per tokenizer and runs the measures whose
+input was given. ``Evaluation.to_dict()`` is what the JSON report holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ..errors import OptionError
+from .compression import Compression, compression
+from .corpus import encode_texts, read_corpus
+from .lengths import LengthDistribution, length_distribution
+from .morphology import Morphology, morphology, read_gold
+from .numbers import Numbers, numbers
+from .parallel import read_parallel
+from .parity import Parity, parity
+from .renyi import Renyi, renyi
+from .vocab_audit import VocabAudit, vocab_audit
+from .vocab_use import VocabUse, vocab_use
+from .vocab_table import VocabTable
+
+
+@dataclass
+class TokenizerResult:
+    name: str
+    backend: str
+    vocab_size: int
+    lengths: LengthDistribution
+    numbers: Numbers
+    audit: VocabAudit | None = None
+    compression: Compression | None = None
+    renyi: Renyi | None = None
+    vocab_use: VocabUse | None = None
+    parity: Parity | None = None
+    morphology: Morphology | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Evaluation:
+    tokenizers: list[TokenizerResult]
+    inputs: dict = field(default_factory=dict)   # what was measured: files, sizes, options
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def get(self, name: str) -> TokenizerResult:
+        for t in self.tokenizers:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
+             parallel: str | os.PathLike | None = None, gold: str | os.PathLike | None = None,
+             *, alpha: float = 2.5, audit: bool = True, max_corpus_bytes: int | None = None,
+             pivot: str = "eng", languages: list[str] | None = None, backend: str = "auto",
+             progress: bool = True) -> Evaluation:
+    """Measure each tokenizer on the given inputs. Inputs are read (and checked) before any
+    tokenizer runs, so bad input fails fast."""
+    from ..adapters import open_tokenizer
+
+    if alpha < 0:
+        raise OptionError(f"--alpha must be >= 0, got {alpha}")
+    start = time.perf_counter()
+    opened = [open_tokenizer(t, backend=backend) for t in tokenizers]
+    if not opened:
+        raise OptionError("no tokenizer given")
+    names = [t.name for t in opened]
+    if len(set(names)) != len(names):
+        raise OptionError(f"two tokenizers share a name ({', '.join(names)}); name them with NAME=PATH")
+    texts = read_corpus(corpus, max_corpus_bytes) if corpus else None
+    par = read_parallel(parallel, pivot=pivot, languages=languages) if parallel else None
+    gold_entries = read_gold(gold) if gold else None
+    inputs = {
+        "corpus": [os.fspath(p) for p in corpus],
+        "corpus_bytes": sum(len(t.encode("utf-8")) for t in texts) if texts else 0,
+        "parallel": None if par is None else par.directory,
+        "languages": 0 if par is None else len(par.languages) + 1,
+        "parallel_lines": 0 if par is None else len(par.pivot.lines),
+        "gold": None if gold is None else os.fspath(gold),
+        "gold_words": len(gold_entries or ()),
+        "alpha": alpha,
+    }
+    results = []
+    for tok in opened:
+        results.append(_one(tok, texts, par, gold_entries, alpha, audit, progress))
+    return Evaluation(results, inputs, time.perf_counter() - start)
+
+
+def _one(tok, texts, par, gold, alpha, audit, progress) -> TokenizerResult:
+    start = time.perf_counter()
+    VocabTable.of(tok)
+    result = TokenizerResult(tok.name, getattr(tok, "backend", type(tok).__name__), tok.vocab_size,
+                             lengths=length_distribution(tok), numbers=numbers(tok))
+    if texts is not None:
+        encoded = encode_texts(tok, texts, desc=f"{tok.name} corpus", progress=progress)
+        counts = encoded.counts(tok.vocab_size)
+        text_vocab = len(VocabTable.of(tok).text_ids)
+        result.compression = compression(tok, encoded)
+        result.renyi = renyi(counts, text_vocab, alpha)
+        result.vocab_use = vocab_use(tok, counts, encoded.n_bytes)
+        result.lengths = length_distribution(tok, counts)
+    if audit:
+        result.audit = vocab_audit(tok, progress=progress)
+    if par is not None:
+        result.parity = parity(tok, par, progress=progress)
+    if gold is not None:
+        result.morphology = morphology(tok, gold)
+    result.seconds = time.perf_counter() - start
+    return result
