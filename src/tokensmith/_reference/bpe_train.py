@@ -70,21 +70,39 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int,
             pair_count[pair] += freq
             words_with[pair].add(i)
 
+    # count -> pairs with that count, so that the best count is one max() away
+    by_count: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for pair, c in pair_count.items():
+        by_count[c].add(pair)
+
+    blocked: set[tuple[int, int]] = set()  # rule 3
+
+    def change(pair, delta):
+        if pair in blocked:
+            return
+        old = pair_count.get(pair, 0)
+        if old:
+            by_count[old].discard(pair)
+            if not by_count[old]:
+                del by_count[old]
+        pair_count[pair] = old + delta
+        if old + delta:
+            by_count[old + delta].add(pair)
+        else:
+            del pair_count[pair]
+
     def sort_key(pair):
         return token_bytes[pair[0]], token_bytes[pair[1]]
 
     merges: list[tuple[int, int]] = []
-    blocked: set[tuple[int, int]] = set()
-    while len(merges) < num_merges:
-        candidates = [(c, p) for p, c in pair_count.items() if p not in blocked]
-        if not candidates:
-            break
-        top = max(c for c, _ in candidates)
+    while len(merges) < num_merges and by_count:
+        top = max(by_count)
         if top < min_frequency:
             break
-        best = min((p for c, p in candidates if c == top), key=sort_key)
+        best = min(by_count[top], key=sort_key)
         merged_bytes = token_bytes[best[0]] + token_bytes[best[1]]
-        if merged_bytes in known:  # rule 3
+        if merged_bytes in known:  # rule 3: drop the pair for good
+            change(best, -pair_count[best])
             blocked.add(best)
             continue
         new_id = 256 + len(merges)
@@ -92,18 +110,15 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int,
         token_bytes.append(merged_bytes)
         known.add(merged_bytes)
 
-        for i in sorted(words_with.pop(best)):
+        for i in words_with.pop(best):
             word, freq = words[i], freqs[i]
             new_word = merge_word(word, best, new_id)
             if len(new_word) == len(word):
                 continue  # stale entry: the pair left this word in an earlier merge
             for pair in zip(word, word[1:]):
-                pair_count[pair] -= freq
-                if pair_count[pair] == 0:
-                    del pair_count[pair]
+                change(pair, -freq)
             for pair in zip(new_word, new_word[1:]):
-                pair_count[pair] += freq
+                change(pair, +freq)
                 words_with[pair].add(i)
             words[i] = new_word
-        pair_count.pop(best, None)
     return merges

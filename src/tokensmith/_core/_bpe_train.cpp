@@ -1,0 +1,224 @@
+// Byte-level BPE training kernel: count pre-tokens on all cores, then run the merge loop.
+//
+// PretokenCounter splits text with a named compiled splitter (pretokenize.h) on std::threads with
+// the GIL released, into one StringCounter per worker (64-bit counts, memory grows with distinct
+// pre-tokens). Text is cut into work units only where a piece boundary is certain, so the counts
+// equal those of splitting each input text whole, whatever the number of threads.
+// The merge loop itself is bpe_trainer.h; it must agree with _reference/bpe_train.py.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bpe_trainer.h"
+#include "pretokenize.h"
+#include "string_counter.h"
+
+namespace py = pybind11;
+using namespace tokensmith;
+
+namespace {
+
+struct Span {
+    const char* data;
+    size_t size;
+};
+
+Span utf8_of(const py::handle& obj) {
+    if (PyUnicode_Check(obj.ptr())) {
+        Py_ssize_t n = 0;
+        const char* p = PyUnicode_AsUTF8AndSize(obj.ptr(), &n);
+        if (!p) throw py::error_already_set();  // lone surrogates
+        return {p, static_cast<size_t>(n)};
+    }
+    if (PyBytes_Check(obj.ptr())) {
+        char* p = nullptr;
+        Py_ssize_t n = 0;
+        if (PyBytes_AsStringAndSize(obj.ptr(), &p, &n) != 0) throw py::error_already_set();
+        return {p, static_cast<size_t>(n)};
+    }
+    throw py::type_error(std::string("expected str or UTF-8 bytes, got ") + Py_TYPE(obj.ptr())->tp_name);
+}
+
+inline bool ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+
+// A position near `from` where every named pattern starts a new piece: before " X" or after "\n"
+// followed by X (X an ASCII letter). Without one within the window, the next UTF-8 character
+// boundary (a forced cut, still independent of the number of threads).
+size_t safe_cut(const char* s, size_t n, size_t from) {
+    constexpr size_t kWindow = 1 << 16;
+    const size_t stop = std::min(n - 1, from + kWindow);
+    for (size_t i = std::max<size_t>(from, 1); i < stop; ++i) {
+        if (ascii_letter(s[i + 1]) && s[i] == ' ') return i;
+        if (ascii_letter(s[i]) && s[i - 1] == '\n') return i;
+    }
+    size_t i = std::min(n, from + kWindow);
+    while (i < n && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
+    return i;
+}
+
+// Work units of about `unit` bytes, cut at safe places.
+void cut_units(const Span& text, size_t unit, std::vector<Span>& out) {
+    size_t begin = 0;
+    while (text.size - begin > unit + unit / 2) {
+        const size_t end = safe_cut(text.data, text.size, begin + unit);
+        if (end >= text.size) break;
+        out.push_back({text.data + begin, end - begin});
+        begin = end;
+    }
+    if (begin < text.size) out.push_back({text.data + begin, text.size - begin});
+}
+
+class PretokenCounter {
+public:
+    explicit PretokenCounter(const std::string& pattern) : has_pattern_(!pattern.empty()) {
+        if (has_pattern_ && !split_pattern_from_name(pattern, pattern_))
+            throw py::value_error("unknown compiled split pattern: " + pattern);
+        counters_.push_back(std::make_unique<StringCounter>());
+    }
+
+    // Splits each text (str or UTF-8 bytes) with the pattern and counts the pieces.
+    void add_texts(const py::list& texts, int num_threads) {
+        if (!has_pattern_) throw py::value_error("this counter has no compiled split pattern");
+        std::vector<Span> units;
+        for (const py::handle& t : texts) cut_units(utf8_of(t), kUnit, units);
+        const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
+        while (counters_.size() < workers) counters_.push_back(std::make_unique<StringCounter>());
+        py::gil_scoped_release release;
+        std::atomic<size_t> next{0};
+        auto work = [&](StringCounter* counter) {
+            for (size_t u; (u = next.fetch_add(1)) < units.size();) {
+                const char* base = units[u].data;
+                pretokenize(pattern_, base, units[u].size,
+                            [&](size_t b, size_t e) { counter->add(base + b, e - b, 1); });
+            }
+        };
+        std::vector<std::thread> threads;
+        for (size_t t = 1; t < workers; ++t) threads.emplace_back(work, counters_[t].get());
+        work(counters_[0].get());
+        for (auto& th : threads) th.join();
+    }
+
+    // Counts each item (str or bytes) once: pieces already split by the caller.
+    void add_pieces(const py::iterable& pieces) {
+        StringCounter& c = *counters_[0];
+        for (const py::handle& p : pieces) {
+            const Span s = utf8_of(p);
+            c.add(s.data, s.size, 1);
+        }
+    }
+
+    // Adds {piece: count}.
+    void add_counts(const py::dict& counts) {
+        StringCounter& c = *counters_[0];
+        for (const auto& item : counts) {
+            const Span s = utf8_of(item.first);
+            c.add(s.data, s.size, to_count(item.second));
+        }
+    }
+
+    size_t size() {
+        gather();
+        return counters_[0]->size();
+    }
+
+    py::dict counts() {
+        gather();
+        py::dict out;
+        counters_[0]->for_each([&](std::string_view k, uint64_t n) {
+            out[py::bytes(k.data(), k.size())] = py::int_(n);
+        });
+        return out;
+    }
+
+    // Runs the merge loop on the counts (and empties the counter to free its memory).
+    std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
+                                                     const py::object& progress, size_t every) {
+        gather();
+        auto trainer = std::make_unique<BPETrainer>();
+        counters_[0]->for_each([&](std::string_view k, uint64_t n) { trainer->add_word(k, n); });
+        counters_[0]->clear();
+        return run(*trainer, num_merges, min_frequency, progress, every);
+    }
+
+    static uint64_t to_count(const py::handle& h) {
+        const py::int_ v = py::reinterpret_borrow<py::object>(h);
+        if (v < py::int_(0)) throw py::value_error("counts must be >= 0");
+        return v.cast<uint64_t>();
+    }
+
+    static std::vector<std::pair<uint32_t, uint32_t>> run(BPETrainer& trainer, size_t num_merges,
+                                                          uint64_t min_frequency,
+                                                          const py::object& progress, size_t every) {
+        std::exception_ptr error;
+        auto on_progress = [&](size_t done) {
+            py::gil_scoped_acquire acquire;
+            try {
+                if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+                if (!progress.is_none()) progress(done);
+            } catch (...) {
+                error = std::current_exception();
+                return false;
+            }
+            return true;
+        };
+        std::vector<std::pair<uint32_t, uint32_t>> merges;
+        {
+            py::gil_scoped_release release;
+            merges = trainer.train(num_merges, min_frequency, every, on_progress);
+        }
+        if (error) std::rethrow_exception(error);
+        if (!progress.is_none()) progress(merges.size());
+        return merges;
+    }
+
+private:
+    static constexpr size_t kUnit = 1 << 20;
+
+    // Folds the per-worker counters into the first one.
+    void gather() {
+        for (size_t t = 1; t < counters_.size(); ++t) counters_[0]->merge_from(*counters_[t]);
+        counters_.resize(1);
+    }
+
+    bool has_pattern_;
+    SplitPattern pattern_ = SplitPattern::CL100K;
+    std::vector<std::unique_ptr<StringCounter>> counters_;
+};
+
+std::vector<std::pair<uint32_t, uint32_t>> train_from_counts(const py::list& keys, const py::list& counts,
+                                                             size_t num_merges, uint64_t min_frequency,
+                                                             const py::object& progress, size_t every) {
+    if (keys.size() != counts.size()) throw py::value_error("keys and counts differ in length");
+    BPETrainer trainer;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        const Span s = utf8_of(keys[i]);
+        trainer.add_word(std::string_view(s.data, s.size), PretokenCounter::to_count(counts[i]));
+    }
+    return PretokenCounter::run(trainer, num_merges, min_frequency, progress, every);
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_bpe_train, m) {
+    m.doc() = "Byte-level BPE training: parallel pre-token counting and the merge loop.";
+    py::class_<PretokenCounter>(m, "PretokenCounter")
+        .def(py::init<const std::string&>(), py::arg("pattern") = "",
+             "pattern: a compiled splitter name (gpt2, cl100k, o200k, llama3) or '' for none")
+        .def("add_texts", &PretokenCounter::add_texts, py::arg("texts"), py::arg("num_threads") = 1)
+        .def("add_pieces", &PretokenCounter::add_pieces, py::arg("pieces"))
+        .def("add_counts", &PretokenCounter::add_counts, py::arg("counts"))
+        .def("counts", &PretokenCounter::counts)
+        .def("__len__", &PretokenCounter::size)
+        .def("train", &PretokenCounter::train, py::arg("num_merges"), py::arg("min_frequency") = 2,
+             py::arg("progress") = py::none(), py::arg("every") = 256);
+    m.def("train_from_counts", &train_from_counts, py::arg("keys"), py::arg("counts"),
+          py::arg("num_merges"), py::arg("min_frequency") = 2, py::arg("progress") = py::none(),
+          py::arg("every") = 256);
+}

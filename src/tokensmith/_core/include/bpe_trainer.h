@@ -1,0 +1,262 @@
+// Byte-level BPE training over (pre-token, count): the merge loop.
+//
+// Same result as the readable reference (src/tokensmith/_reference/bpe_train.py), fast:
+// * pair counts are updated incrementally, only around the places where a merge happens;
+// * a pair -> words index says which words to visit for a merge (entries may be stale: a word
+//   that lost the pair is visited and skipped);
+// * the next merge comes from a max-heap with lazy invalidation: an entry holds the count the
+//   pair had when pushed. Counts of existing pairs only go down (a merge only creates pairs that
+//   involve the new token), so a popped entry whose count is still current is the true best;
+//   a stale one is pushed again with its current count.
+//
+// Order: highest count; ties -> smallest (left token bytes, right token bytes); a pair whose
+// concatenation is already a token is never merged. Ids 0..255 are bytes, merge k makes 256 + k.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+namespace tokensmith {
+
+// uint64 pair key -> uint32 index; open addressing, never deletes.
+class PairIndexMap {
+public:
+    PairIndexMap() { rehash(1 << 16); }
+    static constexpr uint32_t kNone = UINT32_MAX;
+
+    uint32_t find(uint64_t key) const {
+        size_t i = mix(key) & mask_;
+        while (keys_[i] != kEmpty) {
+            if (keys_[i] == key) return vals_[i];
+            i = (i + 1) & mask_;
+        }
+        return kNone;
+    }
+    // Index for key, inserting next_value if absent (returns {index, inserted}).
+    std::pair<uint32_t, bool> find_or_insert(uint64_t key, uint32_t next_value) {
+        size_t i = mix(key) & mask_;
+        while (keys_[i] != kEmpty) {
+            if (keys_[i] == key) return {vals_[i], false};
+            i = (i + 1) & mask_;
+        }
+        keys_[i] = key;
+        vals_[i] = next_value;
+        if (++size_ * 2 > keys_.size()) rehash(keys_.size() * 2);
+        return {next_value, true};
+    }
+
+private:
+    static constexpr uint64_t kEmpty = UINT64_MAX;
+    static uint64_t mix(uint64_t k) {
+        k ^= k >> 33;
+        k *= 0xFF51AFD7ED558CCDull;
+        k ^= k >> 33;
+        return k;
+    }
+    void rehash(size_t capacity) {
+        std::vector<uint64_t> old_keys(capacity, kEmpty);
+        std::vector<uint32_t> old_vals(capacity);
+        old_keys.swap(keys_);
+        old_vals.swap(vals_);
+        mask_ = capacity - 1;
+        for (size_t j = 0; j < old_keys.size(); ++j) {
+            if (old_keys[j] == kEmpty) continue;
+            size_t i = mix(old_keys[j]) & mask_;
+            while (keys_[i] != kEmpty) i = (i + 1) & mask_;
+            keys_[i] = old_keys[j];
+            vals_[i] = old_vals[j];
+        }
+    }
+    std::vector<uint64_t> keys_;
+    std::vector<uint32_t> vals_;
+    size_t size_ = 0, mask_ = 0;
+};
+
+class BPETrainer {
+public:
+    // Adds one pre-token (its bytes) seen `count` times. Words shorter than 2 bytes hold no pair.
+    void add_word(std::string_view bytes, uint64_t count) {
+        if (bytes.size() < 2 || count == 0) return;
+        words_.push_back(Word{count, syms_.size(), static_cast<uint32_t>(bytes.size())});
+        for (unsigned char c : bytes) syms_.push_back(c);
+    }
+
+    size_t num_words() const { return words_.size(); }
+
+    // Runs the merge loop; `on_progress(done)` is called every `every` merges and may return
+    // false to stop. Returns the merges (left id, right id) in order.
+    template <class Progress>
+    std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
+                                                     size_t every, Progress&& on_progress) {
+        min_freq_ = std::max<uint64_t>(min_frequency, 1);
+        tokens_.clear();
+        tokens_.reserve(256 + num_merges);
+        for (int b = 0; b < 256; ++b) tokens_.emplace_back(1, static_cast<char>(b));
+        for (const std::string& t : tokens_) known_.insert(t);
+        count_initial_pairs();
+
+        std::vector<std::pair<uint32_t, uint32_t>> merges;
+        merges.reserve(num_merges);
+        while (merges.size() < num_merges) {
+            uint32_t best;
+            if (!pop_best(best)) break;
+            const uint32_t a = pairs_[best].left, b = pairs_[best].right;
+            const uint32_t c = static_cast<uint32_t>(tokens_.size());
+            tokens_.push_back(tokens_[a] + tokens_[b]);
+            known_.insert(tokens_.back());
+            merges.emplace_back(a, b);
+            apply_merge(best, c);
+            if (every && merges.size() % every == 0 && !on_progress(merges.size())) break;
+        }
+        return merges;
+    }
+
+private:
+    struct Word {
+        uint64_t count;
+        size_t start;  // symbols are syms_[start, start + len)
+        uint32_t len;
+    };
+    struct Pair {
+        uint32_t left, right;
+        int64_t count;
+        uint64_t step;                // last merge step that pushed this pair (dedupes pushes)
+        std::vector<uint32_t> words;  // words that hold (or held) the pair
+    };
+    struct HeapEntry {
+        int64_t count;
+        uint32_t pair;
+    };
+
+    static uint64_t key(uint32_t a, uint32_t b) { return (uint64_t(a) << 32) | b; }
+
+    uint32_t pair_index(uint32_t a, uint32_t b) {
+        auto [idx, inserted] = map_.find_or_insert(key(a, b), static_cast<uint32_t>(pairs_.size()));
+        if (inserted) pairs_.push_back(Pair{a, b, 0, UINT64_MAX, {}});
+        return idx;
+    }
+
+    // Is x a better merge than y? (count, then bytes.)
+    bool better(const HeapEntry& x, const HeapEntry& y) const {
+        if (x.count != y.count) return x.count > y.count;
+        const Pair &px = pairs_[x.pair], &py = pairs_[y.pair];
+        if (px.left != py.left) return tokens_[px.left] < tokens_[py.left];
+        return tokens_[px.right] < tokens_[py.right];
+    }
+    struct Worse {
+        const BPETrainer* t;
+        bool operator()(const HeapEntry& x, const HeapEntry& y) const { return t->better(y, x); }
+    };
+
+    void count_initial_pairs() {
+        for (uint32_t w = 0; w < words_.size(); ++w) {
+            const Word& word = words_[w];
+            const uint32_t* s = &syms_[word.start];
+            for (uint32_t i = 0; i + 1 < word.len; ++i) {
+                Pair& p = pairs_[pair_index(s[i], s[i + 1])];
+                p.count += static_cast<int64_t>(word.count);
+                if (p.words.empty() || p.words.back() != w) p.words.push_back(w);
+            }
+        }
+        std::vector<HeapEntry> entries;
+        for (uint32_t i = 0; i < pairs_.size(); ++i)
+            if (static_cast<uint64_t>(pairs_[i].count) >= min_freq_) entries.push_back({pairs_[i].count, i});
+        heap_ = Heap(Worse{this}, std::move(entries));
+    }
+
+    bool pop_best(uint32_t& best) {
+        while (!heap_.empty()) {
+            const HeapEntry top = heap_.top();
+            heap_.pop();
+            Pair& p = pairs_[top.pair];
+            if (p.count != top.count) {  // stale: counts only went down since the push
+                if (static_cast<uint64_t>(p.count) >= min_freq_) heap_.push({p.count, top.pair});
+                continue;
+            }
+            if (static_cast<uint64_t>(p.count) < min_freq_) return false;
+            std::string joined = tokens_[p.left] + tokens_[p.right];
+            if (known_.count(joined)) {  // two splits of one token: never merged
+                std::vector<uint32_t>().swap(p.words);
+                continue;
+            }
+            best = top.pair;
+            return true;
+        }
+        return false;
+    }
+
+    void add(uint32_t a, uint32_t b, int64_t delta, uint32_t w, uint32_t c) {
+        const uint32_t idx = pair_index(a, b);
+        Pair& p = pairs_[idx];
+        p.count += delta;
+        if (p.count == 0) std::vector<uint32_t>().swap(p.words);  // no word holds it any more
+        if (delta > 0 && (a == c || b == c)) {  // a new pair: index the word, queue for the heap
+            if (p.words.empty() || p.words.back() != w) p.words.push_back(w);
+            if (p.step != c) {
+                p.step = c;
+                touched_.push_back(idx);
+            }
+        }
+    }
+
+    // Replaces pair `best` by token c in every word holding it, updating neighbour pair counts.
+    void apply_merge(uint32_t best, uint32_t c) {
+        std::vector<uint32_t> visit;
+        visit.swap(pairs_[best].words);
+        const uint32_t a = pairs_[best].left, b = pairs_[best].right;
+        touched_.clear();
+        int64_t removed = 0;
+        for (uint32_t w : visit) {
+            Word& word = words_[w];
+            uint32_t* s = &syms_[word.start];
+            const uint32_t n = word.len;
+            const int64_t f = static_cast<int64_t>(word.count);
+            uint32_t out = 0, i = 0;
+            while (i < n) {
+                if (i + 1 < n && s[i] == a && s[i + 1] == b) {
+                    if (out > 0) {
+                        add(s[out - 1], a, -f, w, c);
+                        add(s[out - 1], c, f, w, c);
+                    }
+                    if (i + 2 < n) {
+                        add(b, s[i + 2], -f, w, c);
+                        add(c, s[i + 2], f, w, c);
+                    }
+                    removed += f;
+                    s[out++] = c;
+                    i += 2;
+                } else {
+                    s[out++] = s[i++];
+                }
+            }
+            word.len = out;
+        }
+        pairs_[best].count -= removed;
+        for (uint32_t idx : touched_) {
+            const Pair& p = pairs_[idx];
+            if (static_cast<uint64_t>(std::max<int64_t>(p.count, 0)) >= min_freq_)
+                heap_.push({p.count, idx});
+        }
+    }
+
+    using Heap = std::priority_queue<HeapEntry, std::vector<HeapEntry>, Worse>;
+
+    std::vector<Word> words_;
+    std::vector<uint32_t> syms_;
+    std::vector<std::string> tokens_;
+    std::unordered_set<std::string_view> known_;
+    PairIndexMap map_;
+    std::vector<Pair> pairs_;
+    std::vector<uint32_t> touched_;
+    Heap heap_{Worse{this}};
+    uint64_t min_freq_ = 2;
+};
+
+}  // namespace tokensmith
