@@ -1,0 +1,201 @@
+"""Domain and character-level recipes: protected terms and small character-level BPE.
+
+Papers:
+
+* KL3M tokenizers: Michael J. Bommarito II, Daniel Martin Katz, Jillian Bommarito, "KL3M
+  Tokenizers: A Family of Domain-Specific and Character-Level Tokenizers for Legal, Financial,
+  and Preprocessing Applications" (arXiv 2503.17247): domain BPE that keeps domain terms whole,
+  and small character-level BPE vocabularies (4k-16k, short tokens) whose boundaries stay stable
+  when OCR corrupts characters;
+* K-Tokeniser, "Infusing clinical knowledge into tokenisers for language models", and MATTER,
+  "Incorporating domain knowledge into materials tokenization": domain concepts stay whole.
+
+As published (the shared idea, not any one paper's exact pipeline):
+
+* a list of protected terms is cut out of the text before pre-tokenization (domain-specific
+  pre-tokenization, :class:`ProtectedSplitter`) and each term is one token of the vocabulary
+  (:class:`ProtectedModel`), so a protected term is never split; the BPE trained beside them
+  spends no merges on them;
+* the character-level recipe is BPE whose tokens are whole characters and at most ``max_chars``
+  characters long (KL3M's character tokenizers use short tokens), on small vocabularies.
+
+Adapted:
+
+* a protected term matches where it is not inside a longer word (no letter or digit right
+  before or after it); it is one token with or without a single leading space (two ids);
+* K-Tokeniser's and MATTER's ways of choosing the terms (clinical concept lists, a materials
+  NER model) are left to the caller: pass the terms;
+* the character-level length cap is enforced by the resumable trainer of
+  :mod:`tokensmith.train.superbpe` (:func:`~tokensmith.train.superbpe.continue_bpe` from single
+  bytes is plain BPE, same tie-break), which can refuse merges; the shared trainer cannot.
+
+HF ``tokenizer.json`` can only approximate protected terms (as added tokens, which HF matches
+anywhere, even inside words); the native format saves them exactly.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import regex
+
+from .. import components
+from ..components import Model, Splitter, register
+from ..errors import OptionError
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ..vocab.bpe import BPEModel
+from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from .bpe import train_bpe_from_counts
+from .superbpe import continue_bpe
+
+METHOD = "domain"
+CHAR_METHOD = "char_bpe"
+
+
+def _terms(terms) -> list[str]:
+    out = sorted({t for t in terms}, key=lambda t: (-len(t), t))
+    if not all(isinstance(t, str) and t.strip() == t and t for t in out):
+        raise OptionError("protected terms must be non-empty strings without surrounding spaces")
+    return out
+
+
+@register
+class ProtectedSplitter(Splitter):
+    """Protected terms (with an optional leading space) become pieces of their own; the rest of
+    the text is split by ``base``."""
+
+    kind = "protected_terms"
+
+    def __init__(self, base: Splitter | None, terms: Sequence[str]):
+        self.base, self.terms = base, _terms(terms)
+        alternatives = "|".join(regex.escape(t) for t in self.terms)
+        self._regex = regex.compile(rf" ?(?<![\p{{L}}\p{{N}}])(?:{alternatives})(?![\p{{L}}\p{{N}}])"
+                                    if self.terms else r"(?!)")
+
+    def split(self, text: str) -> list[str]:
+        out, start = [], 0
+        for match in self._regex.finditer(text):
+            out += self._base_split(text[start:match.start()])
+            out.append(match.group())
+            start = match.end()
+        out += self._base_split(text[start:])
+        return out
+
+    def _base_split(self, text: str) -> list[str]:
+        if not text:
+            return []
+        return self.base.split(text) if self.base is not None else [text]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "terms": self.terms,
+                "base": None if self.base is None else self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(components.from_dict("splitter", data.get("base")), data["terms"])
+
+
+@register
+class ProtectedModel(Model):
+    """``base``'s vocabulary plus one id per protected term form (``term`` and `` term``)."""
+
+    kind = "protected_terms"
+
+    def __init__(self, base: Model, terms: Sequence[str]):
+        self.base, self.terms = base, _terms(terms)
+        self.tokens = list(base.token_bytes())
+        self.term_id: dict[bytes, int] = {}
+        known = {t: i for i, t in enumerate(self.tokens)}
+        for term in self.terms:
+            for form in (term.encode(), b" " + term.encode()):
+                if form in known:  # already a token of the base vocabulary
+                    self.term_id[form] = known[form]
+                else:
+                    self.term_id[form] = known[form] = len(self.tokens)
+                    self.tokens.append(form)
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        out: list[int] = []
+        run: list[bytes] = []
+        for piece in pieces:
+            tid = self.term_id.get(piece)
+            if tid is None:
+                run.append(piece)
+                continue
+            if run:
+                out += self.base.encode_pieces(run)
+                run = []
+            out.append(tid)
+        if run:
+            out += self.base.encode_pieces(run)
+        return out
+
+    def token_bytes(self) -> list[bytes]:
+        return self.tokens
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "terms": self.terms, "base": self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(components.from_dict("model", data["base"]), data["terms"])
+
+
+def train_domain_bpe(corpus, vocab_size: int, *, protected_terms: Sequence[str] = (),
+                     pattern: str | None = DEFAULT_PATTERN, min_frequency: int = 2,
+                     name: str | None = None) -> Tokenizer:
+    """BPE whose ``protected_terms`` are always whole tokens; ``vocab_size`` counts them too."""
+    terms = _terms(protected_terms)
+    splitter = ProtectedSplitter(None if pattern is None else RegexSplitter(pattern), terms)
+    counts: dict[str, int] = {}
+    for text in iter_texts(corpus):
+        for piece in splitter.split(text):
+            counts[piece] = counts.get(piece, 0) + 1
+    term_forms = {f for t in terms for f in (t, " " + t)}
+    byte_counts = {p.encode(): c for p, c in counts.items() if p not in term_forms}
+    budget = vocab_size - 2 * len(terms)
+    check_vocab_size(budget)
+    merges = train_bpe_from_counts(byte_counts, budget - 256, min_frequency)
+    model = ProtectedModel(BPEModel(merge_token_bytes(merges), merges), terms)
+    return Tokenizer(model, splitter, name=name or METHOD)
+
+
+def char_count(token: bytes) -> int:
+    """Characters in ``token``, or -1 if it is not whole UTF-8 characters."""
+    try:
+        return len(token.decode("utf-8"))
+    except UnicodeDecodeError:
+        return -1
+
+
+def train_char_bpe(corpus, vocab_size: int, *, max_chars: int = 3, pattern: str | None = DEFAULT_PATTERN,
+                   min_frequency: int = 2, name: str | None = None) -> Tokenizer:
+    """Character-level BPE: every merged token is 2..``max_chars`` whole UTF-8 characters.
+
+    Merges inside a multi-byte character are allowed (they build the character itself).
+    """
+    check_vocab_size(vocab_size)
+    if max_chars < 1:
+        raise OptionError(f"max_chars must be >= 1, got {max_chars}")
+    counts = count_pieces(iter_texts(corpus), pattern)
+    keys = list(counts)
+    tokens = [bytes([b]) for b in range(256)]
+
+    def allowed(merged: bytes) -> bool:
+        n = char_count(merged)
+        return n <= max_chars if n >= 0 else _partial_char(merged)
+
+    merges = continue_bpe([list(k) for k in keys], [counts[k] for k in keys], tokens,
+                          vocab_size - 256, min_frequency, allowed=allowed)
+    splitter = None if pattern is None else RegexSplitter(pattern)
+    return Tokenizer(BPEModel(tokens, merges), splitter, name=name or CHAR_METHOD)
+
+
+def _partial_char(merged: bytes) -> bool:
+    """Bytes that are a prefix of one UTF-8 character (a lead byte and continuation bytes)."""
+    lead = merged[0]
+    if lead < 0xC0 or any(not 0x80 <= b < 0xC0 for b in merged[1:]):
+        return False
+    size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+    return len(merged) < size
