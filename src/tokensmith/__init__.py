@@ -2,11 +2,12 @@
 
 from .errors import InputError, ModelFileError, OptionError, SpecialTokenError, TokensmithError
 from .tokenizer import Tokenizer
+from .train import train_bpe
 
 __version__ = "0.1.0"
 
 __all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
-           "SpecialTokenError", "load"]
+           "SpecialTokenError", "load", "train_bpe"]
 
 
 def load(path, **kwargs) -> Tokenizer:

@@ -17,9 +17,19 @@ pure-Python twin in :mod:`tokensmith._reference.bpe_train` otherwise. Both give 
 
 from __future__ import annotations
 
-from typing import Callable
+import os
+import re
+import warnings
+from collections import Counter
+from typing import Callable, Sequence
 
 from .._reference import bpe_train as _reference
+from ..corpus import iter_corpus
+from ..errors import InputError, OptionError
+from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ..vocab.bpe import BPEModel
 
 
 def _core():
@@ -45,3 +55,168 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
         return merges
     return core.train_from_counts(list(counts.keys()), list(counts.values()), num_merges,
                                   min_frequency, progress)
+
+
+# -- training from a corpus -----------------------------------------------------------------------
+
+BATCH_CHARS = 32 << 20  # text handed to the counter per call (split over the workers)
+PROGRESS_EVERY = 256    # merges between two progress-bar updates
+
+
+def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: Sequence[str] = (),
+              min_frequency: int = 2, num_workers: int | None = None, progress: bool = True,
+              errors: str = "strict", text_field: str = "text") -> Tokenizer:
+    """Train a byte-level BPE tokenizer on ``corpus``.
+
+    ``corpus``: a path (``.txt``, ``.jsonl``, ``.parquet``, ``.gz``), a list of paths, or an
+    iterable of ``str`` (see :mod:`tokensmith.corpus.sources`). ``vocab_size`` counts the 256
+    bytes, the merges and the special tokens, which take the last ids. ``pattern``: a named split
+    pattern (``gpt2``/``r50k``, ``cl100k``, ``o200k``, ``llama3``) or any regex. ``errors``:
+    what to do with invalid UTF-8 in files (``strict`` raises, naming file and byte offset).
+    ``text_field``: the JSON field or Parquet column holding the text.
+
+    Counting runs on ``num_workers`` threads (default: every core); the result is byte-identical
+    whatever their number.
+    """
+    specials = _check_specials(special_tokens)
+    if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
+        raise OptionError(f"vocab_size must be at least 256 (bytes) + {len(specials)} (special "
+                          f"tokens) = {256 + len(specials)}, got {vocab_size!r}")
+    num_merges = vocab_size - 256 - len(specials)
+    _reference.check_counts_args(num_merges, min_frequency)
+    regex_string, compiled = _check_pattern(pattern)
+    workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
+    if not isinstance(workers, int) or workers < 1:
+        raise OptionError(f"num_workers must be a positive integer, got {num_workers!r}")
+
+    from tqdm.auto import tqdm
+
+    counter = make_counter(compiled, regex_string)
+    count_corpus(counter, corpus, workers, progress=progress, errors=errors, text_field=text_field)
+    if len(counter) == 0:
+        raise InputError("the corpus is empty: no text to train on")
+
+    with tqdm(total=num_merges, desc="merges", unit="merge", disable=not progress,
+              leave=False) as bar:
+        def advance(done: int) -> None:
+            bar.update(done - bar.n)
+
+        merges = counter.train(num_merges, min_frequency, advance, PROGRESS_EVERY)
+    if len(merges) < num_merges:
+        warnings.warn(f"the corpus only supports {len(merges)} merges with min_frequency="
+                      f"{min_frequency}; the vocabulary has {256 + len(merges) + len(specials)} "
+                      f"ids instead of {vocab_size}", stacklevel=2)
+    return build_tokenizer(merges, pattern, specials)
+
+
+def build_tokenizer(merges: Sequence[tuple[int, int]], pattern: str,
+                    specials: Sequence[str] = ()) -> Tokenizer:
+    """The tokenizer of byte-level ``merges`` (merge k makes id 256 + k), specials after them."""
+    tokens = [bytes([b]) for b in range(256)]
+    for a, b in merges:
+        tokens.append(tokens[a] + tokens[b])
+    model = BPEModel(tokens, merges, semantics="merges")
+    special_ids = {s: len(tokens) + i for i, s in enumerate(specials)}
+    return Tokenizer(model, RegexSplitter(pattern), special_tokens=special_ids)
+
+
+def count_corpus(counter, corpus, workers: int, *, progress: bool, errors: str,
+                 text_field: str) -> None:
+    """Feed every text of ``corpus`` to ``counter`` in batches of about BATCH_CHARS."""
+    from tqdm.auto import tqdm
+
+    batch: list[str] = []
+    size = 0
+    with tqdm(desc="counting", unit="B", unit_scale=True, disable=not progress, leave=False) as bar:
+        for text in iter_corpus(corpus, errors=errors, text_field=text_field):
+            batch.append(text)
+            size += len(text)
+            if size >= BATCH_CHARS:
+                _add(counter, batch, workers)
+                bar.update(size)
+                batch, size = [], 0
+        if batch:
+            _add(counter, batch, workers)
+            bar.update(size)
+
+
+def _add(counter, batch: list[str], workers: int) -> None:
+    try:
+        counter.add_texts(batch, workers)
+    except UnicodeEncodeError as exc:
+        raise InputError(f"a corpus text holds a lone surrogate ({exc.object[exc.start:exc.end]!r}); "
+                         "it is not encodable as UTF-8") from None
+
+
+def make_counter(compiled: str | None, regex_string: str | None):
+    """A pre-token counter: the compiled one when built, else the pure-Python one."""
+    core = _core()
+    if core is None:
+        return PythonCounter(regex_string)
+    if compiled is not None:
+        return core.PretokenCounter(compiled)
+    return _RegexFedCounter(core.PretokenCounter(""), regex_string)
+
+
+class _RegexFedCounter:
+    """The compiled counter fed with pieces split by ``regex`` (custom patterns)."""
+
+    def __init__(self, core_counter, regex_string: str):
+        self._counter = core_counter
+        self._regex = compile_custom(regex_string)
+
+    def add_texts(self, texts: list[str], num_threads: int = 1) -> None:
+        for text in texts:
+            self._counter.add_pieces(self._regex.findall(text))
+
+    def __len__(self) -> int:
+        return len(self._counter)
+
+    def counts(self) -> dict[bytes, int]:
+        return self._counter.counts()
+
+    def train(self, num_merges, min_frequency, progress, every):
+        return self._counter.train(num_merges, min_frequency, progress, every)
+
+
+class PythonCounter:
+    """Pure-Python pre-token counter (used when the compiled core is not built)."""
+
+    def __init__(self, regex_string: str):
+        self._regex = compile_custom(regex_string)
+        self._counts: Counter[bytes] = Counter()
+
+    def add_texts(self, texts: list[str], num_threads: int = 1) -> None:
+        for text in texts:
+            self._counts.update(p.encode("utf-8") for p in self._regex.findall(text))
+
+    def __len__(self) -> int:
+        return len(self._counts)
+
+    def counts(self) -> dict[bytes, int]:
+        return dict(self._counts)
+
+    def train(self, num_merges, min_frequency, progress, every):
+        return train_bpe_from_counts(dict(self._counts), num_merges, min_frequency, progress=progress)
+
+
+def _check_specials(special_tokens) -> list[str]:
+    if isinstance(special_tokens, str):
+        raise OptionError("special_tokens is a list of strings, not one string")
+    specials = list(special_tokens)
+    for s in specials:
+        if not isinstance(s, str) or not s:
+            raise OptionError(f"special tokens must be non-empty strings, got {s!r}")
+    if len(set(specials)) != len(specials):
+        raise OptionError("special_tokens has duplicates")
+    return specials
+
+
+def _check_pattern(pattern) -> tuple[str, str | None]:
+    if not isinstance(pattern, str) or not pattern:
+        raise OptionError(f"pattern must be a pattern name or a regex, got {pattern!r}")
+    if pattern not in NAMED_PATTERNS and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", pattern):
+        raise OptionError(f"unknown split pattern {pattern!r} (named patterns: "
+                          f"{', '.join(sorted(NAMED_PATTERNS))}; or pass a regex)")
+    regex_string, compiled = resolve_pattern(pattern)
+    return regex_string, compiled

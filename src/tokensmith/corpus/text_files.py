@@ -1,0 +1,51 @@
+"""Stream a UTF-8 text file (optionally ``.gz``) as large chunks of text.
+
+Chunks are read ``chunk_size`` bytes at a time and cut where splitting is unaffected
+(:mod:`.cutting`), so memory stays a small multiple of ``chunk_size`` even for a file that is
+one 100 MB line. Invalid UTF-8 is an :class:`~tokensmith.errors.InputError` naming the file and
+the byte offset, unless ``errors="replace"`` (U+FFFD) or ``errors="ignore"`` (dropped).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Iterator
+
+from ..errors import InputError
+from .cutting import find_cut
+from .opening import check_errors_policy, open_corpus_file
+
+DEFAULT_CHUNK = 8 << 20
+
+
+def decode_chunk(data: bytes, errors: str, path: str, offset: int) -> str:
+    try:
+        return data.decode("utf-8", errors=errors)
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 4]
+        raise InputError(f"invalid UTF-8 ({exc.reason}, bytes {bad!r}); pass errors='replace' "
+                         "or errors='ignore' to accept it", path, offset + exc.start) from None
+
+
+def read_text_file(path: str | os.PathLike, errors: str = "strict",
+                   chunk_size: int = DEFAULT_CHUNK) -> Iterator[str]:
+    """Texts of ``path``, in order; their concatenation is the file's text."""
+    check_errors_policy(errors)
+    path = os.fspath(path)
+    with open_corpus_file(path) as f:
+        offset = 0  # byte offset of `carry` in the (decompressed) file
+        carry = b""
+        while True:
+            block = f.read(chunk_size)
+            if not block:
+                break
+            buf = carry + block if carry else block
+            cut = find_cut(buf)
+            if cut > 0:
+                yield decode_chunk(buf[:cut], errors, path, offset)
+            offset += cut
+            carry = buf[cut:]
+        if carry:
+            text = decode_chunk(carry, errors, path, offset)
+            if text:
+                yield text
