@@ -25,6 +25,26 @@ def _bpe(corpus, **options):
 TRAINERS: dict[str, Trainer] = {"bpe": _bpe}
 
 
+def _lazy(module: str, function: str) -> Trainer:
+    """A trainer imported on first use (keeps ``import tokensmith.train`` light)."""
+    def trainer(corpus, **options):
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{module}"), function)(corpus, **options)
+
+    trainer.__name__ = function
+    return trainer
+
+
+# The literature's vocabulary builders, one module each (docs/methods.md).
+for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffold_bpe"),
+                                  ("superbpe", "superbpe", "train_superbpe"),
+                                  ("pathpiece", "pathpiece", "train_pathpiece"),
+                                  ("domain", "domain", "train_domain_bpe"),
+                                  ("char_bpe", "domain", "train_char_bpe")):
+    TRAINERS[_name] = _lazy(_module, _function)
+
+
 def register_trainer(name: str, trainer: Trainer) -> None:
     TRAINERS[name] = trainer
 

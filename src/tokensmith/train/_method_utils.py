@@ -1,66 +1,82 @@
 """Small helpers the literature trainers share: reading a corpus argument and counting pre-tokens.
 
-These are deliberately plain (a ``Counter`` over regex pieces); the methods built on them care
-about what is counted, not how fast. Memory grows with the number of distinct pieces.
+Corpora are read and counted by the same code as ``train_bpe`` (paths, JSONL, Parquet or
+iterables of str; compiled counting when built), so every method accepts the same corpus forms
+and options (``special_tokens``, ``num_workers``, ``progress``, ``errors``, ``text_field``).
 """
 
 from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Iterator, Sequence
 
+from ..corpus import iter_corpus
 from ..errors import InputError, OptionError
-from ..split import compile_custom, resolve_pattern
+from ..split import resolve_pattern
+from ..tokenizer import Tokenizer
+from .bpe import count_corpus, make_counter
 
-DEFAULT_PATTERN = "gpt2"
+DEFAULT_PATTERN = "cl100k"  # as train_bpe, so that methods and plain BPE compare fairly
 
 
-def iter_texts(corpus) -> Iterator[str]:
-    """Texts of ``corpus``: one string, a path to a UTF-8 text file, or an iterable of either."""
+@dataclass
+class CorpusOptions:
+    """The options every trainer shares with ``train_bpe`` (and the CLI passes to all)."""
+
+    special_tokens: Sequence[str] = ()
+    num_workers: int | None = None
+    progress: bool = False
+    errors: str = "strict"
+    text_field: str = "text"
+
+    def model_size(self, vocab_size: int, minimum: int = 257) -> int:
+        """Ids left for the model once the special tokens have theirs."""
+        check_vocab_size(vocab_size, minimum + len(self.special_tokens))
+        return vocab_size - len(self.special_tokens)
+
+    def texts(self, corpus) -> Iterator[str]:
+        return iter_corpus(corpus, errors=self.errors, text_field=self.text_field)
+
+    def tokenizer(self, model, splitter, name: str) -> Tokenizer:
+        specials = {s: model.vocab_size + i for i, s in enumerate(self.special_tokens)}
+        return Tokenizer(model, splitter, special_tokens=specials, name=name)
+
+
+def corpus_options(options: dict) -> CorpusOptions:
+    """The shared options out of a trainer's ``**options``; anything else is refused by name."""
+    known = set(CorpusOptions.__dataclass_fields__)
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise OptionError(f"unknown option(s) {', '.join(unknown)}")
+    return CorpusOptions(**options)
+
+
+def reusable(corpus):
+    """``corpus`` in a form that can be read twice (a generator of texts is materialised)."""
     if isinstance(corpus, (str, os.PathLike)):
-        corpus = [corpus]
-    for item in corpus:
-        if isinstance(item, os.PathLike) or (isinstance(item, str) and len(item) < 4096
-                                                and "\n" not in item and os.path.isfile(item)):
-            yield from _read_file(os.fspath(item))
-        elif isinstance(item, str):
-            yield item
-        else:
-            raise InputError(f"corpus items must be str or paths, got {type(item).__name__}")
+        return [corpus]
+    return corpus if isinstance(corpus, (list, tuple)) else list(corpus)
 
 
-def _read_file(path: str, chunk_lines: int = 2000) -> Iterator[str]:
-    offset = 0
-    lines: list[str] = []
-    with open(path, "rb") as f:
-        for raw in f:
-            try:
-                lines.append(raw.decode("utf-8"))
-            except UnicodeDecodeError as exc:
-                raise InputError(f"invalid UTF-8 ({exc.reason})", path, offset + exc.start) from None
-            offset += len(raw)
-            if len(lines) >= chunk_lines:
-                yield "".join(lines)
-                lines = []
-    if lines:
-        yield "".join(lines)
-
-
-def count_pieces(texts: Iterable[str], pattern: str | None = DEFAULT_PATTERN) -> Counter:
-    """``{piece bytes: count}`` of the regex pieces of every text (whole texts when no pattern)."""
-    counts: Counter = Counter()
+def count_pieces(corpus, pattern: str | None = DEFAULT_PATTERN,
+                 options: CorpusOptions | None = None) -> dict[bytes, int]:
+    """``{piece bytes: count}`` of the regex pieces of every text of ``corpus`` (a path, paths or
+    an iterable of str), counted by the shared (compiled when built) pre-token counter."""
+    options = options or CorpusOptions()
     if pattern is None:
-        for text in texts:
-            counts[text.encode("utf-8")] += 1
+        counts: Counter = Counter(t.encode("utf-8") for t in options.texts(corpus))
     else:
-        regex_string, _ = resolve_pattern(pattern)
-        finder = compile_custom(regex_string).findall
-        for text in texts:
-            counts.update(piece.encode("utf-8", "surrogatepass") for piece in finder(text))
+        regex_string, compiled = resolve_pattern(pattern)
+        counter = make_counter(compiled, regex_string)
+        workers = options.num_workers or os.cpu_count() or 1
+        count_corpus(counter, corpus, workers, progress=options.progress, errors=options.errors,
+                     text_field=options.text_field)
+        counts = counter.counts()
     if not counts:
-        raise InputError("the corpus is empty")
-    return counts
+        raise InputError("the corpus is empty: no text to train on")
+    return dict(counts)
 
 
 def check_vocab_size(vocab_size: int, minimum: int = 257) -> None:

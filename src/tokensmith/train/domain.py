@@ -45,7 +45,7 @@ from ..errors import OptionError
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
 from .superbpe import continue_bpe
 
@@ -144,21 +144,21 @@ class ProtectedModel(Model):
 
 def train_domain_bpe(corpus, vocab_size: int, *, protected_terms: Sequence[str] = (),
                      pattern: str | None = DEFAULT_PATTERN, min_frequency: int = 2,
-                     name: str | None = None) -> Tokenizer:
+                     name: str | None = None, **options) -> Tokenizer:
     """BPE whose ``protected_terms`` are always whole tokens; ``vocab_size`` counts them too."""
+    opts = corpus_options(options)
     terms = _terms(protected_terms)
     splitter = ProtectedSplitter(None if pattern is None else RegexSplitter(pattern), terms)
     counts: dict[str, int] = {}
-    for text in iter_texts(corpus):
+    for text in opts.texts(corpus):
         for piece in splitter.split(text):
             counts[piece] = counts.get(piece, 0) + 1
     term_forms = {f for t in terms for f in (t, " " + t)}
     byte_counts = {p.encode(): c for p, c in counts.items() if p not in term_forms}
-    budget = vocab_size - 2 * len(terms)
-    check_vocab_size(budget)
+    budget = opts.model_size(vocab_size, 257 + 2 * len(terms)) - 2 * len(terms)
     merges = train_bpe_from_counts(byte_counts, budget - 256, min_frequency)
     model = ProtectedModel(BPEModel(merge_token_bytes(merges), merges), terms)
-    return Tokenizer(model, splitter, name=name or METHOD)
+    return opts.tokenizer(model, splitter, name or METHOD)
 
 
 def char_count(token: bytes) -> int:
@@ -170,15 +170,16 @@ def char_count(token: bytes) -> int:
 
 
 def train_char_bpe(corpus, vocab_size: int, *, max_chars: int = 3, pattern: str | None = DEFAULT_PATTERN,
-                   min_frequency: int = 2, name: str | None = None) -> Tokenizer:
+                   min_frequency: int = 2, name: str | None = None, **options) -> Tokenizer:
     """Character-level BPE: every merged token is 2..``max_chars`` whole UTF-8 characters.
 
     Merges inside a multi-byte character are allowed (they build the character itself).
     """
-    check_vocab_size(vocab_size)
+    opts = corpus_options(options)
+    vocab_size = opts.model_size(vocab_size)
     if max_chars < 1:
         raise OptionError(f"max_chars must be >= 1, got {max_chars}")
-    counts = count_pieces(iter_texts(corpus), pattern)
+    counts = count_pieces(corpus, pattern, opts)
     keys = list(counts)
     tokens = [bytes([b]) for b in range(256)]
 
@@ -189,7 +190,7 @@ def train_char_bpe(corpus, vocab_size: int, *, max_chars: int = 3, pattern: str 
     merges = continue_bpe([list(k) for k in keys], [counts[k] for k in keys], tokens,
                           vocab_size - 256, min_frequency, allowed=allowed)
     splitter = None if pattern is None else RegexSplitter(pattern)
-    return Tokenizer(BPEModel(tokens, merges), splitter, name=name or CHAR_METHOD)
+    return opts.tokenizer(BPEModel(tokens, merges), splitter, name or CHAR_METHOD)
 
 
 def _partial_char(merged: bytes) -> bool:

@@ -38,7 +38,7 @@ from ..segment.models import SegmentedModel
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
 
 METHOD = "pathpiece"
@@ -123,17 +123,18 @@ def least_tokens_model(tokens: Sequence[bytes]) -> SegmentedModel:
 
 def train_pathpiece(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
                     init_factor: float = 2.0, prune_fraction: float = 0.1, min_frequency: int = 2,
-                    name: str | None = None) -> Tokenizer:
+                    name: str | None = None, **options) -> Tokenizer:
     """Train PathPiece from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``."""
-    check_vocab_size(vocab_size)
+    opts = corpus_options(options)
+    vocab_size = opts.model_size(vocab_size)
     if init_factor < 1:
         raise OptionError(f"init_factor must be >= 1, got {init_factor}")
     if not 0 < prune_fraction <= 1:
         raise OptionError(f"prune_fraction must be in (0, 1], got {prune_fraction}")
-    counts = count_pieces(iter_texts(corpus), pattern)
+    counts = count_pieces(corpus, pattern, opts)
     merges = train_bpe_from_counts(counts, int(vocab_size * init_factor) - 256, min_frequency)
     tokens = prune_to(counts, merge_token_bytes(merges), vocab_size, prune_fraction)
     # Keep bytes first, then the surviving tokens shortest first (a stable, readable id order).
     tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))
     splitter = None if pattern is None else RegexSplitter(pattern)
-    return Tokenizer(least_tokens_model(tokens), splitter, name=name or METHOD)
+    return opts.tokenizer(least_tokens_model(tokens), splitter, name or METHOD)

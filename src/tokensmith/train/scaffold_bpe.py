@@ -45,7 +45,7 @@ from ..errors import OptionError
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from ._method_utils import DEFAULT_PATTERN, check_vocab_size, corpus_options, count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
 
 METHOD = "scaffold_bpe"
@@ -148,13 +148,14 @@ def train_scaffold_bpe_from_counts(counts: dict[bytes, int], vocab_size: int,
 
 
 def train_scaffold_bpe(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
-                       min_frequency: int = 2, name: str | None = None) -> Tokenizer:
-    """Train a Scaffold-BPE tokenizer on ``corpus`` (texts or text-file paths)."""
-    check_vocab_size(vocab_size)
-    counts = count_pieces(iter_texts(corpus), pattern)
-    model = train_scaffold_bpe_from_counts(counts, vocab_size, min_frequency)
+                       min_frequency: int = 2, name: str | None = None, **options) -> Tokenizer:
+    """Train Scaffold-BPE on ``corpus``; ``vocab_size`` counts V (not the scaffold tokens) and
+    the special tokens. ``options``: see :class:`~._method_utils.CorpusOptions`."""
+    opts = corpus_options(options)
+    size = opts.model_size(vocab_size)
+    model = train_scaffold_bpe_from_counts(count_pieces(corpus, pattern, opts), size, min_frequency)
     splitter = None if pattern is None else RegexSplitter(pattern)
-    return Tokenizer(model, splitter, name=name or METHOD)
+    return opts.tokenizer(model, splitter, name or METHOD)
 
 
 # -- the model ------------------------------------------------------------------------------

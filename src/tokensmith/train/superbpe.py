@@ -34,7 +34,6 @@ regex is :data:`SUPERWORD_PATTERN`) wherever the HF exporter writes custom regex
 from __future__ import annotations
 
 import heapq
-import os
 from collections import defaultdict
 from typing import Callable, Sequence
 
@@ -42,7 +41,7 @@ from ..errors import OptionError
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, check_vocab_size, count_pieces, iter_texts, merge_token_bytes
+from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
 from .bpe import train_bpe_from_counts
 
 METHOD = "superbpe"
@@ -147,26 +146,28 @@ def continue_bpe(sequences: Sequence[list[int]], counts: Sequence[int], token_by
 
 # -- the trainer ---------------------------------------------------------------------------------
 def train_superbpe(corpus, vocab_size: int, *, transition="auto", pattern: str | None = DEFAULT_PATTERN,
-                   max_words: int = 4, min_frequency: int = 2, name: str | None = None) -> Tokenizer:
+                   max_words: int = 4, min_frequency: int = 2, name: str | None = None,
+                   **options) -> Tokenizer:
     """Train SuperBPE: ``pattern`` pre-tokenizes stage 1, :data:`SUPERWORD_PATTERN` stage 2.
 
-    ``corpus`` is read twice (once per stage's counts), so pass paths or a re-iterable.
+    ``corpus`` is read twice (once per stage's counts); a generator of texts is materialised.
     """
-    check_vocab_size(vocab_size)
+    opts = corpus_options(options)
+    vocab_size = opts.model_size(vocab_size)
     if max_words < 1:
         raise OptionError(f"max_words must be >= 1, got {max_words}")
     t = transition_size(transition, vocab_size)
-    texts = [corpus] if isinstance(corpus, (str, os.PathLike)) else list(corpus)
-    stage1 = train_bpe_from_counts(count_pieces(iter_texts(texts), pattern), t - 256, min_frequency)
+    texts = reusable(corpus)
+    stage1 = train_bpe_from_counts(count_pieces(texts, pattern, opts), t - 256, min_frequency)
     tokens = merge_token_bytes(stage1)
     stage1_model = BPEModel(tokens, stage1)
 
-    spans = count_pieces(iter_texts(texts), SUPERWORD_PATTERN)
+    spans = count_pieces(texts, SUPERWORD_PATTERN, opts)
     keys = list(spans)
     sequences = [stage1_model.encode_pieces([k]) for k in keys]
     stage2 = continue_bpe(sequences, [spans[k] for k in keys], tokens, vocab_size - 256 - len(stage1),
                           min_frequency, allowed=lambda b: word_count(b) <= max_words)
     merges = stage1 + stage2
     model = BPEModel(tokens, merges)
-    return Tokenizer(model, RegexSplitter(SUPERWORD_PATTERN), name=name or METHOD)
+    return opts.tokenizer(model, RegexSplitter(SUPERWORD_PATTERN), name or METHOD)
 
