@@ -1,0 +1,306 @@
+"""The HTML report: one self-contained page (inline CSS and SVG; no script, font or network)."""
+
+from __future__ import annotations
+
+import statistics
+from html import escape
+
+from . import svg
+from .tables import Table, best_index, build_tables, num, pct
+
+CSS = """
+:root { --ink:#1d2433; --muted:#5f6b7a; --line:#e3e7ee; --band:#f6f8fb; --card:#ffffff;
+        --bg:#f2f4f8; --accent:#0072B2; }
+* { box-sizing: border-box; }
+body { margin:0; background:var(--bg); color:var(--ink);
+       font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+header { background: linear-gradient(120deg, #0b3d62, #0072B2 60%, #3a9bd5); color:#fff;
+         padding: 28px 40px 22px; }
+header h1 { margin:0 0 4px; font-size: 26px; font-weight: 650; letter-spacing: -0.01em; }
+header p { margin: 0; opacity: .85; font-size: 14px; }
+nav { position: sticky; top: 0; z-index: 2; background: rgba(255,255,255,.94);
+      border-bottom: 1px solid var(--line); padding: 8px 40px; font-size: 14px; }
+nav a { color: var(--muted); text-decoration: none; margin-right: 18px; }
+nav a:hover { color: var(--accent); }
+main { max-width: 1120px; margin: 0 auto; padding: 22px 28px 60px; }
+section { background: var(--card); border: 1px solid var(--line); border-radius: 12px;
+          padding: 20px 24px; margin: 18px 0; box-shadow: 0 1px 2px rgba(16,24,40,.04); }
+h2 { font-size: 19px; margin: 0 0 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; color: var(--muted); font-weight: 600; }
+.lede { color: var(--muted); margin: 0 0 12px; font-size: 14px; }
+.legend { display:flex; flex-wrap: wrap; gap: 12px; margin-top: 4px; }
+.tok { display:flex; align-items:center; gap:10px; background: var(--band); border:1px solid var(--line);
+       border-radius: 10px; padding: 10px 14px; min-width: 200px; }
+.tok b { font-size: 15px; }
+.tok small { color: var(--muted); display:block; font-size: 12px; }
+.swatch { width: 14px; height: 14px; border-radius: 4px; flex: none; }
+.grid { display:grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 8px 22px; }
+.panel h3 { margin-top: 8px; }
+svg.chart { max-width: 100%; height: auto; display:block; }
+svg .label { font-size: 12px; fill: var(--ink); }
+svg .tick { font-size: 11px; fill: var(--muted); }
+svg .value { font-size: 12px; fill: var(--ink); }
+svg .grid { stroke: var(--line); stroke-width: 1; }
+svg .axis { stroke: #9aa4b2; stroke-width: 1; }
+svg .band { fill: var(--band); }
+svg .span { stroke: #b8c0cc; stroke-width: 2; }
+svg .reference { stroke: #d55e00; stroke-width: 1.5; stroke-dasharray: 4 3; }
+svg circle { stroke: #fff; stroke-width: 1; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 6px 0 4px;
+        font-variant-numeric: tabular-nums; }
+th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; }
+th:first-child, td:first-child { text-align: left; color: var(--ink); }
+th { font-weight: 600; color: var(--muted); font-size: 13px; }
+tbody tr:hover { background: var(--band); }
+td.best { font-weight: 700; color: #0b6b3a; }
+.scroll { overflow-x: auto; }
+.digits { display:inline-flex; gap:2px; }
+.digits span { display:inline-block; height: 14px; border-radius: 3px; opacity: .85; }
+code, .mono { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+.chips { display:flex; flex-wrap: wrap; gap: 4px; margin: 4px 0 10px; }
+.chip { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; background: var(--band);
+        border: 1px solid var(--line); border-radius: 6px; padding: 1px 6px; white-space: pre; }
+details summary { cursor: pointer; color: var(--muted); font-size: 14px; margin: 8px 0; }
+footer { color: var(--muted); font-size: 13px; text-align: center; padding: 10px 0 30px; }
+dl.defs dt { font-weight: 600; margin-top: 8px; }
+dl.defs dd { margin: 2px 0 0 0; color: var(--muted); font-size: 14px; }
+"""
+
+
+def render_html(data: dict, title: str = "Tokenizer report") -> str:
+    """The whole page for ``Evaluation.to_dict()``."""
+    results = data["tokenizers"]
+    tables = {t.key: t for t in build_tables(data)}
+    colors = [svg.palette(i) for i in range(len(results))]
+    parts = [_header(data, title), _nav(data), "<main>", _legend(results, colors),
+             _glance(results, colors)]
+    if any(r.get("parity") for r in results):
+        parts.append(_parity(data, results, tables.get("parity")))
+    if "compression" in tables:
+        parts.append(_section("compression", "Compression",
+                              "How much text one token carries. Per byte and per character, so "
+                              "tokenizers with different vocabularies compare.",
+                              _table_html(tables["compression"])))
+    parts.append(_lengths(results, tables.get("lengths")))
+    vocab_body = "".join(_table_html(tables[k]) for k in ("vocabulary", "audit") if k in tables)
+    parts.append(_section("vocabulary", "Vocabulary",
+                          "How evenly the vocabulary is used, and which entries can never be produced.",
+                          vocab_body + _audit_examples(results)))
+    parts.append(_numbers(results, tables.get("numbers"), colors))
+    if "morphology" in tables:
+        parts.append(_section("morphology", "Morphological alignment",
+                              f"Token boundaries against the gold segmentation "
+                              f"<code>{escape(str(data['inputs'].get('gold')))}</code> "
+                              f"({data['inputs'].get('gold_words', 0):,} words).",
+                              _table_html(tables["morphology"])))
+    parts.append(_definitions(data))
+    parts.append("</main>")
+    parts.append(f"<footer>tokensmith {escape(str(data.get('version', '')))} · measured in "
+                 f"{data.get('seconds', 0):.1f} s</footer>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+            + "".join(parts) + "</body></html>\n")
+
+
+def _section(key: str, title: str, lede: str, body: str) -> str:
+    return f'<section id="{key}"><h2>{escape(title)}</h2><p class="lede">{lede}</p>{body}</section>'
+
+
+def _header(data: dict, title: str) -> str:
+    inputs = data.get("inputs", {})
+    bits = []
+    if inputs.get("corpus"):
+        names = ", ".join(p.rsplit("/", 1)[-1] for p in inputs["corpus"])
+        bits.append(f"corpus {escape(names)} ({inputs.get('corpus_bytes', 0) / 1e6:.1f} MB)")
+    if inputs.get("parallel"):
+        bits.append(f"{inputs['languages']} languages × {inputs['parallel_lines']:,} parallel lines")
+    if inputs.get("gold"):
+        bits.append(f"{inputs['gold_words']:,} gold-segmented words")
+    names = " · ".join(escape(r["name"]) for r in data["tokenizers"])
+    return (f"<header><h1>{escape(title)}</h1><p>{names}</p>"
+            f"<p>{' · '.join(bits) or 'vocabulary measures only'}</p></header>")
+
+
+def _nav(data: dict) -> str:
+    res = data["tokenizers"]
+    links = [("glance", "At a glance")]
+    if any(r.get("parity") for r in res):
+        links.append(("parity", "Parity"))
+    if any(r.get("compression") for r in res):
+        links.append(("compression", "Compression"))
+    links += [("lengths", "Token lengths"), ("vocabulary", "Vocabulary"), ("numbers", "Numbers")]
+    if any(r.get("morphology") for r in res):
+        links.append(("morphology", "Morphology"))
+    links.append(("definitions", "Definitions"))
+    return "<nav>" + "".join(f'<a href="#{k}">{v}</a>' for k, v in links) + "</nav>"
+
+
+def _legend(results, colors) -> str:
+    cards = []
+    for r, color in zip(results, colors):
+        extra = []
+        if r.get("compression"):
+            extra.append(f"{r['compression']['bytes_per_token']:.2f} bytes/token")
+        if r.get("parity"):
+            extra.append(f"median premium {r['parity']['median_premium']:.2f}×")
+        cards.append(f'<div class="tok"><span class="swatch" style="background:{color}"></span><div>'
+                     f'<b>{escape(r["name"])}</b><small>{r["vocab_size"]:,} ids · {escape(r["backend"])}'
+                     f'</small><small>{" · ".join(extra)}</small></div></div>')
+    return '<div class="legend">' + "".join(cards) + "</div>"
+
+
+def _glance(results, colors) -> str:
+    names = [r["name"] for r in results]
+    panels = []
+
+    def panel(title, getter, better, fmt=None):
+        try:
+            values = [getter(r) for r in results]
+        except (TypeError, KeyError):
+            return
+        kwargs = {"fmt": fmt} if fmt else {}
+        panels.append(f'<div class="panel"><h3>{title}</h3>'
+                      + svg.bar_rows(list(zip(names, values)), label=title, colors=colors,
+                                     higher_is_better=better, **kwargs) + "</div>")
+
+    percent = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    panel("Bytes per token ↑", lambda r: r["compression"]["bytes_per_token"], True)
+    panel("Tokens per word ↓", lambda r: r["compression"]["tokens_per_word"], False)
+    panel("Median premium over English ↓", lambda r: r["parity"]["median_premium"], False)
+    panel("Worst premium over English ↓", lambda r: r["parity"]["max_premium"], False)
+    panel("Rényi efficiency ↑", lambda r: r["renyi"]["efficiency"], True)
+    panel("Vocabulary used by the corpus ↑", lambda r: r["vocab_use"]["used_share"], True, percent)
+    panel("Consistency of digit splitting ↑", lambda r: r["numbers"]["consistency"], True, percent)
+    panel("Unreachable vocabulary entries ↓", lambda r: r["audit"]["unreachable"], False,
+          lambda v: f"{v:,.0f}")
+    return _section("glance", "At a glance", "↑ higher is better, ↓ lower is better; the best value is bold.",
+                    '<div class="grid">' + "".join(panels) + "</div>")
+
+
+def _parity(data, results, table: Table | None) -> str:
+    with_parity = [r for r in results if r.get("parity")]
+    names = [r["name"] for r in with_parity]
+    by_lang: dict[str, dict] = {}
+    for j, r in enumerate(with_parity):
+        for lang in r["parity"]["languages"]:
+            entry = by_lang.setdefault(lang["code"], {"name": lang["name"], "script": lang["script"],
+                                                      "values": [None] * len(with_parity)})
+            entry["values"][j] = lang["premium"]
+    order = sorted(by_lang.items(), key=lambda kv: -statistics.fmean(v for v in kv[1]["values"] if v))
+    rows = [(f"{e['name']} ({code})", e["values"]) for code, e in order]
+    pivot = with_parity[0]["parity"]["pivot"]
+    chart = svg.dot_plot(rows, names, label="premium per language")
+    scripts: dict[str, list] = {}
+    counts: dict[str, int] = {}
+    for j, r in enumerate(with_parity):
+        for s in r["parity"]["by_script"]:
+            scripts.setdefault(s["script"], [None] * len(with_parity))[j] = s["mean_premium"]
+            counts[s["script"]] = s["languages"]
+    script_rows = sorted(((f"{s} ({counts[s]})", v) for s, v in scripts.items()),
+                         key=lambda kv: -statistics.fmean(x for x in kv[1] if x))
+    script_chart = svg.dot_plot(script_rows, names, label="mean premium by script", row_height=18)
+    body = (_table_html(table) if table else "") + \
+        "<h3>Mean premium by script (number of languages)</h3>" + script_chart + \
+        f"<h3>Premium per language, worst first (dashed line: parity with {escape(pivot)})</h3>" + \
+        '<div class="scroll">' + chart + "</div>"
+    lede = ("Tokens needed for the same content as in English, on the line-aligned parallel corpus "
+            "(Petrov et al., 2023). 2× means twice the context, latency and cost; log scale.")
+    return _section("parity", "Parity across languages", lede, body)
+
+
+def _lengths(results, table: Table | None) -> str:
+    bins = results[0]["lengths"]["bins"]
+    body = ""
+    if any(r["lengths"]["usage_mean"] for r in results):
+        body += "<h3>Tokens of the corpus by length in bytes</h3>" + svg.grouped_columns(
+            bins, [(r["name"], r["lengths"]["usage_share"]) for r in results], label="token length in corpus use")
+    body += "<h3>Vocabulary entries by length in bytes</h3>" + svg.grouped_columns(
+        bins, [(r["name"], r["lengths"]["vocab_share"]) for r in results], label="token length in vocabulary")
+    if table:
+        body += _table_html(table)
+    return _section("lengths", "Token lengths", "Share of tokens per length (the last bin holds 16 bytes "
+                    "and longer). Longer tokens in use mean better compression.", body)
+
+
+def _digits(pattern: list[int], color: str) -> str:
+    boxes = "".join(f'<span style="width:{9 * k}px;background:{color}" title="{k} digit'
+                    f'{"s" if k > 1 else ""}"></span>' for k in pattern)
+    return f'<span class="digits">{boxes}</span>'
+
+
+def _numbers(results, table: Table | None, colors) -> str:
+    rows = []
+    for n in range(len(results[0]["numbers"]["by_length"])):
+        cells = []
+        for r, color in zip(results, colors):
+            d = r["numbers"]["by_length"][n]
+            cells.append(f'<td>{_digits(d["pattern"], color)} <span class="mono">{pct(d["consistency"])}</span></td>')
+        rows.append(f"<tr><td>{n + 1} digits</td>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{escape(r['name'])}</th>" for r in results)
+    grouping = (f'<div class="scroll"><table><thead><tr><th>number</th>{head}</tr></thead>'
+                f"<tbody>{''.join(rows)}</tbody></table></div>")
+    body = (_table_html(table) if table else "") + \
+        "<h3>Most common digit grouping by number length (share of numbers split that way)</h3>" + grouping
+    lede = ("How digits are grouped into tokens, on seeded random numbers, dates and times "
+            "(“The first step is the hardest”, Spathis &amp; Kawsar 2023). Consistent grouping "
+            "lets a model line digits up.")
+    return _section("numbers", "Numbers, dates and times", lede, body)
+
+
+def _audit_examples(results) -> str:
+    blocks = []
+    for r in results:
+        audit = r.get("audit")
+        if not audit:
+            continue
+        lines = []
+        for kind in ("unreachable", "undecodable", "fragmentary", "nfkc_variants", "case_variants"):
+            items = audit["examples"].get(kind) or []
+            if not items:
+                continue
+            chips = "".join(f'<span class="chip">{escape(_visible(x))}</span>' for x in items)
+            lines.append(f"<h3>{kind.replace('_', ' ')}</h3><div class=\"chips\">{chips}</div>")
+        if lines:
+            blocks.append(f"<details><summary>Examples of audited entries: {escape(r['name'])}"
+                          f"</summary>{''.join(lines)}</details>")
+    return "".join(blocks)
+
+
+def _visible(item) -> str:
+    """Spaces and line breaks made visible in token examples."""
+    if isinstance(item, list):
+        return "  ·  ".join(map(_visible, item))
+    return str(item).replace(" ", "␣").replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍")
+
+
+def _table_html(table: Table) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
+    body = []
+    for cells, raw, better in zip(table.rows, table.raw, table.better):
+        best = best_index(raw, better)
+        tds = [f"<td>{escape(cells[0])}</td>"] + [
+            f'<td{" class=best" if i in best else ""}>{escape(c)}</td>' for i, c in enumerate(cells[1:])]
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    return (f'<h3>{escape(table.title)}</h3><div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
+
+
+def _definitions(data: dict) -> str:
+    alpha = data.get("inputs", {}).get("alpha", 2.5)
+    items = [
+        ("bytes / token, characters / token", "UTF-8 bytes or Unicode characters of the corpus divided by its tokens."),
+        ("tokens / word (fertility)", "tokens divided by whitespace-separated words; words split: share of words that more than one token covers."),
+        ("premium", "tokens(language) / tokens(English) over the whole parallel corpus, each line encoded on its own."),
+        (f"Rényi efficiency (α = {alpha:g})", "H_α(p) / log |V| with H_α(p) = log(Σ p(t)^α) / (1 − α), p the unigram "
+         "distribution of tokens on the corpus and |V| the text entries of the vocabulary (Zouhar et al., 2023)."),
+        ("unreachable", "vocabulary entries whose own text, encoded alone or after a probe prefix, never gives them."),
+        ("undecodable / fragmentary", "entries holding bytes that never occur in UTF-8 / pieces of a multi-byte character."),
+        ("digit consistency", "share of numbers of each length split with the most common grouping, averaged over lengths 1–10."),
+        ("boundary precision / recall", "token boundaries inside words against gold morph boundaries, micro-averaged."),
+    ]
+    body = '<dl class="defs">' + "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items) + "</dl>"
+    return _section("definitions", "Definitions", "What each number means.", body)
+
+
+__all__ = ["render_html", "num", "pct"]

@@ -1,0 +1,143 @@
+"""Hand-written SVG charts: small, crisp at any zoom, styled by the page's CSS, no dependency.
+
+Every chart is a function ``(...) -> str`` returning one ``<svg>`` element with a ``<title>`` on
+each mark (hover tooltips without JavaScript). Colours come from ``palette(i)``, the Okabe-Ito
+set, which stays distinguishable for colour-blind readers.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Sequence
+
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D31", "#444444"]
+FONT = 12
+
+
+def palette(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def _fmt(v: float) -> str:
+    if v == 0:
+        return "0"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def _svg(width: float, height: float, body: list[str], label: str) -> str:
+    return (f'<svg class="chart" role="img" aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}">'
+            + "".join(body) + "</svg>")
+
+
+def _nice_ticks(top: float, count: int = 5) -> list[float]:
+    if top <= 0:
+        return [0.0]
+    raw = top / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return [i * step for i in range(int(top / step + 1e-9) + 1)]
+
+
+LOG_TICKS = [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
+
+
+def dot_plot(rows: Sequence[tuple[str, Sequence[float | None]]], series: Sequence[str], *,
+             label: str, reference: float = 1.0, unit: str = "×", width: int = 1000,
+             row_height: int = 15, label_width: int = 170) -> str:
+    """One row per label and one dot per series on a log scale (premiums are ratios).
+
+    ``rows[i] = (label, values)`` with ``values[j]`` for ``series[j]`` (None: missing). A thin
+    line joins a row's dots so the gap between tokenizers reads at a glance.
+    """
+    values = [v for _, vs in rows for v in vs if v is not None and v > 0]
+    lo = min(values + [reference]) * 0.9
+    hi = max(values + [reference]) * 1.1
+    left, right, top = label_width, 24, 30
+    plot_w = width - left - right
+    height = top + row_height * len(rows) + 26
+
+    def x(v: float) -> float:
+        return left + plot_w * (math.log(v) - math.log(lo)) / (math.log(hi) - math.log(lo))
+
+    body = [f'<rect class="band" x="0" y="{top + row_height * r}" width="{width}" height="{row_height}"/>'
+            for r in range(0, len(rows), 2)]
+    for t in (t for t in LOG_TICKS if lo <= t <= hi):
+        body.append(f'<line class="grid" x1="{x(t):.1f}" x2="{x(t):.1f}" y1="{top - 6}" y2="{height - 22}"/>')
+        body.append(f'<text class="tick" x="{x(t):.1f}" y="{top - 10}" text-anchor="middle">{t:g}{unit}</text>')
+        body.append(f'<text class="tick" x="{x(t):.1f}" y="{height - 8}" text-anchor="middle">{t:g}{unit}</text>')
+    body.append(f'<line class="reference" x1="{x(reference):.1f}" x2="{x(reference):.1f}" '
+                f'y1="{top - 6}" y2="{height - 22}"/>')
+    for r, (name, vs) in enumerate(rows):
+        cy = top + row_height * r + row_height / 2
+        body.append(f'<text class="label" x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end">{escape(name)}</text>')
+        present = [v for v in vs if v is not None and v > 0]
+        if len(present) > 1:
+            body.append(f'<line class="span" x1="{x(min(present)):.1f}" x2="{x(max(present)):.1f}" '
+                        f'y1="{cy:.1f}" y2="{cy:.1f}"/>')
+        for j, v in enumerate(vs):
+            if v is None or v <= 0:
+                continue
+            body.append(f'<circle cx="{x(v):.1f}" cy="{cy:.1f}" r="4.2" fill="{palette(j)}">'
+                        f'<title>{escape(name)} · {escape(series[j])}: {v:.2f}{unit}</title></circle>')
+    return _svg(width, height, body, label)
+
+
+def bar_rows(rows: Sequence[tuple[str, float]], *, label: str, colors: Sequence[str] | None = None,
+             width: int = 360, row_height: int = 22, label_width: int = 110,
+             fmt=_fmt, higher_is_better: bool | None = None) -> str:
+    """Horizontal bars, one per row, value printed at the bar's end (a small-multiple panel)."""
+    top_value = max([v for _, v in rows] + [0]) or 1.0
+    left, right, top = label_width, 56, 4
+    plot_w = width - left - right
+    height = top + row_height * len(rows) + 4
+    best = None
+    if higher_is_better is not None and rows:
+        pick = max if higher_is_better else min
+        best = pick(range(len(rows)), key=lambda i: rows[i][1])
+    body = []
+    for i, (name, v) in enumerate(rows):
+        y = top + i * row_height
+        w = max(plot_w * v / top_value, 1.0)
+        color = colors[i] if colors else palette(i)
+        body.append(f'<text class="label" x="{left - 8}" y="{y + row_height / 2 + 4:.1f}" text-anchor="end">{escape(name)}</text>')
+        body.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row_height - 6}" rx="3" fill="{color}">'
+                    f'<title>{escape(name)}: {fmt(v)}</title></rect>')
+        weight = ' font-weight="700"' if i == best else ""
+        body.append(f'<text class="value" x="{left + w + 6:.1f}" y="{y + row_height / 2 + 4:.1f}"{weight}>{fmt(v)}</text>')
+    return _svg(width, height, body, label)
+
+
+def grouped_columns(categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *,
+                    label: str, width: int = 1000, height: int = 260, percent: bool = True) -> str:
+    """Vertical bars grouped by category (one colour per series), e.g. a histogram per tokenizer."""
+    left, right, top, bottom = 46, 12, 12, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    top_value = max([v for _, vs in series for v in vs] + [0]) or 1.0
+    ticks = _nice_ticks(top_value * 1.05)
+    scale_top = max(ticks[-1], top_value)
+    group_w = plot_w / max(len(categories), 1)
+    bar_w = max((group_w - 6) / max(len(series), 1), 1.0)
+    body = []
+    for t in ticks:
+        y = top + plot_h * (1 - t / scale_top)
+        body.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        text = f"{t * 100:.0f}%" if percent else _fmt(t)
+        body.append(f'<text class="tick" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{text}</text>')
+    for c, cat in enumerate(categories):
+        gx = left + c * group_w + 3
+        body.append(f'<text class="tick" x="{gx + (group_w - 6) / 2:.1f}" y="{height - bottom + 16}" '
+                    f'text-anchor="middle">{escape(cat)}</text>')
+        for s, (name, vs) in enumerate(series):
+            v = vs[c]
+            h = plot_h * v / scale_top
+            shown = f"{v * 100:.1f}%" if percent else _fmt(v)
+            body.append(f'<rect x="{gx + s * bar_w:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 1:.1f}" '
+                        f'height="{h:.1f}" fill="{palette(s)}"><title>{escape(name)} · {escape(cat)}: {shown}</title></rect>')
+    body.append(f'<line class="axis" x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}"/>')
+    return _svg(width, height, body, label)
