@@ -24,13 +24,24 @@ def register(cls):
     return cls
 
 
+# Modules whose stages register themselves on import; imported the first time a saved file
+# names a type that is not registered yet, so loading never depends on what was imported before.
+PROVIDER_MODULES = ["tokensmith.segment", "tokensmith.train.scaffold_bpe", "tokensmith.train.domain"]
+
+
 def from_dict(stage: str, data: dict[str, Any] | None):
     if data is None:
         return None
+    key = (stage, data.get("type") if isinstance(data, dict) else None)
+    if key not in _REGISTRY:
+        import importlib
+
+        for module in PROVIDER_MODULES:
+            importlib.import_module(module)
     try:
-        cls = _REGISTRY[(stage, data["type"])]
+        cls = _REGISTRY[key]
     except KeyError:
-        raise OptionError(f"unknown {stage} type {data.get('type')!r}") from None
+        raise OptionError(f"unknown {stage} type {key[1]!r}") from None
     return cls.from_dict(data)
 
 

@@ -1,0 +1,191 @@
+"""Every literature method against plain BPE, measured by ``tokensmith compare``; writes docs/methods.md.
+
+    PYTHONPATH=src python benchmarks/bench_methods.py --train-mb 20 --vocab 32000
+
+Each method trains in its own child process (so its wall time and peak RSS are its own) on the
+first ``--train-mb`` MB of the English corpus and is saved in the native format. Then the
+evaluation suite's ``compare`` command measures all of them on held-out English (the last
+``--held-out-mb`` MB of the corpus) and on NTREX-128 (parity), and this script writes the table,
+the paper's reported direction and whether our measurement agrees into ``docs/methods.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("TOKENSMITH_SHARED_DATA", ROOT.parent / "shared" / "data"))
+CORPUS = DATA / "corpora" / "en_gutenberg_100MB.txt"
+NTREX = DATA / "parallel" / "ntrex128"
+
+# name -> (method, options, the paper's reported direction vs BPE at equal vocabulary)
+METHODS = {
+    "bpe": ("bpe", {}, None),
+    "scaffold_bpe": ("scaffold_bpe", {}, ("compression", "about equal",
+                     "Scaffold-BPE removes low-frequency scaffold tokens; the paper reports better "
+                     "language modelling, not better compression")),
+    "superbpe": ("superbpe", {}, ("compression", "higher",
+                 "SuperBPE: up to 33% fewer tokens than BPE at the same vocabulary size")),
+    "pathpiece": ("pathpiece", {}, ("compression", "higher",
+                  "PathPiece: fewest tokens by construction (lower corpus token count than BPE)")),
+    "char_bpe": ("char_bpe", {"max_chars": 3}, ("compression", "lower",
+                 "KL3M character tokenizers trade compression for short, stable tokens")),
+}
+
+
+def train_child(method: str, options: dict, train_file: str, vocab: int, out: str) -> None:
+    """Runs in a child process: train, save, print time and peak RSS as JSON."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from tokensmith.train import train
+
+    start = time.perf_counter()
+    tok = train([train_file], method=method, vocab_size=vocab, progress=False, **options)
+    seconds = time.perf_counter() - start
+    tok.save(out)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_rss_mb": peak_mb, "vocab_size": tok.vocab_size}))
+
+
+def slice_corpus(train_mb: float, held_out_mb: float, workdir: Path) -> tuple[Path, Path]:
+    size = os.path.getsize(CORPUS)
+    with open(CORPUS, "rb") as f:
+        train = f.read(int(train_mb * 1e6))
+        f.seek(size - int(held_out_mb * 1e6))
+        held = f.read()
+    train_path, held_path = workdir / "train.txt", workdir / "held_out.txt"
+    # cut on a line break so no character is split
+    train_path.write_bytes(train[: train.rfind(b"\n") + 1])
+    held_path.write_bytes(held[held.find(b"\n") + 1:])
+    return train_path, held_path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train-mb", type=float, default=20)
+    parser.add_argument("--held-out-mb", type=float, default=5)
+    parser.add_argument("--vocab", type=int, default=32000)
+    parser.add_argument("--methods", default=",".join(METHODS))
+    parser.add_argument("--workdir", default=None, help="keep the trained tokenizers here")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "methods.md"))
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        method, options, train_file, vocab, out = args.child
+        train_child(method, json.loads(options), train_file, int(vocab), out)
+        return 0
+
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="bench_methods_"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    train_path, held_path = slice_corpus(args.train_mb, args.held_out_mb, workdir)
+    names = [m for m in args.methods.split(",") if m]
+    training = {}
+    for name in names:
+        method, options, _ = METHODS[name]
+        out = workdir / f"{name}.json"
+        cmd = [sys.executable, __file__, "--child", method, json.dumps(options), str(train_path),
+               str(args.vocab), str(out)]
+        print(f"training {name} ...", file=sys.stderr, flush=True)
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        training[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"  {training[name]}", file=sys.stderr, flush=True)
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from tokensmith.cli.main import main as cli
+
+    report_dir = workdir / "report"
+    specs = [f"{name}={workdir / (name + '.json')}" for name in names]
+    status = cli(["compare", *specs, "--corpus", str(held_path), "--parallel", str(NTREX),
+                  "--no-audit", "--quiet", "-o", str(report_dir), "--title", "Literature methods vs BPE"])
+    if status:
+        return status
+    results = json.loads((report_dir / "results.json").read_text())
+    Path(args.output).write_text(render(results, training, args, report_dir))
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _get(result: dict, *path, default=None):
+    for key in path:
+        if not isinstance(result, dict) or key not in result:
+            return default
+        result = result[key]
+    return result
+
+
+def render(results: dict, training: dict, args, report_dir: Path) -> str:
+    rows = {r["name"]: r for r in _tokenizer_results(results)}
+    base = rows.get("bpe")
+    lines = [
+        "# The literature's vocabulary builders, measured against plain BPE",
+        "",
+        "Produced by `benchmarks/bench_methods.py` through the evaluation suite's `tokensmith compare`:",
+        "",
+        "```",
+        f"PYTHONPATH=src python benchmarks/bench_methods.py --train-mb {args.train_mb:g} "
+        f"--held-out-mb {args.held_out_mb:g} --vocab {args.vocab}",
+        "```",
+        "",
+        f"Training: the first {args.train_mb:g} MB of `en_gutenberg_100MB.txt`; held-out: its last "
+        f"{args.held_out_mb:g} MB; parity: NTREX-128 (token premium relative to English, median over languages). "
+        f"Vocabulary {args.vocab:,} for every method (cl100k pre-tokenization for stage 1 / the base "
+        "BPE). Training time and peak RSS are those of a child process that only trains and saves.",
+        "",
+        "| method | vocab | bytes/token (held-out) | Rényi eff. (α=2.5) | vocab used | median NTREX premium | train s | peak RSS MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in rows.items():
+        t = training.get(name, {})
+        lines.append("| {} | {} | {} | {} | {} | {} | {} | {} |".format(
+            name, r.get("vocab_size"), _fmt(_bytes_per_token(r)), _fmt(_get(r, "renyi", "efficiency")),
+            _fmt(_vocab_used(r)), _fmt(_median_premium(r)), _fmt(t.get("seconds"), 1),
+            _fmt(t.get("peak_rss_mb"), 0)))
+    lines += ["", "## Direction reported by each paper, and ours", ""]
+    for name, (_, _, direction) in METHODS.items():
+        if name not in rows or direction is None or base is None:
+            continue
+        _, expected, claim = direction
+        ours, theirs = _bytes_per_token(rows[name]), _bytes_per_token(base)
+        if ours is None or theirs is None:
+            continue
+        change = ours / theirs - 1
+        observed = "higher" if change > 0.01 else "lower" if change < -0.01 else "about equal"
+        verdict = "agrees" if observed == expected else "does not agree"
+        lines.append(f"- **{name}**: {claim}. Expected compression vs BPE: {expected}; measured "
+                     f"{ours:.3f} vs {theirs:.3f} bytes/token ({change:+.1%}): {observed}, {verdict}.")
+    lines += ["", f"The full report (every measure) was written to `{report_dir}` "
+              "(`report.md`, `report.html`, `results.json`).", ""]
+    return "\n".join(lines)
+
+
+def _tokenizer_results(results: dict) -> list[dict]:
+    return results.get("tokenizers") or _get(results, "evaluation", "tokenizers", default=[])
+
+
+def _bytes_per_token(r: dict):
+    return _get(r, "compression", "bytes_per_token")
+
+
+def _vocab_used(r: dict):
+    return _get(r, "vocab_use", "used_share")
+
+
+def _median_premium(r: dict):
+    return _get(r, "parity", "median_premium")
+
+
+def _fmt(value, digits: int = 3) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
