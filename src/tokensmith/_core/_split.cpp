@@ -6,6 +6,7 @@
 // Names: gpt2, r50k, p50k, cl100k, llama3, o200k. The GIL is released while splitting.
 #include <pybind11/pybind11.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,50 @@ std::string_view utf8_of(const py::str& text) {
     raise_tokensmith("InputError", "text cannot be encoded as UTF-8");
 }
 
+// Short pieces repeat a lot in real text (" the", ","): a direct-mapped cache hands out the same
+// immutable str object again instead of building a new one each time.
+class PieceCache {
+  public:
+    static constexpr size_t kMaxLen = 16, kSlots = 8192;
+    PieceCache() : slots_(kSlots) {}
+    ~PieceCache() {
+        for (Slot& slot : slots_) Py_XDECREF(slot.piece);
+    }
+    // A new reference to the str of UTF-8 bytes s[0..n), or nullptr with a Python error set.
+    PyObject* get(const char* s, size_t n, bool ascii) {
+        if (n > kMaxLen) return make(s, n, ascii);
+        uint64_t h = 1469598103934665603ull;
+        for (size_t k = 0; k < n; ++k) h = (h ^ uint8_t(s[k])) * 1099511628211ull;
+        Slot& slot = slots_[(h ^ (h >> 29)) & (kSlots - 1)];
+        if (slot.piece && slot.len == n && memcmp(slot.bytes, s, n) == 0) {
+            Py_INCREF(slot.piece);
+            return slot.piece;
+        }
+        PyObject* piece = make(s, n, ascii);
+        if (!piece) return nullptr;
+        Py_XDECREF(slot.piece);
+        Py_INCREF(piece);
+        slot.piece = piece;
+        slot.len = n;
+        memcpy(slot.bytes, s, n);
+        return piece;
+    }
+
+  private:
+    struct Slot {
+        PyObject* piece = nullptr;
+        size_t len = 0;
+        char bytes[kMaxLen];
+    };
+    static PyObject* make(const char* s, size_t n, bool ascii) {
+        if (!ascii) return PyUnicode_DecodeUTF8(s, Py_ssize_t(n), "strict");
+        PyObject* piece = PyUnicode_New(Py_ssize_t(n), 127);
+        if (piece) memcpy(PyUnicode_1BYTE_DATA(piece), s, n);
+        return piece;
+    }
+    std::vector<Slot> slots_;
+};
+
 py::list split(const std::string& name, const py::str& text) {
     const SplitPattern p = pattern_named(name);
     const std::string_view s = utf8_of(text);
@@ -63,9 +108,11 @@ py::list split(const std::string& name, const py::str& text) {
         tokensmith::pretokenize(p, s.data(), s.size(), [&](size_t, size_t end) { ends.push_back(end); });
     }
     py::list pieces(ends.size());
+    const bool ascii = PyUnicode_IS_ASCII(text.ptr());  // then pieces are copies of byte ranges
+    PieceCache cache;
     size_t begin = 0;
     for (size_t k = 0; k < ends.size(); ++k) {
-        PyObject* piece = PyUnicode_DecodeUTF8(s.data() + begin, Py_ssize_t(ends[k] - begin), "strict");
+        PyObject* piece = cache.get(s.data() + begin, ends[k] - begin, ascii);
         if (!piece) throw py::error_already_set();
         PyList_SET_ITEM(pieces.ptr(), Py_ssize_t(k), piece);
         begin = ends[k];
