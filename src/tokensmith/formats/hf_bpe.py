@@ -16,7 +16,7 @@ from .bytes_text import bytes_to_text, text_to_bytes
 from .hf_json import added_tokens, read_added_tokens
 
 GPT2_ORIGINAL = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
-EXPORT_SPELLING = {"gpt2": GPT2_ORIGINAL, "cl100k": LLAMA3, "o200k": O200K}
+EXPORT_SPELLING = {"gpt2": GPT2_ORIGINAL, "cl100k": LLAMA3, "llama3": LLAMA3, "o200k": O200K}
 
 
 def read(document: dict, path, **options):
