@@ -47,7 +47,7 @@ def run_demo(output_dir: str, vocab_size: int = 8192, methods: tuple[str, ...] =
     results = []
     for method in methods:
         started = time.perf_counter()
-        tokenizer = train(method, corpus, vocab_size=vocab_size, progress=progress)
+        tokenizer = train(corpus, method=method, vocab_size=vocab_size, progress=progress)
         seconds = time.perf_counter() - started
         path = os.path.join(output_dir, f"{method}.json")
         tokenizer.save(path)

@@ -35,7 +35,7 @@ def run(args) -> int:
         if value is not None:
             options[name] = value
     started = time.perf_counter()
-    tokenizer = train(args.method, args.corpus, **options)
+    tokenizer = train(args.corpus, method=args.method, **options)
     tokenizer.save(args.output, format=args.format)
     elapsed = time.perf_counter() - started
     print(f"trained {args.method} with {tokenizer.vocab_size} tokens in {elapsed:.1f} s -> "

@@ -55,7 +55,13 @@ def train(corpus, method: str = "bpe", **options):
         trainer = TRAINERS[method]
     except KeyError:
         raise OptionError(f"unknown training method {method!r} (known: {', '.join(sorted(TRAINERS))})") from None
-    return trainer(corpus, **options)
+    try:
+        return trainer(corpus, **options)
+    except TypeError as exc:
+        # An option the method does not take is the caller's mistake: say so, never ignore it.
+        if "unexpected keyword argument" in str(exc):
+            raise OptionError(f"method {method!r}: {exc}") from None
+        raise
 
 
 __all__ = ["TRAINERS", "register_trainer", "train", "train_bpe"]
