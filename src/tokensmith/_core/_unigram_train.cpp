@@ -105,10 +105,46 @@ inline size_t whitespace_len(const unsigned char* s, size_t i, size_t n) {
 
 class WordCounter {
 public:
-    void add(const std::string& text) {
+    explicit WordCounter(int threads) : parts_(std::max(1, threads)) {}
+
+    // Counts the words of `text` (a str, read as UTF-8), the parts on several threads.
+    void add(const py::str& text) {
+        Py_ssize_t size = 0;
+        const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
+        if (!data) throw py::error_already_set();
         py::gil_scoped_release release;
-        const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-        size_t n = text.size(), i = 0;
+        const auto* s = reinterpret_cast<const unsigned char*>(data);
+        const size_t n = static_cast<size_t>(size);
+        const int nt = static_cast<int>(parts_.size());
+        std::vector<size_t> cut{0};
+        for (int t = 1; t < nt; ++t) {  // cut at whitespace so that no word is split
+            size_t c = std::max(cut.back(), n * t / nt);
+            while (c < n && !whitespace_len(s, c, n)) ++c;
+            cut.push_back(c);
+        }
+        cut.push_back(n);
+        parallel_ranges(static_cast<size_t>(nt), nt, [&](size_t b, size_t e, int) {
+            for (size_t t = b; t < e; ++t) count(s, cut[t], cut[t + 1], parts_[t]);
+        });
+    }
+
+    // {word: count}, the words decoded from UTF-8.
+    py::dict items() {
+        for (size_t t = 1; t < parts_.size(); ++t) {
+            parts_[0].merge_from(parts_[t]);
+            parts_[t].clear();
+        }
+        py::dict out;
+        parts_[0].for_each([&](std::string_view k, uint64_t c) {
+            PyObject* w = PyUnicode_DecodeUTF8(k.data(), static_cast<Py_ssize_t>(k.size()), "strict");
+            if (!w) throw py::error_already_set();
+            out[py::reinterpret_steal<py::str>(w)] = py::int_(c);
+        });
+        return out;
+    }
+
+private:
+    static void count(const unsigned char* s, size_t i, size_t n, tokensmith::StringCounter& counts) {
         while (i < n) {
             size_t w = whitespace_len(s, i, n);
             if (w) {
@@ -117,22 +153,11 @@ public:
             }
             size_t start = i;
             while (i < n && !whitespace_len(s, i, n)) ++i;
-            counts_.add(text.data() + start, i - start, 1);
+            counts.add(reinterpret_cast<const char*>(s) + start, i - start, 1);
         }
     }
 
-    py::list items() const {
-        py::list out;
-        counts_.for_each([&](std::string_view k, uint64_t c) {
-            out.append(py::make_tuple(py::bytes(k.data(), k.size()), c));
-        });
-        return out;
-    }
-
-    size_t size() const { return counts_.size(); }
-
-private:
-    tokensmith::StringCounter counts_;
+    std::vector<tokensmith::StringCounter> parts_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -179,11 +204,6 @@ public:
         std::vector<uint32_t> sa;
         std::vector<int> lcp;
         std::vector<double> cum;
-        struct Cand {
-            uint32_t pos;
-            int len;
-            double score;
-        };
         std::vector<Cand> cands;
         {
             py::gil_scoped_release release;
@@ -199,7 +219,7 @@ public:
                 uint32_t pos = sa[l];
                 if (depth < 2 || text_[pos + depth - 1] == 0 || depth > valid_len_[pos]) return;
                 double freq = cum[r + 1] - cum[l];
-                cands.push_back({pos, depth, freq * depth});
+                cands.push_back({pos, depth, freq * depth, static_cast<uint32_t>(l), static_cast<uint32_t>(r)});
             };
             for (size_t k = 1; k <= sa.size(); ++k) {
                 int h = k < sa.size() ? lcp[k] : 0;
@@ -222,6 +242,9 @@ public:
             }
             std::sort(cands.begin(), cands.end(), better);
         }
+        seed_sa_.swap(sa);
+        seed_cands_ = cands;
+        seeded_ = true;
         py::list pieces;
         std::vector<double> scores;
         for (const Cand& c : cands) {
@@ -229,6 +252,64 @@ public:
             scores.push_back(c.score);
         }
         return py::make_tuple(pieces, py::array_t<double>(scores.size(), scores.data()));
+    }
+
+    // Sets the vocabulary to `chars` (every character of the words) followed by the substrings of
+    // the last seed(), in that order, as set_pieces would; the edges come from the suffix array
+    // (each seed is an interval of it: its occurrences) instead of string lookups.
+    void set_seed_pieces(const py::list& chars) {
+        if (!seeded_)
+            throw py::value_error("set_seed_pieces: call seed() first");
+        std::unordered_map<char32_t, int32_t> char_id;
+        piece_chars_.clear();
+        piece_off_.assign(1, 0);
+        for (size_t i = 0; i < static_cast<size_t>(py::len(chars)); ++i) {
+            std::u32string c = from_pystr(chars[i]);
+            if (c.size() != 1 || !char_id.emplace(c[0], static_cast<int32_t>(i)).second)
+                throw py::value_error("set_seed_pieces: chars must be distinct single characters");
+            piece_chars_.push_back(c[0]);
+            piece_off_.push_back(piece_chars_.size());
+        }
+        const int32_t nchars = static_cast<int32_t>(char_id.size());
+        for (const Cand& c : seed_cands_) {
+            piece_chars_.insert(piece_chars_.end(), text_.begin() + c.pos, text_.begin() + c.pos + c.len);
+            piece_off_.push_back(piece_chars_.size());
+        }
+        py::gil_scoped_release release;
+        const size_t nseg = num_segments();
+        std::vector<uint32_t> seg_of(text_.size(), 0);
+        for (size_t s = 0; s < nseg; ++s)
+            for (size_t i = seg_start_[s]; i < seg_start_[s + 1]; ++i) seg_of[i] = static_cast<uint32_t>(s);
+        seg_edges_.assign(nseg + 1, 0);
+        for (size_t s = 0; s < nseg; ++s) seg_edges_[s + 1] = seg_len(s);
+        for (const Cand& c : seed_cands_)
+            for (uint32_t k = c.left; k <= c.right; ++k) ++seg_edges_[seg_of[seed_sa_[k]] + 1];
+        for (size_t s = 0; s < nseg; ++s) seg_edges_[s + 1] += seg_edges_[s];
+        edges_.assign(seg_edges_[nseg], Edge{0, 0, 0});
+        std::vector<uint64_t> fill(seg_edges_.begin(), seg_edges_.end() - 1);
+        for (size_t s = 0; s < nseg; ++s)
+            for (size_t i = 0; i < seg_len(s); ++i) {
+                auto it = char_id.find(text_[seg_start_[s] + i]);
+                if (it == char_id.end()) throw std::invalid_argument("set_seed_pieces: a character of the words is missing");
+                edges_[fill[s]++] = Edge{it->second, static_cast<uint16_t>(i), static_cast<uint16_t>(i + 1)};
+            }
+        for (size_t j = 0; j < seed_cands_.size(); ++j) {
+            const Cand& c = seed_cands_[j];
+            for (uint32_t k = c.left; k <= c.right; ++k) {
+                uint32_t pos = seed_sa_[k], s = seg_of[pos];
+                uint16_t start = static_cast<uint16_t>(pos - seg_start_[s]);
+                edges_[fill[s]++] = Edge{nchars + static_cast<int32_t>(j), start, static_cast<uint16_t>(start + c.len)};
+            }
+        }
+        parallel_ranges(nseg, effective_threads(nseg, threads_), [&](size_t b, size_t e, int) {
+            for (size_t s = b; s < e; ++s)
+                std::sort(edges_.begin() + seg_edges_[s], edges_.begin() + seg_edges_[s + 1],
+                          [](const Edge& x, const Edge& y) { return x.start != y.start ? x.start < y.start : x.end < y.end; });
+        });
+        std::vector<uint32_t>().swap(seed_sa_);
+        std::vector<Cand>().swap(seed_cands_);
+        seeded_ = false;
+        find_representatives();
     }
 
     // Sets the vocabulary and finds every segment's lattice edges.
@@ -256,8 +337,7 @@ public:
                 count[s] = part[t].size() - before;
             }
         });
-        std::vector<uint64_t>().swap(table_keys_);
-        std::vector<int32_t>().swap(table_vals_);
+        std::vector<Slot>().swap(table_);
         seg_edges_.assign(nseg + 1, 0);
         for (size_t s = 0; s < nseg; ++s) seg_edges_[s + 1] = seg_edges_[s] + count[s];
         edges_.clear();
@@ -266,7 +346,12 @@ public:
             edges_.insert(edges_.end(), p.begin(), p.end());
             std::vector<Edge>().swap(p);
         }
-        // The first occurrence of each piece: its own lattice is the span of that occurrence.
+        find_representatives();
+    }
+
+    // The first occurrence of each piece: its own lattice is the span of that occurrence.
+    void find_representatives() {
+        const size_t n = num_pieces(), nseg = num_segments();
         rep_seg_.assign(n, -1);
         rep_start_.assign(n, 0);
         for (size_t s = 0; s < nseg; ++s)
@@ -459,19 +544,77 @@ private:
     }
 
     // Suffix array of text_ truncated at depth max_len_ (every non-boundary position), with lcp.
+    // Radix keys: characters are ranked densely (0 = word end), as many packed in 64 bits as fit;
+    // groups with equal keys are re-sorted on the next key, until the word end or max_len_.
     void build_suffix_array(std::vector<uint32_t>& sa, std::vector<int>& lcp) const {
+        std::vector<char32_t> alphabet;
+        for (char32_t c : text_)
+            if (c) alphabet.push_back(c);
+        std::sort(alphabet.begin(), alphabet.end());
+        alphabet.erase(std::unique(alphabet.begin(), alphabet.end()), alphabet.end());
+        std::unordered_map<char32_t, uint32_t> rank_of;
+        for (size_t i = 0; i < alphabet.size(); ++i) rank_of[alphabet[i]] = static_cast<uint32_t>(i + 1);
+        std::vector<uint32_t> rank(text_.size(), 0);
         for (size_t i = 0; i < text_.size(); ++i)
-            if (text_[i] != 0) sa.push_back(static_cast<uint32_t>(i));
-        auto less = [this](uint32_t a, uint32_t b) {
-            int k = common_prefix(a, b);
-            if (k == max_len_ || (k > 0 && text_[a + k - 1] == 0)) return a < b;
-            return text_[a + k] < text_[b + k];
+            if (text_[i]) rank[i] = rank_of[text_[i]];
+        int bits = 1;
+        while ((size_t(1) << bits) <= alphabet.size()) ++bits;
+        const int per = std::max(1, std::min(max_len_, 64 / bits));
+        // Key of the suffix at pos from `depth` on; `ended`: nothing after it can differ.
+        auto key = [&](uint32_t pos, int depth, bool& ended) {
+            uint64_t k = 0;
+            ended = depth + per >= max_len_;
+            bool stop = false;
+            for (int j = 0; j < per; ++j) {
+                uint32_t r = 0;
+                if (!stop && depth + j < max_len_) {
+                    r = rank[pos + depth + j];
+                    if (r == 0) stop = ended = true;
+                }
+                k = (k << bits) | r;
+            }
+            return k;
         };
-        const int nt = effective_threads(sa.size(), threads_);
-        std::vector<size_t> cut;
-        for (int t = 0; t <= nt; ++t) cut.push_back(sa.size() * t / nt);
-        parallel_ranges(sa.size(), nt, [&](size_t b, size_t e, int) { std::sort(sa.begin() + b, sa.begin() + e, less); });
-        for (int t = 1; t < nt; ++t) std::inplace_merge(sa.begin(), sa.begin() + cut[t], sa.begin() + cut[t + 1], less);
+        std::vector<std::pair<uint64_t, uint32_t>> items;
+        for (size_t i = 0; i < text_.size(); ++i)
+            if (text_[i] != 0) items.push_back({0, static_cast<uint32_t>(i)});
+        struct Range {
+            size_t b, e;
+            int depth;
+        };
+        std::vector<Range> todo{{0, items.size(), 0}};
+        while (!todo.empty()) {
+            Range r = todo.back();
+            todo.pop_back();
+            std::vector<char> ended(r.e - r.b);
+            for (size_t k = r.b; k < r.e; ++k) {
+                bool end;
+                items[k].first = key(items[k].second, r.depth, end);
+                ended[k - r.b] = end;
+            }
+            if (r.e - r.b > 100000) {
+                const int nt = effective_threads(r.e - r.b, threads_);
+                std::vector<size_t> cut;
+                for (int t = 0; t <= nt; ++t) cut.push_back(r.b + (r.e - r.b) * t / nt);
+                parallel_ranges(r.e - r.b, nt, [&](size_t b, size_t e, int) {
+                    std::sort(items.begin() + r.b + b, items.begin() + r.b + e);
+                });
+                for (int t = 1; t < nt; ++t)
+                    std::inplace_merge(items.begin() + r.b, items.begin() + cut[t], items.begin() + cut[t + 1]);
+            } else {
+                std::sort(items.begin() + r.b, items.begin() + r.e);
+            }
+            for (size_t g = r.b; g < r.e;) {
+                size_t h = g + 1;
+                while (h < r.e && items[h].first == items[g].first) ++h;
+                bool end;
+                key(items[g].second, r.depth, end);
+                if (h - g > 1 && !end) todo.push_back({g, h, r.depth + per});
+                g = h;
+            }
+        }
+        sa.resize(items.size());
+        for (size_t k = 0; k < items.size(); ++k) sa[k] = items[k].second;
         lcp.assign(sa.size(), 0);
         for (size_t k = 1; k < sa.size(); ++k) lcp[k] = common_prefix(sa[k - 1], sa[k]);
     }
@@ -481,19 +624,17 @@ private:
         const size_t n = num_pieces();
         size_t cap = 1024;
         while (cap < 2 * (piece_chars_.size() + 1)) cap *= 2;
-        table_keys_.assign(cap, 0);
-        table_vals_.assign(cap, -1);
+        table_.assign(cap, Slot{0, -1});
         table_mask_ = cap - 1;
         for (size_t p = 0; p < n; ++p) {
             uint64_t h = 0;
             for (uint64_t k = piece_off_[p]; k < piece_off_[p + 1]; ++k) {
                 h = hash_step(h, piece_chars_[k]);
-                size_t slot = find_slot(h);
-                table_keys_[slot] = h;
+                Slot& slot = table_[find_slot(h)];
+                slot.key = h;
                 if (k + 1 == piece_off_[p + 1]) {
-                    if (table_vals_[slot] >= 0 && same_piece(table_vals_[slot], p))
-                        throw std::invalid_argument("duplicate piece");
-                    table_vals_[slot] = static_cast<int32_t>(p);
+                    if (slot.piece >= 0 && same_piece(slot.piece, p)) throw std::invalid_argument("duplicate piece");
+                    slot.piece = static_cast<int32_t>(p);
                 }
             }
         }
@@ -507,7 +648,7 @@ private:
 
     size_t find_slot(uint64_t h) const {
         size_t i = (h >> 7) & table_mask_;
-        while (table_keys_[i] != 0 && table_keys_[i] != h) i = (i + 1) & table_mask_;
+        while (table_[i].key != 0 && table_[i].key != h) i = (i + 1) & table_mask_;
         return i;
     }
 
@@ -518,9 +659,9 @@ private:
             uint64_t h = 0;
             for (size_t j = i; j < len && j - i < static_cast<size_t>(max_len_); ++j) {
                 h = hash_step(h, w[j]);
-                size_t slot = find_slot(h);
-                if (table_keys_[slot] == 0) break;
-                int32_t p = table_vals_[slot];
+                const Slot& slot = table_[find_slot(h)];
+                if (slot.key == 0) break;
+                int32_t p = slot.piece;
                 if (p < 0) continue;
                 size_t pl = piece_off_[p + 1] - piece_off_[p];
                 if (pl == j + 1 - i && std::equal(w + i, w + j + 1, piece_chars_.begin() + piece_off_[p]))
@@ -613,8 +754,18 @@ private:
         return true;
     }
 
+    struct Cand {  // a seed substring: text_[pos:pos+len], suffix array interval [left, right]
+        uint32_t pos;
+        int len;
+        double score;
+        uint32_t left, right;
+    };
+
     int max_len_;
     int threads_;
+    std::vector<uint32_t> seed_sa_;
+    std::vector<Cand> seed_cands_;
+    bool seeded_ = false;
     std::vector<char32_t> text_;       // segments, each followed by 0
     std::vector<uint64_t> seg_start_;  // num_segments + 1 offsets into text_
     std::vector<double> seg_freq_;
@@ -625,8 +776,11 @@ private:
     std::vector<uint16_t> rep_start_;
     std::vector<Edge> edges_;          // per segment, sorted by (start, end)
     std::vector<uint64_t> seg_edges_;  // num_segments + 1 offsets into edges_
-    std::vector<uint64_t> table_keys_;
-    std::vector<int32_t> table_vals_;
+    struct Slot {
+        uint64_t key;   // hash of a piece prefix; 0: empty
+        int32_t piece;  // the piece it spells, or -1
+    };
+    std::vector<Slot> table_;
     size_t table_mask_ = 0;
 };
 
@@ -635,15 +789,15 @@ private:
 PYBIND11_MODULE(_unigram_train, m) {
     m.doc() = "Unigram LM training kernel (twin: tokensmith._reference.unigram_train)";
     py::class_<WordCounter>(m, "WordCounter")
-        .def(py::init<>())
+        .def(py::init<int>(), py::arg("threads") = 1)
         .def("add", &WordCounter::add, py::arg("text"))
-        .def("items", &WordCounter::items)
-        .def("__len__", &WordCounter::size);
+        .def("items", &WordCounter::items);
     py::class_<Engine>(m, "Engine")
         .def(py::init<const py::list&, const std::vector<double>&, const std::unordered_map<uint32_t, int>&, int, int>(),
              py::arg("words"), py::arg("freqs"), py::arg("scripts"), py::arg("max_piece_length"), py::arg("threads"))
         .def("seed", &Engine::seed, py::arg("seed_size"))
         .def("set_pieces", &Engine::set_pieces, py::arg("pieces"))
+        .def("set_seed_pieces", &Engine::set_seed_pieces, py::arg("chars"))
         .def("retain", &Engine::retain, py::arg("keep"))
         .def("estep", &Engine::estep, py::arg("logp"))
         .def("prune_stats", &Engine::prune_stats, py::arg("logp"))

@@ -41,7 +41,8 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("superbpe", "superbpe", "train_superbpe"),
                                   ("pathpiece", "pathpiece", "train_pathpiece"),
                                   ("domain", "domain", "train_domain_bpe"),
-                                  ("char_bpe", "domain", "train_char_bpe")):
+                                  ("char_bpe", "domain", "train_char_bpe"),
+                                  ("unigram", "unigram", "train_unigram")):
     TRAINERS[_name] = _lazy(_module, _function)
 
 

@@ -1,0 +1,139 @@
+"""Unigram LM training, as SentencePiece does it: corpus -> words -> seed -> EM + pruning -> Tokenizer.
+
+Kudo (2018), "Subword Regularization" (the algorithm: :mod:`tokensmith.train.unigram_em`).
+Example::
+
+    from tokensmith.train.unigram import train_unigram
+    tok = train_unigram("corpus.txt", vocab_size=8000)
+    tok.encode("Hello world")          # Viterbi segmentation
+
+The tokenizer's vocabulary is ``<unk>`` (id 0), then ``special_tokens`` (control pieces that never
+match text), then with ``byte_fallback`` the 256 byte pieces ``<0x00>`` … ``<0xFF>``, then the
+learnt pieces by decreasing score; ``vocab_size`` counts them all. Its normalizer is NFKC, every
+whitespace run as one space, and SentencePiece's ``▁`` escaping with a dummy prefix (what the
+trainer saw); its decoder turns ``▁`` back into spaces.
+
+:func:`train_unigram_pieces` returns the learnt ``(piece, log-probability)`` pairs alone, from
+``{word: count}`` (words without the ``▁``).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Callable
+
+from ..errors import InputError, OptionError
+from . import unigram_em, unigram_words
+from .unigram_scripts import script_ids
+
+UNK = "<unk>"
+
+
+def _engine_class(use_reference: bool):
+    if not use_reference:
+        try:
+            from .._core import _unigram_train
+        except ImportError:  # compiled core not built: readable twin
+            pass
+        else:
+            return _unigram_train.Engine
+    from .._reference.unigram_train import ReferenceEngine
+
+    return ReferenceEngine
+
+
+def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_coverage: float = 0.9995,
+                         max_piece_length: int = 16, seed_size: int = 1_000_000,
+                         shrinking_factor: float = 0.75, num_sub_iterations: int = 2,
+                         num_threads: int | None = None, use_reference: bool = False,
+                         progress: Callable[[str, int], None] | None = None,
+                         history: list | None = None) -> list[tuple[str, float]]:
+    """``size`` pieces (or fewer, if the corpus has fewer) with their log-probabilities, best first.
+
+    ``history``, if a list, receives one :class:`~tokensmith.train.unigram_em.RoundLog` per EM step.
+    """
+    _check_options(size, character_coverage, max_piece_length, seed_size, shrinking_factor,
+                   num_sub_iterations)
+    words = {w: int(c) for w, c in word_counts.items() if w and c > 0}
+    if not words:
+        raise InputError("the corpus has no words to train on")
+    chars = unigram_words.char_counts(words)
+    covered = unigram_words.covered_characters(chars, character_coverage)
+    if len(covered) > size:
+        raise OptionError(f"vocabulary size {size} is smaller than the {len(covered)} characters that "
+                          f"character_coverage={character_coverage} requires; raise the vocabulary "
+                          "size or lower character_coverage")
+    segs, freqs = unigram_words.segments(words, covered)
+    engine = _engine_class(use_reference)(segs, [float(f) for f in freqs], script_ids(covered),
+                                          max_piece_length, num_threads or os.cpu_count() or 1)
+    pieces, log = unigram_em.train_pieces(
+        engine, {c: chars[c] for c in covered}, size, corpus_weight=float(sum(freqs)),
+        seed_size=seed_size, shrinking_factor=shrinking_factor,
+        num_sub_iterations=num_sub_iterations, progress=progress)
+    if history is not None:
+        history.extend(log)
+    return pieces
+
+
+def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
+                  character_coverage: float = 0.9995, byte_fallback: bool = False,
+                  special_tokens: list[str] | tuple[str, ...] = (), max_piece_length: int = 16,
+                  seed_size: int = 1_000_000, shrinking_factor: float = 0.75,
+                  num_sub_iterations: int = 2, num_threads: int | None = None,
+                  progress: Callable[[str, int], None] | None = None, name: str | None = None):
+    """Train a Unigram tokenizer of exactly ``vocab_size`` ids on ``corpus``.
+
+    ``corpus``: a path to a UTF-8 text file, a text, or an iterable of paths and texts.
+    """
+    from ..decoders import MetaspaceDecoder
+    from ..normalizers import Replace, SentencePieceNormalizer, SequenceNormalizer, UnicodeNormalizer
+    from ..tokenizer import Tokenizer
+    from ..vocab.unigram import UnigramModel, byte_piece
+
+    specials = list(dict.fromkeys(special_tokens))
+    if UNK in specials:
+        raise OptionError(f"{UNK} is always id 0; do not list it in special_tokens")
+    reserved = [UNK] + specials + ([byte_piece(b) for b in range(256)] if byte_fallback else [])
+    if not isinstance(vocab_size, int) or vocab_size <= len(reserved):
+        raise OptionError(f"vocab_size must be an integer above the {len(reserved)} reserved pieces "
+                          f"(<unk>, special tokens, byte pieces), got {vocab_size!r}")
+    words = unigram_words.count_words(corpus, num_threads or os.cpu_count() or 1)
+    # A few more than needed, in case the corpus itself spells a reserved piece.
+    learnt = train_unigram_pieces(
+        words, vocab_size, character_coverage=character_coverage,
+        max_piece_length=max_piece_length, seed_size=seed_size, shrinking_factor=shrinking_factor,
+        num_sub_iterations=num_sub_iterations, num_threads=num_threads, progress=progress)
+    taken = set(reserved)
+    learnt = [(p, s) for p, s in learnt if p not in taken]
+    excess = len(reserved) + len(learnt) - vocab_size
+    if excess > 0:  # drop the lowest-scored pieces, never a character
+        multi = sorted((i for i, (p, _) in enumerate(learnt) if len(p) > 1),
+                       key=lambda i: (learnt[i][1], learnt[i][0]))
+        dropped = set(multi[:excess])
+        learnt = [ps for i, ps in enumerate(learnt) if i not in dropped]
+    if len(reserved) + len(learnt) < vocab_size:
+        raise OptionError(f"the corpus supports only {len(reserved) + len(learnt)} pieces, fewer than "
+                          f"vocab_size={vocab_size}; use a larger corpus or a smaller vocabulary")
+    pieces = [(p, 0.0) for p in reserved] + learnt
+    special_ids = range(1, 1 + len(specials))
+    model = UnigramModel(pieces, unk_id=0, byte_fallback=byte_fallback, special_ids=special_ids)
+    normalizer = SequenceNormalizer([UnicodeNormalizer("NFKC"), Replace(r"\s+", " ", is_regex=True),
+                                     SentencePieceNormalizer()])
+    return Tokenizer(model, None, normalizer=normalizer, decoder=MetaspaceDecoder(),
+                     special_tokens={s: i for s, i in zip(specials, special_ids)}, name=name)
+
+
+def _check_options(size, coverage, max_len, seed_size, shrinking, iterations) -> None:
+    if not isinstance(size, int) or size < 1:
+        raise OptionError(f"vocabulary size must be a positive integer, got {size!r}")
+    if not (isinstance(coverage, (int, float)) and 0 < coverage <= 1):
+        raise OptionError(f"character_coverage must be in (0, 1], got {coverage!r}")
+    if not (isinstance(max_len, int) and 1 <= max_len <= 255):
+        raise OptionError(f"max_piece_length must be in 1..255, got {max_len!r}")
+    if not (isinstance(seed_size, int) and seed_size >= 1):
+        raise OptionError(f"seed_size must be a positive integer, got {seed_size!r}")
+    if not (isinstance(shrinking, (int, float)) and 0 < shrinking < 1) or math.isnan(shrinking):
+        raise OptionError(f"shrinking_factor must be in (0, 1), got {shrinking!r}")
+    if not (isinstance(iterations, int) and iterations >= 1):
+        raise OptionError(f"num_sub_iterations must be a positive integer, got {iterations!r}")
