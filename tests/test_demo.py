@@ -17,7 +17,7 @@ def test_demo_command(tmp_path):
     out = tmp_path / "demo"
     done = subprocess.run([sys.executable, "-m", "tokensmith", "demo", "-o", str(out), "--quiet",
                            "--vocab-size", "2048"],
-                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "bpe" in done.stdout
     tok = tokensmith.load(out / "bpe.json")
