@@ -6,8 +6,10 @@
 // Names: gpt2, r50k, p50k, cl100k, llama3, o200k. The GIL is released while splitting.
 #include <pybind11/pybind11.h>
 
+#include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pretokenize.h"

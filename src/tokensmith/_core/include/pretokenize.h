@@ -53,9 +53,13 @@ struct Char {
 
 inline bool is_cont(unsigned char b) { return (b & 0xC0) == 0x80; }
 
-inline Char char_at(const unsigned char* s, size_t i, size_t n) {
+// A character of two to four bytes (or an invalid byte) at i; kept out of line so that the ASCII
+// path of char_at inlines everywhere.
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+inline Char char_at_multibyte(const unsigned char* s, size_t i, size_t n) {
     const uint32_t c = s[i];
-    if (c < 0x80) return {c, kAsciiClass[c], 1};
     uint32_t cp;
     if (c >= 0xC2 && c < 0xE0) {
         if (i + 1 < n && is_cont(s[i + 1])) {
@@ -75,6 +79,12 @@ inline Char char_at(const unsigned char* s, size_t i, size_t n) {
         }
     }
     return {0x110000, 0, 1};
+}
+
+inline Char char_at(const unsigned char* s, size_t i, size_t n) {
+    const uint32_t c = s[i];
+    if (c < 0x80) return {c, kAsciiClass[c], 1};
+    return char_at_multibyte(s, i, n);
 }
 
 // The text being split; every helper returns a byte offset in [0, n].
