@@ -97,12 +97,13 @@ def test_counts_are_64_bit():
 
 # -- counting -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("pattern", ["cl100k", "gpt2", "o200k"])
+@pytest.mark.parametrize("pattern", ["cl100k", "gpt2", "o200k", "llama3"])
 def test_parallel_counts_equal_whole_text_split(english_sample, pattern):
-    # 2 MB in one text: the counter cuts it into work units, which must not change any piece.
-    counter = core.PretokenCounter(pattern)
-    counter.add_texts([english_sample], 3)
-    assert counter.counts() == piece_counts(english_sample, pattern)
+    # One text cut into ~250 work units of 2 kB: the cuts must not change any piece.
+    text = english_sample[:500_000]
+    counter = core.PretokenCounter(pattern, unit_bytes=2048)
+    counter.add_texts([text], 3)
+    assert counter.counts() == piece_counts(text, pattern)
 
 
 def test_counts_of_many_languages(ntrex_files):
@@ -229,7 +230,7 @@ def test_unknown_pattern_and_bad_options():
         train_bpe(["abc"], 300, num_workers=0, progress=False)
     with pytest.raises(OptionError, match="duplicates"):
         train_bpe(["abc"], 300, special_tokens=["<a>", "<a>"], progress=False)
-    with pytest.raises(TypeError):
+    with pytest.raises(OptionError, match="vocab_sise"):
         train(["abc"], vocab_size=300, vocab_sise=3)  # a misspelt option is never ignored
 
 

@@ -48,15 +48,17 @@ Span utf8_of(const py::handle& obj) {
 
 inline bool ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
-// A position near `from` where every named pattern starts a new piece: before " X" or after "\n"
-// followed by X (X an ASCII letter). Without one within the window, the next UTF-8 character
+// A position near `from` where every named pattern starts a new piece: before " X" or at X after
+// "\n", with a visible ASCII character just before the space or "\n" (X an ASCII letter; the
+// reasons are in corpus/cutting.py). Without one within the window, the next UTF-8 character
 // boundary (a forced cut, still independent of the number of threads).
 size_t safe_cut(const char* s, size_t n, size_t from) {
     constexpr size_t kWindow = 1 << 16;
     const size_t stop = std::min(n - 1, from + kWindow);
-    for (size_t i = std::max<size_t>(from, 1); i < stop; ++i) {
-        if (ascii_letter(s[i + 1]) && s[i] == ' ') return i;
-        if (ascii_letter(s[i]) && s[i - 1] == '\n') return i;
+    auto visible = [](char c) { return c > ' ' && c < 0x7F; };
+    for (size_t i = std::max<size_t>(from, 2); i < stop; ++i) {
+        if (s[i] == ' ' && ascii_letter(s[i + 1]) && visible(s[i - 1])) return i;
+        if (s[i - 1] == '\n' && ascii_letter(s[i]) && visible(s[i - 2])) return i;
     }
     size_t i = std::min(n, from + kWindow);
     while (i < n && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
@@ -77,7 +79,8 @@ void cut_units(const Span& text, size_t unit, std::vector<Span>& out) {
 
 class PretokenCounter {
 public:
-    explicit PretokenCounter(const std::string& pattern) : has_pattern_(!pattern.empty()) {
+    PretokenCounter(const std::string& pattern, size_t unit_bytes)
+        : has_pattern_(!pattern.empty()), unit_(std::max<size_t>(unit_bytes, 64)) {
         if (has_pattern_ && !split_pattern_from_name(pattern, pattern_))
             throw py::value_error("unknown compiled split pattern: " + pattern);
         counters_.push_back(std::make_unique<StringCounter>());
@@ -87,7 +90,7 @@ public:
     void add_texts(const py::list& texts, int num_threads) {
         if (!has_pattern_) throw py::value_error("this counter has no compiled split pattern");
         std::vector<Span> units;
-        for (const py::handle& t : texts) cut_units(utf8_of(t), kUnit, units);
+        for (const py::handle& t : texts) cut_units(utf8_of(t), unit_, units);
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
         while (counters_.size() < workers) counters_.push_back(std::make_unique<StringCounter>());
         py::gil_scoped_release release;
@@ -179,8 +182,6 @@ public:
     }
 
 private:
-    static constexpr size_t kUnit = 1 << 20;
-
     // Folds the per-worker counters into the first one.
     void gather() {
         for (size_t t = 1; t < counters_.size(); ++t) counters_[0]->merge_from(*counters_[t]);
@@ -188,6 +189,7 @@ private:
     }
 
     bool has_pattern_;
+    size_t unit_;  // bytes of text per work unit
     SplitPattern pattern_ = SplitPattern::CL100K;
     std::vector<std::unique_ptr<StringCounter>> counters_;
 };
@@ -209,8 +211,10 @@ std::vector<std::pair<uint32_t, uint32_t>> train_from_counts(const py::list& key
 PYBIND11_MODULE(_bpe_train, m) {
     m.doc() = "Byte-level BPE training: parallel pre-token counting and the merge loop.";
     py::class_<PretokenCounter>(m, "PretokenCounter")
-        .def(py::init<const std::string&>(), py::arg("pattern") = "",
-             "pattern: a compiled splitter name (gpt2, cl100k, o200k, llama3) or '' for none")
+        .def(py::init<const std::string&, size_t>(), py::arg("pattern") = "",
+             py::arg("unit_bytes") = size_t(1) << 20,
+             "pattern: a compiled splitter name (gpt2, cl100k, o200k, llama3) or '' for none;\n"
+             "unit_bytes: text is cut into work units of about this size (at safe places)")
         .def("add_texts", &PretokenCounter::add_texts, py::arg("texts"), py::arg("num_threads") = 1)
         .def("add_pieces", &PretokenCounter::add_pieces, py::arg("pieces"))
         .def("add_counts", &PretokenCounter::add_counts, py::arg("counts"))

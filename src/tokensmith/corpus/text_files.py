@@ -39,12 +39,13 @@ def read_text_file(path: str | os.PathLike, errors: str = "strict",
             block = f.read(chunk_size)
             if not block:
                 break
-            buf = carry + block if carry else block
-            cut = find_cut(buf)
-            if cut > 0:
-                yield decode_chunk(buf[:cut], errors, path, offset)
+            carry = carry + block if carry else block
+            if len(carry) < chunk_size:  # a short read: keep filling before cutting
+                continue
+            cut = find_cut(carry)
+            yield decode_chunk(carry[:cut], errors, path, offset)
             offset += cut
-            carry = buf[cut:]
+            carry = carry[cut:]
         if carry:
             text = decode_chunk(carry, errors, path, offset)
             if text:

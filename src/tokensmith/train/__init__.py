@@ -2,8 +2,8 @@
 
 A trainer is a callable ``trainer(corpus, **options) -> Tokenizer``. Register one with
 ``TRAINERS["name"] = callable`` (or :func:`register_trainer`); :func:`train` refuses unknown
-methods and passes options through unchanged, so an unknown option is a ``TypeError`` from the
-trainer itself rather than being ignored.
+methods and passes options through unchanged; an option the trainer does not take is an
+:class:`~tokensmith.errors.OptionError`, never ignored.
 """
 
 from __future__ import annotations
@@ -16,13 +16,7 @@ from .bpe import train_bpe
 Trainer = Callable[..., Any]
 
 
-def _bpe(corpus, **options):
-    from .bpe import train_bpe
-
-    return train_bpe(corpus, **options)
-
-
-TRAINERS: dict[str, Trainer] = {"bpe": _bpe}
+TRAINERS: dict[str, Trainer] = {"bpe": train_bpe}
 
 
 def _lazy(module: str, function: str) -> Trainer:
