@@ -1,0 +1,268 @@
+"""SaGe: top-down vocabulary pruning by a skip-gram context objective.
+
+Paper: Shaked Yehezkel, Yuval Pinter, "Incorporating Context into Subword Vocabularies"
+(EACL 2023); the faster ablation of "SaGe 2.0" (same authors' code) is what is followed here.
+
+As published:
+
+* start from a large vocabulary (here from BPE, ``init_factor`` times the target) and segment the
+  running text greedily, longest token first (SaGe's own segmentation, also used at inference);
+* train skip-gram embeddings with negative sampling on that token stream;
+* score each multi-byte token by how the skip-gram log-likelihood of the text changes when the
+  token is ablated: at each occurrence the token is replaced by the greedy segmentation that
+  starts with a shorter token and runs until it rejoins the original path, and the terms
+  ``log sigmoid(target . context)`` of every (target, context) pair within ``window`` that
+  involve the changed span are subtracted (original) and added (ablated); pairs that straddle
+  the span are counted too (SaGe 2.0 leaves them out), which makes the score the exact change
+  of the objective for an isolated occurrence;
+* remove the tokens whose ablation loses the least likelihood (or gains), in steps, re-training
+  the embeddings at every step; single bytes always stay.
+
+Adapted:
+
+* text is pre-tokenized (the same pattern the tokenizer uses at run time), so segmentation and
+  ablation stay inside one piece, while contexts run across pieces along the line;
+* the skip-gram model is a small numpy SGNS (``dim`` 50, 5 negatives from the unigram^0.75
+  distribution, ``epochs`` passes with linearly decaying rate) on a sample of the corpus
+  (``sample_bytes``, default 1 MB) rather than gensim on the whole corpus;
+* the schedule is geometric: each step keeps ``1 - prune_fraction`` of the removable tokens
+  (default 0.15), until the target size.
+
+HF ``tokenizer.json`` represents the result as a WordPiece-like greedy longest-match only for
+character vocabularies; byte-level greedy longest-prefix has no HF model, so the native format
+saves it (a ``segmented`` model with method ``longest_prefix``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ..errors import OptionError
+from ..segment.models import SegmentedModel
+from ..split import compile_custom, resolve_pattern
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ..vocab.bpe import BPEModel
+from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
+from .bpe import train_bpe_from_counts
+
+METHOD = "sage"
+
+
+# -- greedy segmentation and its ablation --------------------------------------------------------
+def greedy(piece: bytes, vocab: dict[bytes, int], max_len: int, start: int = 0,
+           first_below: int | None = None) -> list[tuple[int, int, int]]:
+    """``(id, start, width)`` of the longest-first segmentation of ``piece[start:]``.
+
+    ``first_below`` caps the width of the first token (the ablation of a token of that width).
+
+    >>> greedy(b"abc", {b"a": 0, b"b": 1, b"c": 2, b"ab": 3, b"abc": 4}, 3)
+    [(4, 0, 3)]
+    >>> greedy(b"abc", {b"a": 0, b"b": 1, b"c": 2, b"ab": 3, b"abc": 4}, 3, first_below=3)
+    [(3, 0, 2), (2, 2, 1)]
+    """
+    out, i, n = [], start, len(piece)
+    while i < n:
+        longest = min(max_len, n - i)
+        if first_below is not None and i == start:
+            longest = min(longest, first_below - 1)
+        for width in range(longest, 0, -1):
+            tid = vocab.get(piece[i:i + width])
+            if tid is not None:
+                out.append((tid, i, width))
+                i += width
+                break
+        else:
+            raise OptionError(f"vocabulary cannot cover byte {piece[i]:#x}")  # bytes are always in
+    return out
+
+
+def ablate(piece: bytes, base: list[tuple[int, int, int]], k: int, vocab: dict[bytes, int],
+           max_len: int) -> tuple[list[int], int]:
+    """The ids replacing ``base[k:end]`` when token ``k`` is unavailable there, and ``end``.
+
+    The new segmentation starts with a shorter token and continues greedily until it reaches a
+    start of the original segmentation again (or the end of the piece).
+    """
+    tid, start, width = base[k]
+    starts = {s: j for j, (_, s, _) in enumerate(base)}
+    out, i, first = [], start, True
+    n = len(piece)
+    while i < n:
+        longest = min(max_len, n - i, width - 1 if first else max_len)
+        first = False
+        for w in range(longest, 0, -1):
+            t = vocab.get(piece[i:i + w])
+            if t is not None:
+                out.append(t)
+                i += w
+                break
+        if i in starts and starts[i] > k:
+            return out, starts[i]
+    return out, len(base)
+
+
+# -- skip-gram with negative sampling ---------------------------------------------------------------
+def pairs(lines: Sequence[np.ndarray], window: int) -> tuple[np.ndarray, np.ndarray]:
+    """All (target, context) id pairs within ``window`` positions on each line."""
+    targets, contexts = [], []
+    for ids in lines:
+        for d in range(1, window + 1):
+            if len(ids) > d:
+                targets += [ids[:-d], ids[d:]]
+                contexts += [ids[d:], ids[:-d]]
+    if not targets:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(targets), np.concatenate(contexts)
+
+
+def train_skipgram(lines: Sequence[np.ndarray], vocab_size: int, *, dim: int = 50, window: int = 5,
+                   negatives: int = 5, epochs: int = 2, rate: float = 0.025, batch: int = 2048,
+                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """``(target vectors, context vectors)`` of an SGNS model on the token lines."""
+    rng = np.random.default_rng(seed)
+    target_vecs = ((rng.random((vocab_size, dim)) - 0.5) / dim).astype(np.float32)
+    context_vecs = np.zeros((vocab_size, dim), np.float32)
+    t_all, c_all = pairs(lines, window)
+    if len(t_all) == 0:
+        return target_vecs, context_vecs
+    freq = np.bincount(np.concatenate(list(lines)), minlength=vocab_size).astype(np.float64) ** 0.75
+    noise = np.cumsum(freq / freq.sum())
+    steps = epochs * ((len(t_all) + batch - 1) // batch)
+    step = 0
+    for _ in range(epochs):
+        order = rng.permutation(len(t_all))
+        for lo in range(0, len(order), batch):
+            lr = rate * max(1e-4, 1 - step / steps)
+            step += 1
+            idx = order[lo:lo + batch]
+            t = t_all[idx]
+            c = np.concatenate([c_all[idx][:, None],
+                                np.searchsorted(noise, rng.random((len(idx), negatives)))], axis=1)
+            c = np.minimum(c, vocab_size - 1)
+            label = np.zeros(c.shape, np.float32)
+            label[:, 0] = 1
+            vt, vc = target_vecs[t], context_vecs[c]                 # (b, d), (b, 1+n, d)
+            score = 1 / (1 + np.exp(-np.clip(np.einsum("bd,bkd->bk", vt, vc), -30, 30)))
+            g = (label - score) * lr                                  # gradient of log-likelihood
+            np.add.at(target_vecs, t, np.einsum("bk,bkd->bd", g, vc))
+            np.add.at(context_vecs, c.ravel(), (g[:, :, None] * vt[:, None, :]).reshape(-1, vt.shape[1]))
+    return target_vecs, context_vecs
+
+
+def log_sigmoid(x: np.ndarray) -> np.ndarray:
+    return -np.logaddexp(0, -x)
+
+
+# -- scores ----------------------------------------------------------------------------------------
+def _span_pairs(ids: list[int], lo: int, hi: int, window: int):
+    """(target, context) index pairs within ``window``, except those with both ends before ``lo``
+    or both from ``hi`` on (they do not change). Pairs across the span are kept: their distance
+    changes with the span's length."""
+    for i in range(len(ids)):
+        for j in range(max(0, i - window), min(len(ids), i + window + 1)):
+            if j != i and not (i < lo and j < lo) and not (i >= hi and j >= hi):
+                yield i, j
+
+
+def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_len: int,
+                    target_vecs: np.ndarray, context_vecs: np.ndarray, window: int) -> np.ndarray:
+    """For each id, the change of the skip-gram log-likelihood when it is ablated (summed over its
+    occurrences): ablated minus original. Near 0 or positive: the token is not needed."""
+    scores = np.zeros(len(target_vecs))
+    cur, tgt, ctx, sign = [], [], [], []
+
+    def flush():
+        if cur:
+            ll = log_sigmoid(np.einsum("nd,nd->n", target_vecs[tgt], context_vecs[ctx]))
+            np.add.at(scores, cur, np.asarray(sign) * ll)
+            for lst in (cur, tgt, ctx, sign):
+                lst.clear()
+
+    for pieces in lines:
+        segs = [greedy(p, vocab, max_len) for p in pieces]
+        line = [t for seg in segs for t, _, _ in seg]
+        offset = 0
+        for piece, seg in zip(pieces, segs):
+            for k, (tid, _, width) in enumerate(seg):
+                if width == 1:
+                    continue
+                new, end = ablate(piece, seg, k, vocab, max_len)
+                lo, hi = offset + k, offset + end
+                left = line[max(0, lo - window):lo]
+                right = line[hi:hi + window]
+                for ids, s in ((left + line[lo:hi] + right, -1.0), (left + new + right, 1.0)):
+                    a = len(left)
+                    for i, j in _span_pairs(ids, a, len(ids) - len(right), window):
+                        cur.append(tid)
+                        tgt.append(ids[i])
+                        ctx.append(ids[j])
+                        sign.append(s)
+            offset += len(seg)
+        if len(cur) > 500_000:
+            flush()
+    flush()
+    return scores
+
+
+# -- the trainer -------------------------------------------------------------------------------------
+def sample_lines(texts: Iterable[str], pattern: str | None, sample_bytes: int) -> list[list[bytes]]:
+    """Lines of the first ``sample_bytes`` of text, each as its list of pre-token bytes."""
+    finder = compile_custom(resolve_pattern(pattern)[0]).findall if pattern else (lambda s: [s])
+    out, size = [], 0
+    for text in texts:
+        for line in text.splitlines(keepends=True):
+            if size >= sample_bytes:
+                return out
+            pieces = [p.encode("utf-8") for p in finder(line)]
+            if pieces:
+                out.append(pieces)
+                size += len(line)
+    return out
+
+
+def prune_with_context(lines: list[list[bytes]], tokens: list[bytes], vocab_size: int, *,
+                       prune_fraction: float = 0.15, window: int = 5, dim: int = 50,
+                       epochs: int = 2, seed: int = 0) -> list[bytes]:
+    """SaGe's loop: segment, embed, score by ablation, drop the least useful tokens; repeat."""
+    tokens = list(tokens)
+    while len(tokens) > vocab_size:
+        vocab = {t: i for i, t in enumerate(tokens)}
+        max_len = max(map(len, tokens))
+        id_lines = [np.fromiter((t for p in pieces for t, _, _ in greedy(p, vocab, max_len)), np.int64)
+                    for pieces in lines]
+        tv, cv = train_skipgram(id_lines, len(tokens), dim=dim, window=window, epochs=epochs, seed=seed)
+        scores = ablation_scores(lines, vocab, max_len, tv, cv, window)
+        removable = [i for i, t in enumerate(tokens) if len(t) > 1]
+        step = min(len(tokens) - vocab_size, max(1, int(len(removable) * prune_fraction)))
+        # least useful first: highest (ablated - original) likelihood; ties by bytes
+        removable.sort(key=lambda i: (-scores[i], tokens[i]))
+        gone = set(removable[:step])
+        tokens = [t for i, t in enumerate(tokens) if i not in gone]
+    return tokens
+
+
+def longest_prefix_model(tokens: Sequence[bytes]) -> SegmentedModel:
+    return SegmentedModel(BPEModel(tokens, []), "longest_prefix")
+
+
+def train_sage(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN, init_factor: float = 2.0,
+               prune_fraction: float = 0.15, sample_bytes: int = 1_000_000, window: int = 5,
+               dim: int = 50, epochs: int = 3, seed: int = 0, min_frequency: int = 2,
+               name: str | None = None, **options) -> Tokenizer:
+    """Train SaGe from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``."""
+    opts = corpus_options(options)
+    vocab_size = opts.model_size(vocab_size)
+    if init_factor < 1 or not 0 < prune_fraction <= 1 or window < 1 or dim < 1:
+        raise OptionError("SaGe needs init_factor >= 1, 0 < prune_fraction <= 1, window >= 1, dim >= 1")
+    texts = reusable(corpus)
+    merges = train_bpe_from_counts(count_pieces(texts, pattern, opts), int(vocab_size * init_factor) - 256,
+                                   min_frequency)
+    lines = sample_lines(opts.texts(texts), pattern, sample_bytes)
+    tokens = prune_with_context(lines, merge_token_bytes(merges), vocab_size, prune_fraction=prune_fraction,
+                                window=window, dim=dim, epochs=epochs, seed=seed)
+    tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))
+    splitter = None if pattern is None else RegexSplitter(pattern)
+    return opts.tokenizer(longest_prefix_model(tokens), splitter, name or METHOD)

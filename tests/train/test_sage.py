@@ -1,0 +1,102 @@
+"""SaGe: a token's score is the change of the skip-gram objective when it is ablated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import regex
+
+from tokensmith import OptionError, Tokenizer
+from tokensmith.train._method_utils import count_pieces, merge_token_bytes
+from tokensmith.train.bpe import train_bpe_from_counts
+from tokensmith.train.sage import (_span_pairs, ablate, ablation_scores, greedy, log_sigmoid, pairs,
+                                   train_sage, train_skipgram)
+
+WINDOW = 3
+
+
+@pytest.fixture(scope="module")
+def english(english_sample):
+    return english_sample[:100_000], english_sample[1_000_000:1_020_000]
+
+
+@pytest.fixture(scope="module")
+def bpe_tokens(english):
+    merges = train_bpe_from_counts(count_pieces([english[0]], "cl100k"), 500)
+    return merge_token_bytes(merges)
+
+
+def test_ablation_rejoins_the_original_path():
+    vocab = {bytes([b]): b for b in range(256)} | {b"ab": 256, b"abc": 257, b"cd": 258, b"bcd": 259}
+    base = greedy(b"abcd", vocab, 3)
+    assert base == [(257, 0, 3), (100, 3, 1)]
+    # without "abc" at 0: "ab" then "cd" overshoots the old boundary at 3 -> runs to the end
+    assert ablate(b"abcd", base, 0, vocab, 3) == ([256, 258], 2)
+
+
+def line_likelihood(ids, tv, cv):
+    return sum(float(log_sigmoid(np.array(tv[ids[i]] @ cv[ids[j]])))
+               for i, j in _span_pairs(ids, 0, len(ids), WINDOW))
+
+
+def test_scores_are_the_exact_change_of_the_objective(english, bpe_tokens):
+    vocab = {t: i for i, t in enumerate(bpe_tokens)}
+    max_len = max(map(len, bpe_tokens))
+    words = sorted(set(regex.findall(r" ?\p{L}+", english[0])))[:800]
+    lines = [[w.encode()] for w in words]
+    rng = np.random.default_rng(1)
+    tv, cv = rng.normal(size=(len(bpe_tokens), 8)), rng.normal(size=(len(bpe_tokens), 8))
+    scores = ablation_scores(lines, vocab, max_len, tv, cv, WINDOW)
+    segmented = {w: [i for i, _, _ in greedy(w, vocab, max_len)] for (w,) in lines}
+    checked = 0
+    for t in range(256, len(bpe_tokens)):
+        without = {k: v for k, v in vocab.items() if v != t}
+        change, isolated = 0.0, True
+        for word, base in segmented.items():
+            if t not in base:
+                continue
+            ablated = [i for i, _, _ in greedy(word, without, max_len)]
+            isolated &= base.count(t) == 1
+            change += line_likelihood(ablated, tv, cv) - line_likelihood(base, tv, cv)
+        if isolated and change:
+            checked += 1
+            assert scores[t] == pytest.approx(change, abs=1e-6), bpe_tokens[t]
+    assert checked > 100
+
+
+def test_skipgram_learns_real_contexts(english, bpe_tokens):
+    vocab = {t: i for i, t in enumerate(bpe_tokens)}
+    max_len = max(map(len, bpe_tokens))
+    lines = [np.array([i for p in regex.findall(r" ?\p{L}+| ?[^\s\p{L}]+", line)
+                       for i, _, _ in greedy(p.encode(), vocab, max_len)])
+             for line in english[0][:30_000].splitlines() if line.strip()]
+    tv, cv = train_skipgram(lines, len(bpe_tokens), dim=16, window=WINDOW, epochs=5)
+    t, c = pairs(lines, WINDOW)
+    rng = np.random.default_rng(0)
+    true = log_sigmoid(np.einsum("nd,nd->n", tv[t], cv[c])).mean()
+    shuffled = log_sigmoid(np.einsum("nd,nd->n", tv[t], cv[rng.permutation(c)])).mean()
+    assert true > shuffled + 0.02  # 0 before training (context vectors start at zero)
+
+
+@pytest.fixture(scope="module")
+def trained(english):
+    return train_sage([english[0]], 520, init_factor=1.3, prune_fraction=0.3, sample_bytes=15_000,
+                      dim=16, epochs=1)
+
+
+def test_trained_vocabulary(trained, english):
+    tokens = trained.model.token_bytes()
+    assert len(tokens) == 520 == len(set(tokens))
+    assert set(tokens[:256]) == {bytes([b]) for b in range(256)}
+    assert trained.decode(trained.encode(english[1])) == english[1]
+
+
+def test_native_round_trip(trained, english, tmp_path):
+    trained.save(tmp_path / "sage.json")
+    loaded = Tokenizer.load(tmp_path / "sage.json")
+    assert loaded.encode(english[1][:5000]) == trained.encode(english[1][:5000])
+
+
+def test_bad_options(english):
+    with pytest.raises(OptionError):
+        train_sage([english[0][:2000]], 520, prune_fraction=0)
