@@ -40,6 +40,9 @@ METHODS = {
                  "SuperBPE: up to 33% fewer tokens than BPE at the same vocabulary size")),
     "pathpiece": ("pathpiece", {}, ("compression", "higher",
                   "PathPiece: fewest tokens by construction (lower corpus token count than BPE)")),
+    "sage": ("sage", {}, ("compression", "lower",
+             "SaGe optimises context (skip-gram likelihood), not token count; its greedy "
+             "segmentation compresses less than BPE's merges")),
     "char_bpe": ("char_bpe", {"max_chars": 3}, ("compression", "lower",
                  "KL3M character tokenizers trade compression for short, stable tokens")),
 }

@@ -36,6 +36,7 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("pathpiece", "pathpiece", "train_pathpiece"),
                                   ("domain", "domain", "train_domain_bpe"),
                                   ("char_bpe", "domain", "train_char_bpe"),
+                                  ("sage", "sage", "train_sage"),
                                   ("unigram", "unigram", "train_unigram")):
     TRAINERS[_name] = _lazy(_module, _function)
 
