@@ -37,6 +37,10 @@ constexpr int kScriptAny = -2;             // no constraint yet
 constexpr size_t kMaxSegment = 8192;       // longer words are cut into chunks of this many chars
 constexpr size_t kProbSpaceMaxLen = 48;    // shorter segments run forward-backward without logs
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+// Expected counts and the likelihood are summed in fixed point (units of 2^-32 and 2^-16), so
+// their totals do not depend on how the segments were split between threads.
+constexpr double kCountScale = 4294967296.0;
+constexpr double kLikelihoodScale = 65536.0;
 
 struct Edge {
     int32_t piece;
@@ -411,33 +415,34 @@ public:
         for (size_t i = 0; i < n; ++i) prob[i] = std::exp(logp[i]);
         const size_t nseg = num_segments();
         const int nt = effective_threads(nseg, threads_);
-        std::vector<std::vector<double>> expected(nt);
-        std::vector<double> loglik(nt, 0.0);
+        std::vector<std::vector<int64_t>> expected(nt);
+        std::vector<int64_t> loglik(nt, 0);
         std::vector<int64_t> uncovered(nt, 0);
         {
             py::gil_scoped_release release;
             parallel_ranges(nseg, nt, [&](size_t b, size_t e, int t) {
-                std::vector<double>& ex = expected[t];
-                ex.assign(n, 0.0);
+                std::vector<int64_t>& ex = expected[t];
+                ex.assign(n, 0);
                 std::vector<double> alpha, beta;
                 for (size_t s = b; s < e; ++s) {
                     double logz = forward_backward(s, logp, prob, alpha, beta, ex);
                     if (std::isinf(logz)) ++uncovered[t];
-                    else loglik[t] += seg_freq_[s] * logz;
+                    else loglik[t] += std::llround(seg_freq_[s] * logz * kLikelihoodScale);
                 }
             });
         }
         py::array_t<double> result(n);
         double* r = result.mutable_data();
         std::fill(r, r + n, 0.0);
-        double total = 0.0;
-        int64_t bad = 0;
+        int64_t total = 0, bad = 0;
+        std::vector<int64_t> sum(n, 0);
         for (int t = 0; t < nt; ++t) {
-            for (size_t i = 0; i < n; ++i) r[i] += expected[t][i];
+            for (size_t i = 0; i < n; ++i) sum[i] += expected[t][i];
             total += loglik[t];
             bad += uncovered[t];
         }
-        return py::make_tuple(result, total, bad);
+        for (size_t i = 0; i < n; ++i) r[i] = static_cast<double>(sum[i]) / kCountScale;
+        return py::make_tuple(result, static_cast<double>(total) / kLikelihoodScale, bad);
     }
 
     // Pruning statistics: Viterbi piece counts over the corpus (weighted), and for every piece the
@@ -675,7 +680,7 @@ private:
     // backward pass. Short segments run in probability space (no exp/log per edge); a segment
     // whose total underflows is redone in log space.
     double forward_backward(size_t s, const std::vector<double>& logp, const std::vector<double>& prob,
-                            std::vector<double>& alpha, std::vector<double>& beta, std::vector<double>& ex) const {
+                            std::vector<double>& alpha, std::vector<double>& beta, std::vector<int64_t>& ex) const {
         const size_t len = seg_len(s);
         const Edge* eb = edges_.data() + seg_edges_[s];
         const Edge* ee = edges_.data() + seg_edges_[s + 1];
@@ -692,9 +697,9 @@ private:
                     --e;
                     beta[e->start] += prob[e->piece] * beta[e->end];
                 }
-                const double scale = freq / z;
+                const double scale = freq / z * kCountScale;
                 for (const Edge* e = eb; e != ee; ++e)
-                    ex[e->piece] += scale * alpha[e->start] * prob[e->piece] * beta[e->end];
+                    ex[e->piece] += std::llround(scale * alpha[e->start] * prob[e->piece] * beta[e->end]);
                 return std::log(z);
             }
         }
@@ -711,7 +716,7 @@ private:
         }
         for (const Edge* e = eb; e != ee; ++e) {
             double lp = alpha[e->start] + logp[e->piece] + beta[e->end] - logz;
-            if (lp > -700) ex[e->piece] += freq * std::exp(lp);
+            if (lp > -700) ex[e->piece] += std::llround(freq * std::exp(lp) * kCountScale);
         }
         return logz;
     }

@@ -39,14 +39,14 @@ DESIRED_SIZE_FACTOR = 1.1
 
 
 def digamma(x: np.ndarray) -> np.ndarray:
-    """ψ(x) for x > 0: the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 6, then the asymptotic series."""
+    """ψ(x) for x > 0: the recurrence ψ(x) = ψ(x+1) − 1/x up to x ≥ 10, then the asymptotic series."""
     x = np.array(x, dtype=np.float64, copy=True)
     out = np.zeros_like(x)
-    small = x < 6
+    small = x < 10
     while small.any():
         out[small] -= 1.0 / x[small]
         x[small] += 1.0
-        small = x < 6
+        small = x < 10
     inv2 = 1.0 / (x * x)
     series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))))
     return out + np.log(x) - 0.5 / x - series
