@@ -5,17 +5,18 @@ The reference is the ``regex`` module running the patterns of ``tokensmith.split
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+from pathlib import Path
 
 import pytest
 import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tokensmith._core import _split  # built by setup.py: a missing build must fail, not skip
 from tokensmith.errors import InputError, OptionError
 from tokensmith.split import CL100K, LLAMA3, NAMED_PATTERNS
-
-_split = pytest.importorskip("tokensmith._core._split")
 
 SPLITTERS = ["gpt2", "cl100k", "llama3", "o200k"]
 COMPILED = {name: regex.compile(NAMED_PATTERNS[name]) for name in SPLITTERS}
@@ -75,6 +76,31 @@ def test_all_strings_up_to_three_characters(name):
         for chars in itertools.product(REPRESENTATIVES, repeat=length):
             text = "".join(chars)
             assert _split.split(name, text) == COMPILED[name].findall(text), repr(text)
+
+
+# ---- every code point, and the tables they are classified by ---------------------------------
+
+ALL_CHARS = "".join(chr(cp) for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF)
+
+
+@pytest.mark.parametrize("name", SPLITTERS)
+def test_every_code_point(name):
+    assert_same_pieces(name, ALL_CHARS, "all code points in order")
+    triples = " ".join(ALL_CHARS[i:i + 3] for i in range(0, len(ALL_CHARS), 3))
+    assert_same_pieces(name, triples, "all code points in threes")
+
+
+def test_unicode_tables_are_those_regex_defines():
+    path = Path(__file__).resolve().parents[1] / "tools" / "gen_unicode_tables.py"
+    spec = importlib.util.spec_from_file_location("gen_unicode_tables", path)
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    all_chars = "".join(map(chr, range(gen.MAX_CP)))
+    expected = gen.render(gen.class_bytes(all_chars), gen.contraction_folds(all_chars))
+    committed = Path(gen.OUT).read_text(encoding="utf-8")
+    # the first line names the regex version that generated the file; the tables must not differ
+    assert committed.split("\n", 1)[1] == expected.split("\n", 1)[1], \
+        "unicode_tables.h is stale: run python tools/gen_unicode_tables.py"
 
 
 # ---- generated text --------------------------------------------------------------------------
