@@ -130,11 +130,43 @@ def _get(result: dict, *path, default=None):
     return result
 
 
+GUIDE = """\
+# The literature's vocabulary builders
+
+Every method trains with `tokensmith.train.train(corpus, method=NAME, vocab_size=N, ...)` or
+`tokensmith train CORPUS --method NAME --vocab-size N -o tok.json`, accepts the options of
+plain BPE (`pattern`, `special_tokens`, `min_frequency`, `errors`, `text_field`, `num_workers`)
+plus its own, and saves to the native format. Each module's docstring names its paper and says
+what is as published and what is adapted.
+
+| method | module | paper | own options | HF `tokenizer.json` |
+|---|---|---|---|---|
+| `scaffold_bpe` | `train/scaffold_bpe.py` | Scaffold-BPE (Lian et al. 2024) | none (parameter-free) | no: HF BPE cannot demolish scaffold tokens |
+| `superbpe` | `train/superbpe.py` | SuperBPE (Liu et al. 2025); MWT / supertokens | `transition` (`"auto"` = 0.9, a ratio or a size), `max_words` | yes: byte-level BPE + Split regex (`SUPERWORD_PATTERN`) |
+| `pathpiece` | `train/pathpiece.py` | Tokenization Is More Than Compression (Schmidt et al. 2024) | `init_factor`, `prune_fraction` | no least-tokens model in HF (Unigram with equal scores breaks ties differently) |
+| `sage` | `train/sage.py` | Incorporating Context into Subword Vocabularies (Yehezkel & Pinter 2023) | `init_factor`, `prune_fraction`, `sample_bytes`, `window`, `dim`, `epochs`, `seed` | no byte-level greedy longest-prefix model in HF |
+| `domain` | `train/domain.py` | KL3M; K-Tokeniser; MATTER | `protected_terms` | approximately only (HF added tokens match inside words too) |
+| `char_bpe` | `train/domain.py` | KL3M character tokenizers | `max_chars` | yes: plain byte-level BPE |
+
+Defining properties, tested on real English (`tests/train/test_<method>.py`):
+Scaffold-BPE never emits a scaffold token (and the vocabulary V has exactly the requested size);
+SuperBPE tokens below the transition never contain a word boundary, and held-out text uses
+superwords only from stage 2; PathPiece segmentations equal an independent breadth-first
+shortest path; SaGe's score of a token is exactly the change of the skip-gram objective when it
+is ablated; protected terms are always one token; character-level BPE keeps more of the text's
+tokens untouched by a random letter substitution than plain BPE of the same size.
+
+Not done yet: LiB, ByteSpan, XLM-V multilingual allocation and MAFT vocabulary pruning.
+
+"""
+
+
 def render(results: dict, training: dict, args, report_dir: Path) -> str:
     rows = {r["name"]: r for r in _tokenizer_results(results)}
     base = rows.get("bpe")
     lines = [
-        "# The literature's vocabulary builders, measured against plain BPE",
+        GUIDE,
+        "## Measured against plain BPE",
         "",
         "Produced by `benchmarks/bench_methods.py` through the evaluation suite's `tokensmith compare`:",
         "",
