@@ -37,6 +37,7 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("domain", "domain", "train_domain_bpe"),
                                   ("char_bpe", "domain", "train_char_bpe"),
                                   ("sage", "sage", "train_sage"),
+                                  ("xlmv", "xlmv", "train_xlmv"),
                                   ("unigram", "unigram", "train_unigram")):
     TRAINERS[_name] = _lazy(_module, _function)
 

@@ -1,0 +1,167 @@
+"""XLM-V-style multilingual allocation: cluster languages, one vocabulary per cluster, union.
+
+Paper: Davis Liang, Hila Gonen, Yuning Mao, Rui Hou, Naman Goyal, Marjan Ghazvininejad, Luke
+Zettlemoyer, Madian Khabsa, "XLM-V: Overcoming the Vocabulary Bottleneck in Multilingual Masked
+Language Models" (EMNLP 2023), following Chung et al. (2020) for the clustering.
+
+As published:
+
+* each language is represented by a binary vector over the union of the languages' own small
+  vocabularies (a token is 1 if the language's vocabulary has it);
+* languages are clustered with k-means on these vectors, so languages that share lexical units
+  share a cluster;
+* a vocabulary is trained per cluster on that cluster's text, each with its allocated capacity,
+  and the final vocabulary is their union.
+
+Adapted:
+
+* byte-level BPE (the shared trainer) replaces SentencePiece Unigram for the per-language and
+  per-cluster vocabularies, and the union is a merge list: the clusters' merges interleaved by
+  their rank relative to the cluster's allocation (merge ``k`` of a cluster with allocation ``a``
+  comes at ``(k + 1) / a``), which keeps each cluster's merges in their own order, so every merge
+  finds its parts; the list is cut when the union reaches ``vocab_size``;
+* capacity is allocated in proportion to each cluster's lexical diversity, the sum over its
+  languages of the distinct pre-tokens expected in an equal amount of text (rarefaction, so a
+  language with more data does not get more for that reason alone), instead of XLM-V's
+  average-log-probability criterion; ``allocation`` accepts explicit weights per cluster;
+* k-means is cosine k-means with deterministic farthest-point seeding.
+
+The result is a plain byte-level BPE tokenizer: it saves to every format, HF included.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+
+from ..errors import OptionError
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ..vocab.bpe import BPEModel
+from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
+from .bpe import train_bpe_from_counts
+
+METHOD = "xlmv"
+
+
+def language_vectors(counts: Mapping[str, dict[bytes, int]], size: int = 1000,
+                     min_frequency: int = 2) -> tuple[list[str], np.ndarray]:
+    """``(languages, binary matrix)``: row = language, column = a token of some language's own
+    ``size``-token BPE vocabulary (bytes excluded)."""
+    languages = sorted(counts)
+    own = {lang: set(merge_token_bytes(train_bpe_from_counts(counts[lang], size - 256, min_frequency))[256:])
+           for lang in languages}
+    columns = {tok: j for j, tok in enumerate(sorted(set().union(*own.values())))}
+    matrix = np.zeros((len(languages), max(1, len(columns))))
+    for i, lang in enumerate(languages):
+        for tok in own[lang]:
+            matrix[i, columns[tok]] = 1.0
+    return languages, matrix
+
+
+def expected_types(counts: dict[bytes, int], sample: int) -> float:
+    """Distinct pre-tokens expected in ``sample`` pieces drawn from ``counts`` (rarefaction), so
+    languages with more data do not look more diverse for that reason alone."""
+    c = np.fromiter(counts.values(), dtype=np.float64)
+    p = c / c.sum()
+    return float(np.sum(1.0 - np.exp(sample * np.log1p(-np.minimum(p, 1 - 1e-12)))))
+
+
+def kmeans(vectors: np.ndarray, k: int, iterations: int = 50) -> np.ndarray:
+    """Cluster label of each row: cosine k-means, seeded with the first row then farthest points."""
+    n = len(vectors)
+    if not 1 <= k <= n:
+        raise OptionError(f"the number of clusters must be between 1 and the number of languages ({n}), got {k}")
+    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    centres = [unit[0]]
+    for _ in range(1, k):
+        similarity = np.max(unit @ np.array(centres).T, axis=1)
+        centres.append(unit[int(np.argmin(similarity))])
+    centres = np.array(centres)
+    labels = np.full(n, -1)
+    for _ in range(iterations):
+        new = np.argmax(unit @ centres.T, axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+        for c in range(k):
+            members = unit[labels == c]
+            if len(members):
+                mean = members.mean(axis=0)
+                centres[c] = mean / max(np.linalg.norm(mean), 1e-12)
+    return labels
+
+
+def allocate(weights: Mapping[int, float], total: int) -> dict[int, int]:
+    """Integer capacities proportional to ``weights`` summing to ``total`` (largest remainders)."""
+    clusters = sorted(weights)
+    weight_sum = float(sum(weights.values()))
+    if total < 0 or weight_sum <= 0:
+        raise OptionError("allocation needs positive weights and a non-negative total")
+    exact = {c: total * weights[c] / weight_sum for c in clusters}
+    out = {c: int(exact[c]) for c in clusters}
+    for c in sorted(clusters, key=lambda c: (out[c] - exact[c], c))[: total - sum(out.values())]:
+        out[c] += 1
+    return out
+
+
+def union_of_merges(merge_lists: Mapping[int, list], allocation: Mapping[int, int],
+                    num_merges: int) -> tuple[list[bytes], list[tuple[int, int]]]:
+    """One merge list from several (each over its own ids), interleaved by relative rank."""
+    order = sorted(((k + 1) / max(1, allocation[c]), c, k)
+                   for c, merges in merge_lists.items() for k in range(len(merges)))
+    own_tokens = {c: merge_token_bytes(m) for c, m in merge_lists.items()}
+    tokens = [bytes([b]) for b in range(256)]
+    token_id = {t: i for i, t in enumerate(tokens)}
+    merges: list[tuple[int, int]] = []
+    for _, c, k in order:
+        if len(merges) >= num_merges:
+            break
+        a, b = merge_lists[c][k]
+        left, right = own_tokens[c][a], own_tokens[c][b]
+        if left + right in token_id:
+            continue  # another cluster already made this token
+        token_id[left + right] = len(tokens)
+        tokens.append(left + right)
+        merges.append((token_id[left], token_id[right]))
+    return tokens, merges
+
+
+def train_xlmv(corpora: Mapping[str, object], vocab_size: int, *, clusters: int = 4,
+               pattern: str | None = DEFAULT_PATTERN, allocation: Mapping[int, float] | None = None,
+               language_vocab: int = 1000, min_frequency: int = 2, name: str | None = None,
+               **options) -> Tokenizer:
+    """Train on ``{language: corpus}``; ``tokenizer.cluster_of`` tells each language's cluster."""
+    opts = corpus_options(options)
+    vocab_size = opts.model_size(vocab_size)
+    if not isinstance(corpora, Mapping) or not corpora:
+        raise OptionError("xlmv needs a mapping {language: corpus} with at least one language")
+    counts = {lang: count_pieces(reusable(corpus), pattern, opts) for lang, corpus in corpora.items()}
+    languages, vectors = language_vectors(counts, language_vocab, min_frequency)
+    labels = kmeans(vectors, min(clusters, len(languages)))
+    members = {int(c): [lang for lang, l in zip(languages, labels) if l == c] for c in set(labels.tolist())}
+    cluster_counts = {}
+    for c, langs in members.items():
+        merged: dict[bytes, int] = {}
+        for lang in langs:
+            for piece, n in counts[lang].items():
+                merged[piece] = merged.get(piece, 0) + n
+        cluster_counts[c] = merged
+    if allocation is None:
+        # lexical diversity of each language at an equal amount of text (rarefied type counts)
+        sample = min(sum(c.values()) for c in counts.values())
+        weights = {c: sum(expected_types(counts[lang], sample) for lang in langs) for c, langs in members.items()}
+    else:
+        weights = dict(allocation)
+    if set(weights) != set(members):
+        raise OptionError(f"allocation must give a weight to each cluster {sorted(members)}")
+    shares = allocate(weights, vocab_size - 256)
+    # Over-train each cluster: the union loses the tokens clusters share.
+    merge_lists = {c: train_bpe_from_counts(cluster_counts[c], int(shares[c] * 1.5) + 16, min_frequency)
+                   for c in members}
+    tokens, merges = union_of_merges(merge_lists, shares, vocab_size - 256)
+    splitter = None if pattern is None else RegexSplitter(pattern)
+    tok = opts.tokenizer(BPEModel(tokens, merges), splitter, name or METHOD)
+    tok.cluster_of = {lang: int(l) for lang, l in zip(languages, labels)}
+    return tok
