@@ -73,3 +73,11 @@ def test_native_round_trip(trained, english, tmp_path):
     trained.save(path)
     loaded = Tokenizer.load(path)
     assert loaded.encode(english[1][:5000]) == trained.encode(english[1][:5000])
+
+
+def test_hf_export_gives_the_same_ids(trained, english, tmp_path):
+    tokenizers = pytest.importorskip("tokenizers")
+    trained.save(tmp_path / "tokenizer.json", format="hf")
+    reference = tokenizers.Tokenizer.from_file(str(tmp_path / "tokenizer.json"))
+    text = english[1][:20_000]
+    assert reference.encode(text).ids == trained.encode(text)
