@@ -206,6 +206,10 @@ def test_bad_input(tmp_path, small_text):
         train_unigram(small_text, 20)
     with pytest.raises(OptionError, match="reserved"):
         train_unigram(small_text, 200, byte_fallback=True)
+    with pytest.raises(OptionError, match="characters"):  # 257 reserved leave too few for the alphabet
+        train_unigram(small_text, 300, byte_fallback=True)
+    with pytest.raises(OptionError, match="two or more"):
+        train_unigram(small_text, 300, special_tokens=["x"])
     with pytest.raises(OptionError, match="supports only"):
         train_unigram("abc abd abe", 50)
     bad = tmp_path / "bad.txt"

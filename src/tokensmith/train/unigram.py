@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import os
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..errors import InputError, OptionError
 from . import unigram_em, unigram_words
@@ -48,8 +48,10 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
                          shrinking_factor: float = 0.75, num_sub_iterations: int = 2,
                          num_threads: int | None = None, use_reference: bool = False,
                          progress: Callable[[str, int], None] | None = None,
-                         history: list | None = None) -> list[tuple[str, float]]:
+                         history: list | None = None, exclude: Iterable[str] = ()) -> list[tuple[str, float]]:
     """``size`` pieces (or fewer, if the corpus has fewer) with their log-probabilities, best first.
+
+    Multi-character pieces in ``exclude`` (reserved names) are never chosen.
 
     ``history``, if a list, receives one :class:`~tokensmith.train.unigram_em.RoundLog` per EM step.
     """
@@ -70,7 +72,7 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
     pieces, log = unigram_em.train_pieces(
         engine, {c: chars[c] for c in covered}, size, corpus_weight=float(sum(freqs)),
         seed_size=seed_size, shrinking_factor=shrinking_factor,
-        num_sub_iterations=num_sub_iterations, progress=progress)
+        num_sub_iterations=num_sub_iterations, exclude=frozenset(exclude), progress=progress)
     if history is not None:
         history.extend(log)
     return pieces
@@ -92,6 +94,8 @@ def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
     from ..vocab.unigram import UnigramModel, byte_piece
 
     specials = list(dict.fromkeys(special_tokens))
+    if any(not isinstance(s, str) or len(s) < 2 for s in specials):
+        raise OptionError("special tokens must be strings of two or more characters")
     if UNK in specials:
         raise OptionError(f"{UNK} is always id 0; do not list it in special_tokens")
     reserved = [UNK] + specials + ([byte_piece(b) for b in range(256)] if byte_fallback else [])
@@ -99,19 +103,10 @@ def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
         raise OptionError(f"vocab_size must be an integer above the {len(reserved)} reserved pieces "
                           f"(<unk>, special tokens, byte pieces), got {vocab_size!r}")
     words = unigram_words.count_words(corpus, num_threads or os.cpu_count() or 1)
-    # A few more than needed, in case the corpus itself spells a reserved piece.
     learnt = train_unigram_pieces(
-        words, vocab_size, character_coverage=character_coverage,
+        words, vocab_size - len(reserved), exclude=reserved, character_coverage=character_coverage,
         max_piece_length=max_piece_length, seed_size=seed_size, shrinking_factor=shrinking_factor,
         num_sub_iterations=num_sub_iterations, num_threads=num_threads, progress=progress)
-    taken = set(reserved)
-    learnt = [(p, s) for p, s in learnt if p not in taken]
-    excess = len(reserved) + len(learnt) - vocab_size
-    if excess > 0:  # drop the lowest-scored pieces, never a character
-        multi = sorted((i for i, (p, _) in enumerate(learnt) if len(p) > 1),
-                       key=lambda i: (learnt[i][1], learnt[i][0]))
-        dropped = set(multi[:excess])
-        learnt = [ps for i, ps in enumerate(learnt) if i not in dropped]
     if len(reserved) + len(learnt) < vocab_size:
         raise OptionError(f"the corpus supports only {len(reserved) + len(learnt)} pieces, fewer than "
                           f"vocab_size={vocab_size}; use a larger corpus or a smaller vocabulary")

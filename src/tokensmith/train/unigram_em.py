@@ -144,18 +144,21 @@ def prune(engine, state: TrainState, desired: int, shrinking_factor: float, corp
     state.keep(engine, keep)
 
 
-def finalize(state: TrainState, size: int) -> list[tuple[str, float]]:
-    """Characters plus the best-scored other pieces, ``size`` in all, sorted by score (then piece)."""
+def finalize(state: TrainState, size: int, exclude: frozenset[str] = frozenset()) -> list[tuple[str, float]]:
+    """Characters plus the best-scored other pieces, ``size`` in all, sorted by score (then piece).
+
+    Pieces in ``exclude`` (reserved names such as ``<unk>``) are left out.
+    """
     chars = [(p, float(s)) for p, s, c in zip(state.pieces, state.logp, state.is_char) if c]
-    others = sorted(((p, float(s)) for p, s, c in zip(state.pieces, state.logp, state.is_char) if not c),
-                    key=lambda ps: (-ps[1], ps[0]))
+    others = sorted(((p, float(s)) for p, s, c in zip(state.pieces, state.logp, state.is_char)
+                     if not c and p not in exclude), key=lambda ps: (-ps[1], ps[0]))
     chosen = chars + others[:max(0, size - len(chars))]
     return sorted(chosen, key=lambda ps: (-ps[1], ps[0]))
 
 
 def train_pieces(engine, chars: dict[str, int], size: int, corpus_weight: float, *,
                  seed_size: int = 1_000_000, shrinking_factor: float = 0.75,
-                 num_sub_iterations: int = 2,
+                 num_sub_iterations: int = 2, exclude: frozenset[str] = frozenset(),
                  progress: Callable[[str, int], None] | None = None) -> tuple[list[tuple[str, float]], list[RoundLog]]:
     """``size`` (piece, log-probability) pairs learnt by ``engine``, and the EM history."""
     state = seed_state(engine, chars, seed_size)
@@ -173,4 +176,4 @@ def train_pieces(engine, chars: dict[str, int], size: int, corpus_weight: float,
             break
         if progress is not None:
             progress("prune", len(state.pieces))
-    return finalize(state, size), state.history
+    return finalize(state, size, exclude), state.history
