@@ -74,6 +74,26 @@ class SentencePieceBPEModel(Model):
                                     + b"|" + _CHAR.pattern) if user_defined else _CHAR)
         self._split_words = not any(SPACE in t.lstrip(SPACE) for t in self.mergeable)
         self._cache: dict[bytes, tuple[int, ...]] = {}
+        self.core = self._build_core()
+
+    def _build_core(self):
+        try:
+            from .._core import _spm_bpe
+        except ImportError:  # compiled core not built: pure-Python path
+            return None
+        return _spm_bpe.SpmBpeCore(
+            list(self.mergeable), list(self.mergeable.values()), self.scores,
+            [i in self.unused for i in range(len(self.pieces))], self.user_defined,
+            list(self.reserved), list(self.reserved.values()), self.unk_id, self.byte_ids or [])
+
+    def encode_word(self, word: bytes) -> list[int]:
+        """Ids of one word (no unknown-run fusion with the previous word)."""
+        if self.core is not None:
+            return self.core.encode_word(word)
+        return self.encode_word_reference(word)
+
+    def encode_word_reference(self, word: bytes) -> list[int]:
+        return self._encode_symbols(self.merge(word))
 
     # -- segmentation ---------------------------------------------------------------------------
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
@@ -84,7 +104,7 @@ class SentencePieceBPEModel(Model):
             for word in words:
                 ids = cache.get(word)
                 if ids is None:
-                    ids = tuple(self._encode_symbols(self.merge(word)))
+                    ids = tuple(self.encode_word(word))
                     if len(cache) >= _CACHE_LIMIT:
                         cache.clear()
                     cache[word] = ids

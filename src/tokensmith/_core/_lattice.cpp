@@ -1,0 +1,284 @@
+// Unigram lattice kernel: a byte trie of the pieces, Viterbi, k-best and forward-filtering
+// backward-sampling. The readable twin is tokensmith/_reference/lattice.py; tests compare both,
+// including the tie-breaks (first candidate wins: starts left to right, pieces shortest first,
+// the unknown edge last). Unknown edges (no single-character piece at a position) carry id -1.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace {
+
+constexpr double NEG_INF = -std::numeric_limits<double>::infinity();
+
+int char_length(unsigned char first) {
+    if (first < 0xC0) return 1;
+    if (first < 0xE0) return 2;
+    if (first < 0xF0) return 3;
+    return 4;
+}
+
+struct Edge {
+    int start, end, id;
+    double score;
+};
+
+// Byte trie flattened into arrays: node k's children are labels/targets[begin[k] .. begin[k+1]).
+class Trie {
+  public:
+    void build(const std::vector<std::string>& keys, const std::vector<int>& ids) {
+        std::vector<std::map<unsigned char, int>> children(1);
+        std::vector<int> value(1, -1);
+        for (size_t k = 0; k < keys.size(); ++k) {
+            int node = 0;
+            for (unsigned char c : keys[k]) {
+                auto it = children[node].find(c);
+                if (it == children[node].end()) {
+                    children[node][c] = static_cast<int>(children.size());
+                    int fresh = static_cast<int>(children.size());
+                    children.emplace_back();
+                    value.push_back(-1);
+                    node = fresh;
+                } else {
+                    node = it->second;
+                }
+            }
+            value[node] = ids[k];
+        }
+        value_ = value;
+        begin_.assign(children.size() + 1, 0);
+        for (size_t k = 0; k < children.size(); ++k) {
+            begin_[k + 1] = begin_[k] + static_cast<int>(children[k].size());
+            for (auto& [label, target] : children[k]) {
+                labels_.push_back(label);
+                targets_.push_back(target);
+            }
+        }
+    }
+
+    // Calls visit(end, id) for every key that starts at text[start], shortest first.
+    template <class Visit>
+    void prefixes(const std::string& text, size_t start, Visit visit) const {
+        int node = 0;
+        for (size_t i = start; i < text.size(); ++i) {
+            unsigned char c = static_cast<unsigned char>(text[i]);
+            const unsigned char* lo = labels_.data() + begin_[node];
+            const unsigned char* hi = labels_.data() + begin_[node + 1];
+            const unsigned char* at = std::lower_bound(lo, hi, c);
+            if (at == hi || *at != c) return;
+            node = targets_[at - labels_.data()];
+            if (value_[node] >= 0) visit(i + 1, value_[node]);
+        }
+    }
+
+  private:
+    std::vector<int> value_, begin_, targets_;
+    std::vector<unsigned char> labels_;
+};
+
+class LatticeCore {
+  public:
+    LatticeCore(const std::vector<py::bytes>& tokens, const std::vector<double>& scores,
+                const std::vector<bool>& in_lattice, double unk_score)
+        : scores_(scores), unk_score_(unk_score) {
+        if (tokens.size() != scores.size() || tokens.size() != in_lattice.size())
+            throw std::invalid_argument("tokens, scores and in_lattice differ in length");
+        std::vector<std::string> keys;
+        std::vector<int> ids;
+        for (size_t i = 0; i < tokens.size(); ++i) {
+            if (!in_lattice[i]) continue;
+            keys.push_back(std::string(tokens[i]));
+            ids.push_back(static_cast<int>(i));
+        }
+        trie_.build(keys, ids);
+    }
+
+    // Every edge of the lattice of text, grouped by start, in the reference's order.
+    std::vector<Edge> edges(const std::string& text) const {
+        std::vector<Edge> out;
+        size_t n = text.size();
+        for (size_t start = 0; start < n;) {
+            size_t step = std::min<size_t>(char_length(static_cast<unsigned char>(text[start])), n - start);
+            bool single = false;
+            trie_.prefixes(text, start, [&](size_t end, int id) {
+                out.push_back({static_cast<int>(start), static_cast<int>(end), id, scores_[id]});
+                single |= end == start + step;
+            });
+            if (!single)
+                out.push_back({static_cast<int>(start), static_cast<int>(start + step), -1, unk_score_});
+            start += step;
+        }
+        return out;
+    }
+
+    std::vector<int> viterbi(const std::string& text) const {
+        size_t n = text.size();
+        std::vector<double> best(n + 1, NEG_INF);
+        std::vector<int> back_start(n + 1, -1), back_id(n + 1, 0);
+        std::vector<char> reached(n + 1, 0);
+        best[0] = 0.0;
+        reached[0] = 1;
+        for (size_t start = 0; start < n;) {
+            size_t step = std::min<size_t>(char_length(static_cast<unsigned char>(text[start])), n - start);
+            if (reached[start]) {
+                bool single = false;
+                double base = best[start];
+                auto relax = [&](size_t end, int id, double score) {
+                    double candidate = base + score;
+                    if (!reached[end] || candidate > best[end]) {
+                        reached[end] = 1;
+                        best[end] = candidate;
+                        back_start[end] = static_cast<int>(start);
+                        back_id[end] = id;
+                    }
+                };
+                trie_.prefixes(text, start, [&](size_t end, int id) {
+                    relax(end, id, scores_[id]);
+                    single |= end == start + step;
+                });
+                if (!single) relax(start + step, -1, unk_score_);
+            }
+            start += step;
+        }
+        std::vector<int> ids;
+        for (int pos = static_cast<int>(n); pos > 0; pos = back_start[pos]) ids.push_back(back_id[pos]);
+        std::reverse(ids.begin(), ids.end());
+        return ids;
+    }
+
+    // Up to n best paths, best first; equal scores keep discovery order (stable sort).
+    std::vector<std::pair<std::vector<int>, double>> nbest(const std::string& text, size_t n_best) const {
+        struct Entry {
+            double score;
+            int prev_pos, prev_rank, id;
+        };
+        size_t n = text.size();
+        if (n == 0) return {{{}, 0.0}};
+        std::vector<Edge> all = edges(text);
+        std::vector<std::vector<Entry>> tops(n + 1);
+        tops[0].push_back({0.0, -1, -1, 0});
+        size_t e = 0;
+        for (size_t start = 0; start < n; ++start) {
+            size_t first = e;
+            while (e < all.size() && all[e].start == static_cast<int>(start)) ++e;
+            for (size_t r = 0; r < tops[start].size(); ++r)
+                for (size_t k = first; k < e; ++k)
+                    tops[all[k].end].push_back({tops[start][r].score + all[k].score,
+                                                static_cast<int>(start), static_cast<int>(r), all[k].id});
+            auto& next = tops[start + 1];
+            std::stable_sort(next.begin(), next.end(),
+                             [](const Entry& a, const Entry& b) { return a.score > b.score; });
+            if (next.size() > n_best) next.resize(n_best);
+        }
+        std::vector<std::pair<std::vector<int>, double>> out;
+        for (const Entry& last : tops[n]) {
+            std::vector<int> ids;
+            int pos = static_cast<int>(n), rank = -1;
+            const Entry* entry = &last;
+            while (true) {
+                ids.push_back(entry->id);
+                pos = entry->prev_pos;
+                rank = entry->prev_rank;
+                if (pos <= 0) break;
+                entry = &tops[pos][rank];
+            }
+            std::reverse(ids.begin(), ids.end());
+            out.emplace_back(std::move(ids), last.score);
+        }
+        return out;
+    }
+
+    // One path drawn with probability exp(alpha * score) / Z over the whole lattice.
+    std::vector<int> sample(const std::string& text, double alpha, uint64_t seed) const {
+        size_t n = text.size();
+        if (n == 0) return {};
+        std::vector<Edge> all = edges(text);
+        std::vector<double> log_z(n + 1, NEG_INF);
+        log_z[0] = 0.0;
+        for (const Edge& edge : all) {  // edges come by increasing start: log_z[start] is final
+            if (log_z[edge.start] == NEG_INF) continue;
+            double v = log_z[edge.start] + alpha * edge.score;
+            double& acc = log_z[edge.end];
+            if (acc == NEG_INF) acc = v;
+            else acc = std::max(acc, v) + std::log1p(std::exp(-std::fabs(acc - v)));
+        }
+        std::vector<std::vector<const Edge*>> into(n + 1);
+        for (const Edge& edge : all) into[edge.end].push_back(&edge);
+        std::mt19937_64 rng(seed);
+        std::vector<int> ids;
+        std::vector<double> weights;
+        for (size_t pos = n; pos > 0;) {
+            weights.clear();
+            double total = 0.0;
+            for (const Edge* edge : into[pos]) {
+                double w = std::exp(log_z[edge->start] + alpha * edge->score - log_z[pos]);
+                weights.push_back(w);
+                total += w;
+            }
+            double r = static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0) * total;
+            size_t chosen = weights.size() - 1;
+            for (size_t k = 0; k < weights.size(); ++k) {
+                r -= weights[k];
+                if (r < 0) {
+                    chosen = k;
+                    break;
+                }
+            }
+            ids.push_back(into[pos][chosen]->id);
+            pos = into[pos][chosen]->start;
+        }
+        std::reverse(ids.begin(), ids.end());
+        return ids;
+    }
+
+  private:
+    Trie trie_;
+    std::vector<double> scores_;
+    double unk_score_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_lattice, m) {
+    m.doc() = "Unigram lattice: trie, Viterbi, n-best and sampling (twin of _reference/lattice.py)";
+    py::class_<LatticeCore>(m, "LatticeCore")
+        .def(py::init<const std::vector<py::bytes>&, const std::vector<double>&, const std::vector<bool>&, double>())
+        .def("viterbi", [](const LatticeCore& self, py::bytes text) {
+            std::string data(text);
+            std::vector<int> ids;
+            {
+                py::gil_scoped_release release;
+                ids = self.viterbi(data);
+            }
+            return ids;
+        })
+        .def("viterbi_batch", [](const LatticeCore& self, const std::vector<py::bytes>& texts) {
+            std::vector<std::string> data(texts.begin(), texts.end());
+            std::vector<std::vector<int>> out(data.size());
+            {
+                py::gil_scoped_release release;
+                for (size_t k = 0; k < data.size(); ++k) out[k] = self.viterbi(data[k]);
+            }
+            return out;
+        })
+        .def("nbest", [](const LatticeCore& self, py::bytes text, size_t n) {
+            std::string data(text);
+            py::gil_scoped_release release;
+            return self.nbest(data, n);
+        })
+        .def("sample", [](const LatticeCore& self, py::bytes text, double alpha, uint64_t seed) {
+            std::string data(text);
+            py::gil_scoped_release release;
+            return self.sample(data, alpha, seed);
+        });
+}

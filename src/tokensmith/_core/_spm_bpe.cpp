@@ -1,0 +1,175 @@
+// SentencePiece's score-based BPE for one word: characters (or user-defined symbols) merged by
+// the highest-scoring adjacent pair that forms a piece (leftmost on ties), unused pieces split
+// back, unknown symbols written as byte pieces or unk. Twin of SentencePieceBPEModel.merge and
+// _encode_symbols in tokensmith/vocab/sentencepiece_bpe.py; tests compare both.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace py = pybind11;
+
+namespace {
+
+size_t char_length(unsigned char first) {
+    if (first < 0xC0) return 1;
+    if (first < 0xE0) return 2;
+    if (first < 0xF0) return 3;
+    return 4;
+}
+
+class SpmBpeCore {
+  public:
+    SpmBpeCore(const std::vector<py::bytes>& mergeable, const std::vector<int>& mergeable_ids,
+               const std::vector<double>& scores, const std::vector<bool>& unused,
+               const std::vector<py::bytes>& user_defined, const std::vector<py::bytes>& reserved,
+               const std::vector<int>& reserved_ids, int unk_id, const std::vector<int>& byte_ids)
+        : scores_(scores), unused_(unused), unk_id_(unk_id), byte_ids_(byte_ids) {
+        storage_.reserve(mergeable.size() + reserved.size() + user_defined.size());
+        for (size_t k = 0; k < mergeable.size(); ++k) {
+            storage_.emplace_back(mergeable[k]);
+            mergeable_.emplace(storage_.back(), mergeable_ids[k]);
+        }
+        for (size_t k = 0; k < reserved.size(); ++k) {
+            storage_.emplace_back(reserved[k]);
+            reserved_.emplace(storage_.back(), reserved_ids[k]);
+        }
+        for (const auto& u : user_defined) {
+            storage_.emplace_back(u);
+            user_.push_back(storage_.back());
+        }
+        std::sort(user_.begin(), user_.end(),
+                  [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+    }
+
+    std::vector<int> encode_word(const std::string& word) const {
+        struct Symbol {
+            size_t begin, size;
+            int prev, next;
+            bool frozen;
+        };
+        struct Pair {
+            double score;
+            int left, right;
+            size_t size;
+        };
+        auto worse = [](const Pair& a, const Pair& b) {
+            return a.score < b.score || (a.score == b.score && a.left > b.left);
+        };
+        std::vector<Symbol> symbols;
+        for (size_t pos = 0; pos < word.size();) {
+            size_t width = 0;
+            bool frozen = false;
+            for (std::string_view u : user_) {
+                if (word.compare(pos, u.size(), u) == 0) {
+                    width = u.size();
+                    frozen = true;
+                    break;
+                }
+            }
+            if (!width) width = std::min(char_length(static_cast<unsigned char>(word[pos])), word.size() - pos);
+            int index = static_cast<int>(symbols.size());
+            symbols.push_back({pos, width, index - 1, -1, frozen});
+            if (index > 0) symbols[index - 1].next = index;
+            pos += width;
+        }
+        std::string_view text(word);
+        auto view = [&](const Symbol& s) { return text.substr(s.begin, s.size); };
+        std::priority_queue<Pair, std::vector<Pair>, decltype(worse)> agenda(worse);
+        std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>> split_back;
+        auto consider = [&](int left, int right) {
+            if (left < 0 || right < 0 || symbols[left].frozen || symbols[right].frozen) return;
+            std::string_view merged = text.substr(symbols[left].begin, symbols[left].size + symbols[right].size);
+            auto it = mergeable_.find(merged);
+            if (it == mergeable_.end()) return;
+            agenda.push({scores_[it->second], left, right, merged.size()});
+            if (unused_[it->second]) split_back[merged] = {view(symbols[left]), view(symbols[right])};
+        };
+        for (size_t k = 0; k + 1 < symbols.size(); ++k) consider(static_cast<int>(k), static_cast<int>(k + 1));
+        while (!agenda.empty()) {
+            Pair top = agenda.top();
+            agenda.pop();
+            Symbol& left = symbols[top.left];
+            Symbol& right = symbols[top.right];
+            if (!left.size || !right.size || left.size + right.size != top.size) continue;  // stale
+            left.size += right.size;
+            right.size = 0;
+            left.next = right.next;
+            if (right.next >= 0) symbols[right.next].prev = top.left;
+            consider(left.prev, top.left);
+            consider(top.left, left.next);
+        }
+        std::vector<int> ids;
+        std::vector<std::string_view> stack;
+        for (int k = symbols.empty() ? -1 : 0; k >= 0; k = symbols[k].next) {
+            stack.assign(1, view(symbols[k]));
+            while (!stack.empty()) {  // depth-first, left part first: re-split unused pieces
+                std::string_view piece = stack.back();
+                stack.pop_back();
+                auto it = mergeable_.find(piece);
+                if (it != mergeable_.end() && unused_[it->second]) {
+                    auto back = split_back.find(piece);
+                    if (back != split_back.end()) {
+                        stack.push_back(back->second.second);
+                        stack.push_back(back->second.first);
+                        continue;
+                    }
+                }
+                emit(piece, ids);
+            }
+        }
+        return ids;
+    }
+
+  private:
+    void emit(std::string_view piece, std::vector<int>& ids) const {
+        auto r = reserved_.find(piece);
+        int id = unk_id_;
+        if (r != reserved_.end()) {
+            id = r->second;
+        } else {
+            auto m = mergeable_.find(piece);
+            if (m != mergeable_.end()) id = m->second;
+        }
+        if (id != unk_id_) {
+            ids.push_back(id);
+        } else if (!byte_ids_.empty()) {
+            for (unsigned char b : piece) ids.push_back(byte_ids_[b]);
+        } else if (ids.empty() || ids.back() != unk_id_) {
+            ids.push_back(unk_id_);
+        }
+    }
+
+    std::vector<std::string> storage_;
+    std::unordered_map<std::string_view, int> mergeable_, reserved_;
+    std::vector<std::string_view> user_;
+    std::vector<double> scores_;
+    std::vector<bool> unused_;
+    int unk_id_;
+    std::vector<int> byte_ids_;
+};
+
+}  // namespace
+
+PYBIND11_MODULE(_spm_bpe, m) {
+    m.doc() = "SentencePiece score-based BPE for one word (twin of vocab/sentencepiece_bpe.py)";
+    py::class_<SpmBpeCore>(m, "SpmBpeCore")
+        .def(py::init<const std::vector<py::bytes>&, const std::vector<int>&, const std::vector<double>&,
+                      const std::vector<bool>&, const std::vector<py::bytes>&, const std::vector<py::bytes>&,
+                      const std::vector<int>&, int, const std::vector<int>&>())
+        .def("encode_word", [](const SpmBpeCore& self, py::bytes word) {
+            std::string data(word);
+            std::vector<int> ids;
+            {
+                py::gil_scoped_release release;
+                ids = self.encode_word(data);
+            }
+            return ids;
+        });
+}
