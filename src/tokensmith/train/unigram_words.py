@@ -12,15 +12,17 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections import Counter
-from typing import Iterable, Iterator, Union
+from typing import Iterable, Union
 
 import numpy as np
 
+from ..corpus import iter_corpus
+from ..corpus.sources import is_path
 from ..errors import InputError, OptionError
 
 SPACE = "\u2581"  # ▁
-CHUNK = 8 << 20
 
+# A path, a list of paths, or texts: see tokensmith.corpus (text, JSON Lines, Parquet, gzip).
 Corpus = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
 
 
@@ -32,72 +34,27 @@ def _core():
     return _unigram_train
 
 
-def read_file(path: str | os.PathLike) -> Iterator[str]:
-    """The text of a UTF-8 file in chunks cut after a newline (a word is never cut in two)."""
-    try:
-        f = open(path, "rb")
-    except OSError as exc:
-        raise InputError(f"cannot read corpus: {exc.strerror}", path) from None
-    with f:
-        offset, rest = 0, b""
-        while True:
-            block = f.read(CHUNK)
-            data = rest + block
-            cut = len(data) if not block else data.rfind(b"\n") + 1
-            if cut == 0 and len(data) > 4 * CHUNK:  # a huge line: cut between two characters
-                cut = len(data)
-                while cut > 0 and data[cut - 1] & 0xC0 == 0x80:
-                    cut -= 1
-                cut = max(cut - 1, 1)
-            chunk, rest = data[:cut], data[cut:]
-            try:
-                text = chunk.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"invalid UTF-8 ({exc.reason})", path, offset + exc.start) from None
-            offset += len(chunk)
-            if text:
-                yield text
-            if not block:
-                return
-
-
-def iter_texts(corpus: Corpus) -> Iterator[tuple[str | None, str]]:
-    """``(path or None, text)`` for a file path, a list of paths, or an iterable of texts."""
-    if isinstance(corpus, (str, os.PathLike)):
-        corpus = [corpus]
-    for item in corpus:
-        if isinstance(item, os.PathLike) or (isinstance(item, str) and _is_path(item)):
-            for text in read_file(item):
-                yield os.fspath(item), text
-        elif isinstance(item, str):
-            yield None, item
-        else:
-            raise OptionError(f"corpus items must be texts or file paths, got {type(item).__name__}")
-
-
-def _is_path(item: str) -> bool:
-    return len(item) < 4096 and "\n" not in item and os.path.isfile(item)
-
-
 def count_words(corpus: Corpus, threads: int = 1) -> dict[str, int]:
     """``{word: count}`` of the NFKC-normalized corpus cut at whitespace (no ``▁`` yet).
 
     Raw words are counted first and each distinct word is normalized once: NFKC never joins
     characters across whitespace, so this equals normalizing the text, at a fraction of the cost.
     """
+    if isinstance(corpus, str) and not is_path(corpus):
+        corpus = [corpus]  # one text
     core = _core()
     raw: Counter[str] | dict[str, int]
     if core is None:
         raw = Counter()
-        for _, text in iter_texts(corpus):
+        for text in iter_corpus(corpus):
             raw.update(text.split())
     else:
         counter = core.WordCounter(threads)
-        for path, text in iter_texts(corpus):
+        for text in iter_corpus(corpus):
             try:
                 counter.add(text)
             except UnicodeEncodeError as exc:
-                raise InputError(f"text has a lone surrogate ({exc.reason})", path) from None
+                raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
         raw = counter.items()
     words: dict[str, int] = {}
     for word, n in raw.items():
