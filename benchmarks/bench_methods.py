@@ -43,6 +43,8 @@ METHODS = {
     "sage": ("sage", {}, ("compression", "lower",
              "SaGe optimises context (skip-gram likelihood), not token count; its greedy "
              "segmentation compresses less than BPE's merges")),
+    "bytespan": ("bytespan", {}, ("compression", "about equal",
+                 "ByteSpan reports compression comparable to BPE at English vocabulary sizes")),
     "char_bpe": ("char_bpe", {"max_chars": 3}, ("compression", "lower",
                  "KL3M character tokenizers trade compression for short, stable tokens")),
 }

@@ -38,6 +38,7 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("char_bpe", "domain", "train_char_bpe"),
                                   ("sage", "sage", "train_sage"),
                                   ("xlmv", "xlmv", "train_xlmv"),
+                                  ("bytespan", "bytespan", "train_bytespan"),
                                   ("unigram", "unigram", "train_unigram")):
     TRAINERS[_name] = _lazy(_module, _function)
 

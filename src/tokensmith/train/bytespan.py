@@ -1,0 +1,128 @@
+"""ByteSpan: a vocabulary of predictable byte runs, found with a byte language model.
+
+Paper: Zébulon Goriely, Suchir Salhan, Pietro Lesci, Julius Cheng, Paula Buttery, "ByteSpan:
+Information-Driven Subword Tokenisation" (2025).
+
+As published:
+
+* a byte-level language model gives each byte its surprisal ``-log2 p(byte | preceding bytes)``;
+* contiguous bytes are grouped into a span while they stay predictable: with the *monotonic*
+  constraint a new span starts where surprisal rises (``s[i] > s[i-1]``), with the *global*
+  constraint where it exceeds a threshold; the *combined* constraint starts a span only where both
+  say so;
+* the vocabulary is the 256 bytes plus the most frequent multi-byte spans (the paper's frequency
+  method), and text is segmented greedily, longest token first.
+
+Adapted:
+
+* the default predictor is a small interpolated n-gram byte model (:class:`NgramByteLM`, order
+  4 by default) trained on the same corpus, instead of a neural byte LM; any callable
+  ``predictor(piece: bytes) -> sequence of per-byte surprisal`` (or entropy) can replace it;
+* spans are found inside pre-tokens (the model sees each piece from its start), so distinct
+  pieces are scored once and weighted by their count.
+
+HF ``tokenizer.json`` has no byte-level greedy longest-prefix model: the native format saves it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from typing import Callable, Sequence
+
+from ..errors import OptionError
+from ..splitters import RegexSplitter
+from ..tokenizer import Tokenizer
+from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces
+from .sage import longest_prefix_model
+
+METHOD = "bytespan"
+CONSTRAINTS = ("monotonic", "global", "combined")
+Predictor = Callable[[bytes], Sequence[float]]
+
+
+class NgramByteLM:
+    """Interpolated (Witten-Bell) byte n-gram model trained on ``{piece: count}``; a piece's first
+    byte is predicted from the start of the piece. Calling it gives per-byte surprisal in bits."""
+
+    def __init__(self, counts: dict[bytes, int], order: int = 4):
+        if order < 1:
+            raise OptionError(f"the n-gram order must be >= 1, got {order}")
+        self.order = order
+        self.next: dict[bytes, Counter] = defaultdict(Counter)  # context -> next byte counts
+        for piece, count in counts.items():
+            padded = b"\x02" * (order - 1) + piece  # \x02 marks "before the piece" (never in text pieces)
+            for i in range(order - 1, len(padded)):
+                for k in range(order):  # every context length 0..order-1
+                    self.next[padded[i - k:i]][padded[i]] += count
+        self.totals = {ctx: sum(c.values()) for ctx, c in self.next.items()}
+
+    def probability(self, context: bytes, byte: int) -> float:
+        p = 1.0 / 256
+        for k in range(0, len(context) + 1):  # from the empty context up to the longest
+            ctx = context[len(context) - k:]
+            seen = self.next.get(ctx)
+            if seen is None:
+                break
+            total, types = self.totals[ctx], len(seen)
+            p = (seen.get(byte, 0) + types * p) / (total + types)
+        return p
+
+    def __call__(self, piece: bytes) -> list[float]:
+        padded = b"\x02" * (self.order - 1) + piece
+        return [-math.log2(self.probability(padded[i - self.order + 1:i], padded[i]))
+                for i in range(self.order - 1, len(padded))]
+
+
+def spans(piece: bytes, surprisal: Sequence[float], constraint: str = "monotonic",
+          threshold: float | None = None) -> list[bytes]:
+    """The piece cut where a byte is not predictable enough to continue the span.
+
+    >>> spans(b"abcab", [5.0, 1.0, 0.5, 4.0, 0.2])
+    [b'abc', b'ab']
+    >>> spans(b"abcab", [5.0, 1.0, 0.5, 4.0, 0.2], "global", threshold=0.8)
+    [b'a', b'bc', b'ab']
+    """
+    if constraint not in CONSTRAINTS:
+        raise OptionError(f"unknown ByteSpan constraint {constraint!r}; choose from {CONSTRAINTS}")
+    if constraint != "monotonic" and threshold is None:
+        raise OptionError(f"the {constraint} constraint needs a threshold")
+    if len(surprisal) != len(piece):
+        raise OptionError(f"the predictor gave {len(surprisal)} values for {len(piece)} bytes")
+    out, start = [], 0
+    for i in range(1, len(piece)):
+        rises = surprisal[i] > surprisal[i - 1]
+        above = threshold is not None and surprisal[i] > threshold
+        cut = {"monotonic": rises, "global": above, "combined": rises and above}[constraint]
+        if cut:
+            out.append(piece[start:i])
+            start = i
+    if piece:
+        out.append(piece[start:])
+    return out
+
+
+def span_counts(counts: dict[bytes, int], predictor: Predictor, constraint: str,
+                threshold: float | None) -> Counter:
+    found: Counter = Counter()
+    for piece, count in counts.items():
+        for span in spans(piece, predictor(piece), constraint, threshold):
+            if len(span) > 1:
+                found[span] += count
+    return found
+
+
+def train_bytespan(corpus, vocab_size: int, *, predictor: Predictor | None = None, order: int = 4,
+                   constraint: str = "monotonic", threshold: float | None = None,
+                   pattern: str | None = DEFAULT_PATTERN, name: str | None = None, **options) -> Tokenizer:
+    """Train ByteSpan: the ``vocab_size - 256`` most frequent multi-byte spans (ties by bytes)."""
+    opts = corpus_options(options)
+    vocab_size = opts.model_size(vocab_size)
+    counts = count_pieces(corpus, pattern, opts)
+    predictor = predictor or NgramByteLM(counts, order)
+    found = span_counts(counts, predictor, constraint, threshold)
+    best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: vocab_size - 256]
+    tokens = [bytes([b]) for b in range(256)] + sorted((s for s, _ in best), key=lambda t: (len(t), t))
+    splitter = None if pattern is None else RegexSplitter(pattern)
+    return opts.tokenizer(longest_prefix_model(tokens), splitter, name or METHOD)
+
