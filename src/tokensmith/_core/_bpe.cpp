@@ -129,27 +129,24 @@ class BPECore {
   void load_tokens(const py::list& tokens) {
     size_t n = tokens.size();
     if (n >= UINT32_MAX) throw py::value_error("too many tokens for 32-bit ids");
-    size_t total = 0;
-    for (const auto& t : tokens) {
+    for (const auto& t : tokens)
       if (!PyBytes_Check(t.ptr()))
         throw py::type_error(std::string("tokens must be bytes, got ") + Py_TYPE(t.ptr())->tp_name);
-      total += size_t(PyBytes_GET_SIZE(t.ptr()));
-    }
-    std::fill(byte_id_, byte_id_ + 256, UINT32_MAX);
-    vocab_.reserve(n, total);
+    std::fill(rules_.byte_id, rules_.byte_id + 256, UINT32_MAX);
+    vocab_.reset(n);
     id_objects_.reserve(n);
     for (size_t i = 0; i < n; ++i) {
       PyObject* t = tokens[i].ptr();
       const uint8_t* p = reinterpret_cast<const uint8_t*>(PyBytes_AS_STRING(t));
       size_t len = size_t(PyBytes_GET_SIZE(t));
-      if (len == 1) byte_id_[p[0]] = uint32_t(i);
-      if (len > 0 && !vocab_.insert(p, len, uint32_t(i)))
+      if (len == 1) rules_.byte_id[p[0]] = uint32_t(i);
+      if (len > 0 && !vocab_.insert(PieceKey(p, len, p + len), uint32_t(i), 1))
         throw py::value_error("token " + std::to_string(i) + " appears twice in the vocabulary");
       max_token_bytes_ = std::max(max_token_bytes_, len);
       id_objects_.push_back(py::int_(i));
     }
     for (int b = 0; b < 256; ++b)
-      if (byte_id_[b] == UINT32_MAX) {
+      if (rules_.byte_id[b] == UINT32_MAX) {
         char hex[8];
         std::snprintf(hex, sizeof hex, "0x%02x", b);
         throw py::value_error(std::string("byte-level BPE vocabulary lacks the single byte ") + hex);
@@ -163,54 +160,77 @@ class BPECore {
     size_t rows = size_t(table.shape(0));
     const uint32_t* r = table.data();
     uint32_t n = uint32_t(id_objects_.size());
-    pairs_.reserve(rows);
+    rules_.pairs.reserve(rows);
     for (size_t i = 0; i < rows; ++i, r += 4) {
       if (r[0] >= n || r[1] >= n || r[3] >= n)
         throw py::value_error("merge table row " + std::to_string(i) + " has an id out of range (vocabulary size " +
                               std::to_string(n) + ")");
       if (r[2] == UINT32_MAX) throw py::value_error("merge table row " + std::to_string(i) + " has rank 2^32-1");
-      pairs_.insert(r[0], r[1], r[2], r[3]);
+      rules_.pairs.insert(r[0], r[1], r[2], r[3]);
     }
+    rules_.finish();
   }
 
-  void encode_piece(const uint8_t* p, size_t n, Workspace& ws, std::vector<uint32_t>& out) const {
-    if (n == 1) {
-      out.push_back(byte_id_[p[0]]);
-      return;
-    }
-    if (n == 0) return;
-    uint64_t h = 0;
-    bool hashed = false;
-    if (piece_lookup_ && n <= max_token_bytes_) {
-      h = hash_bytes(p, n);
-      hashed = true;
-      uint32_t id;
-      if (vocab_.find(h, p, n, id)) {
-        out.push_back(id);
+  // A piece of at least two bytes.
+  void encode_key(const PieceKey& key, Workspace& ws, std::vector<uint32_t>& out) const {
+    if (piece_lookup_ && key.n <= max_token_bytes_) {
+      if (const BytesMap::Slot* hit = vocab_.find(key)) {
+        out.push_back(hit->value);
         return;
       }
     }
-    if (ws.cache == nullptr || n > PieceCache::kMaxPieceBytes) {
-      merge_bytes(pairs_, byte_id_, p, n, ws.scratch, out);
+    if (ws.cache == nullptr || key.n > PieceCache::kMaxPieceBytes) {
+      merge_bytes(rules_, key.p, key.n, ws.scratch, out);
       return;
     }
-    if (!hashed) h = hash_bytes(p, n);
     size_t count;
-    if (const uint32_t* ids = ws.cache->find(h, p, n, count)) {
+    if (const uint32_t* ids = ws.cache->find(key, count)) {
       out.insert(out.end(), ids, ids + count);
       return;
     }
     size_t start = out.size();
-    merge_bytes(pairs_, byte_id_, p, n, ws.scratch, out);
-    ws.cache->insert(h, p, n, out.data() + start, out.size() - start);
+    merge_bytes(rules_, key.p, key.n, ws.scratch, out);
+    ws.cache->insert(key, out.data() + start, out.size() - start);
   }
 
+  void encode_piece(const uint8_t* p, size_t n, Workspace& ws, std::vector<uint32_t>& out) const {
+    if (n == 1)
+      out.push_back(rules_.byte_id[p[0]]);
+    else if (n > 1)
+      encode_key(PieceKey(p, n, p + n), ws, out);
+  }
+
+  // Pieces are looked up a few at a time: hashing a batch and prefetching its slots first lets
+  // the memory reads of the vocabulary table overlap instead of waiting one after another.
   void encode_text(std::string_view text, tokensmith::SplitPattern pattern, Workspace& ws,
                    std::vector<uint32_t>& out) const {
+    constexpr size_t kBatch = 16;
     out.reserve(out.size() + text.size() / 4 + 16);
     const uint8_t* base = reinterpret_cast<const uint8_t*>(text.data());
-    tokensmith::pretokenize(pattern, text.data(), text.size(),
-                            [&](size_t begin, size_t end) { encode_piece(base + begin, end - begin, ws, out); });
+    const uint8_t* end = base + text.size();
+    const BytesMap& first_map = piece_lookup_ ? vocab_ : ws.cache != nullptr ? ws.cache->map() : vocab_;
+    PieceKey keys[kBatch];
+    size_t begins[kBatch], ends[kBatch], pending = 0;
+    auto flush = [&]() {
+      for (size_t i = 0; i < pending; ++i) {
+        if (ends[i] - begins[i] < 2) continue;
+        keys[i] = PieceKey(base + begins[i], ends[i] - begins[i], end);
+        first_map.prefetch(keys[i]);
+      }
+      for (size_t i = 0; i < pending; ++i) {
+        if (ends[i] - begins[i] == 1)
+          out.push_back(rules_.byte_id[base[begins[i]]]);
+        else if (ends[i] > begins[i])
+          encode_key(keys[i], ws, out);
+      }
+      pending = 0;
+    };
+    tokensmith::pretokenize(pattern, text.data(), text.size(), [&](size_t b, size_t e) {
+      begins[pending] = b;
+      ends[pending] = e;
+      if (++pending == kBatch) flush();
+    });
+    flush();
   }
 
   std::vector<uint32_t> encode_one(std::string_view text, tokensmith::SplitPattern pattern) {
@@ -268,8 +288,7 @@ class BPECore {
     return py::reinterpret_steal<py::list>(list);
   }
 
-  uint32_t byte_id_[256];
-  PairTable pairs_;
+  MergeRules rules_;
   BytesMap vocab_;
   size_t max_token_bytes_ = 0;
   bool piece_lookup_;

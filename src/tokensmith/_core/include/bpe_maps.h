@@ -86,48 +86,95 @@ class PairTable {
   unsigned shift_ = 60;
 };
 
-// Byte string -> uint32 value, insert-only (the vocabulary). Empty strings are never stored.
-class BytesMap {
- public:
-  void reserve(size_t entries, size_t total_bytes) {
-    size_t cap = table_capacity(entries);
-    slots_.assign(cap, Slot{0, 0, 0, 0});
-    mask_ = cap - 1;
-    arena_.reserve(total_bytes);
-  }
+// A piece as a hash-map key: its first 16 bytes as two zero-padded words, so that most
+// comparisons are two integer compares with no pointer chasing, and its hash.
+struct PieceKey {
+  static constexpr size_t kInline = 16;
+  const uint8_t* p = nullptr;
+  size_t n = 0;
+  uint64_t w0 = 0, w1 = 0, hash = 0;
 
-  // False if the key is already present.
-  bool insert(const uint8_t* p, size_t n, uint32_t value) {
-    uint64_t h = hash_bytes(p, n);
-    size_t i = h & mask_;
-    for (; slots_[i].len; i = (i + 1) & mask_)
-      if (matches(slots_[i], h, p, n)) return false;
-    slots_[i] = Slot{h, uint32_t(arena_.size()), uint32_t(n), value};
-    arena_.insert(arena_.end(), p, p + n);
-    return true;
-  }
+  PieceKey() = default;
 
-  inline bool find(uint64_t h, const uint8_t* p, size_t n, uint32_t& value) const {
-    for (size_t i = h & mask_; slots_[i].len; i = (i + 1) & mask_) {
-      if (matches(slots_[i], h, p, n)) {
-        value = slots_[i].value;
-        return true;
+  // Bytes up to readable_end may be read (not just the piece), which allows whole-word loads.
+  PieceKey(const uint8_t* piece, size_t len, const uint8_t* readable_end) : p(piece), n(len) {
+    if (kLittleEndian && n <= kInline && size_t(readable_end - p) >= kInline) {
+      std::memcpy(&w0, p, 8);
+      std::memcpy(&w1, p + 8, 8);
+      if (n < 8) {
+        w0 &= (uint64_t(1) << (8 * n)) - 1;
+        w1 = 0;
+      } else if (n < 16) {
+        w1 &= (uint64_t(1) << (8 * (n - 8))) - 1;
       }
+    } else {
+      uint8_t head[kInline] = {0};
+      std::memcpy(head, p, n < kInline ? n : kInline);
+      std::memcpy(&w0, head, 8);
+      std::memcpy(&w1, head + 8, 8);
     }
-    return false;
+    if (n <= kInline) {
+      uint64_t h = (w0 ^ (uint64_t(n) << 56)) * 0x9E3779B97F4A7C15ull;
+      h = (h ^ (h >> 29) ^ w1) * 0xBF58476D1CE4E5B9ull;
+      hash = h ^ (h >> 32);
+    } else {
+      hash = hash_bytes(p, n);
+    }
   }
 
  private:
+  static constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+};
+
+// Byte string -> (value, count), insert-only until clear(). Slots are 32 bytes and hold the
+// first 16 bytes of the key; longer keys keep the rest in an arena.
+class BytesMap {
+ public:
   struct Slot {
-    uint64_t hash;
-    uint32_t off, len, value;
+    uint64_t w0, w1;
+    uint32_t len, off, value, count;
   };
-  inline bool matches(const Slot& s, uint64_t h, const uint8_t* p, size_t n) const {
-    return s.hash == h && s.len == n && std::memcmp(arena_.data() + s.off, p, n) == 0;
+
+  void reset(size_t entries) {
+    size_t cap = table_capacity(entries);
+    slots_.assign(cap, Slot{0, 0, 0, 0, 0, 0});
+    mask_ = cap - 1;
+    arena_.clear();
+    size_ = 0;
+  }
+
+  // False if the key is already present.
+  bool insert(const PieceKey& k, uint32_t value, uint32_t count) {
+    size_t i = k.hash & mask_;
+    for (; slots_[i].len; i = (i + 1) & mask_)
+      if (matches(slots_[i], k)) return false;
+    uint32_t off = uint32_t(arena_.size());
+    if (k.n > PieceKey::kInline) arena_.insert(arena_.end(), k.p + PieceKey::kInline, k.p + k.n);
+    slots_[i] = Slot{k.w0, k.w1, uint32_t(k.n), off, value, count};
+    ++size_;
+    return true;
+  }
+
+  inline const Slot* find(const PieceKey& k) const {
+    for (size_t i = k.hash & mask_; slots_[i].len; i = (i + 1) & mask_)
+      if (matches(slots_[i], k)) return &slots_[i];
+    return nullptr;
+  }
+
+  inline void prefetch(const PieceKey& k) const { __builtin_prefetch(&slots_[k.hash & mask_]); }
+
+  size_t size() const { return size_; }
+
+ private:
+  inline bool matches(const Slot& s, const PieceKey& k) const {
+    return s.len == k.n && s.w0 == k.w0 && s.w1 == k.w1 &&
+           (k.n <= PieceKey::kInline ||
+            std::memcmp(arena_.data() + s.off, k.p + PieceKey::kInline, k.n - PieceKey::kInline) == 0);
   }
   std::vector<Slot> slots_;
   std::vector<uint8_t> arena_;
   size_t mask_ = 0;
+  size_t size_ = 0;
 };
 
 // Piece bytes -> the ids they encode to. Bounded: when full it forgets everything and starts
@@ -136,49 +183,31 @@ class PieceCache {
  public:
   static constexpr size_t kMaxPieceBytes = 128;
 
-  explicit PieceCache(size_t max_entries = 1 << 14)
-      : max_entries_(max_entries), slots_(table_capacity(max_entries)), mask_(slots_.size() - 1) {}
+  explicit PieceCache(size_t max_entries = 1 << 16) : max_entries_(max_entries) { map_.reset(max_entries); }
 
-  inline const uint32_t* find(uint64_t h, const uint8_t* p, size_t n, size_t& count) const {
-    for (size_t i = h & mask_; slots_[i].len; i = (i + 1) & mask_) {
-      const Slot& s = slots_[i];
-      if (s.hash == h && s.len == n && std::memcmp(bytes_.data() + s.off, p, n) == 0) {
-        count = s.ids_len;
-        return ids_.data() + s.ids_off;
-      }
-    }
-    return nullptr;
+  inline const uint32_t* find(const PieceKey& k, size_t& count) const {
+    const BytesMap::Slot* s = map_.find(k);
+    if (s == nullptr) return nullptr;
+    count = s->count;
+    return ids_.data() + s->value;
   }
+
+  const BytesMap& map() const { return map_; }
 
   // The caller has just missed on this key, so it is not present.
-  void insert(uint64_t h, const uint8_t* p, size_t n, const uint32_t* ids, size_t count) {
-    if (n == 0 || n > kMaxPieceBytes) return;
-    if (entries_ >= max_entries_) clear();
-    size_t i = h & mask_;
-    while (slots_[i].len) i = (i + 1) & mask_;
-    slots_[i] = Slot{h, uint32_t(bytes_.size()), uint32_t(n), uint32_t(ids_.size()), uint32_t(count)};
-    bytes_.insert(bytes_.end(), p, p + n);
+  void insert(const PieceKey& k, const uint32_t* ids, size_t count) {
+    if (k.n == 0 || k.n > kMaxPieceBytes) return;
+    if (map_.size() >= max_entries_) {
+      map_.reset(max_entries_);
+      ids_.clear();
+    }
+    map_.insert(k, uint32_t(ids_.size()), uint32_t(count));
     ids_.insert(ids_.end(), ids, ids + count);
-    ++entries_;
-  }
-
-  void clear() {
-    std::fill(slots_.begin(), slots_.end(), Slot{0, 0, 0, 0, 0});
-    bytes_.clear();
-    ids_.clear();
-    entries_ = 0;
   }
 
  private:
-  struct Slot {
-    uint64_t hash;
-    uint32_t off, len, ids_off, ids_len;
-  };
   size_t max_entries_;
-  size_t entries_ = 0;
-  std::vector<Slot> slots_;
-  size_t mask_;
-  std::vector<uint8_t> bytes_;
+  BytesMap map_;
   std::vector<uint32_t> ids_;
 };
 

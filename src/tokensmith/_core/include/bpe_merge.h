@@ -16,6 +16,22 @@
 namespace tokensmith {
 namespace bpe {
 
+// What merging needs: the pair table, the id of each byte, and the first round of pair lookups
+// (byte, byte) precomputed in a dense 256 x 256 array, which stays in cache.
+struct MergeRules {
+  PairTable pairs;
+  uint32_t byte_id[256];
+  std::vector<uint64_t> byte_pairs;
+
+  // Call once pairs and byte_id are filled.
+  void finish() {
+    byte_pairs.resize(256 * 256);
+    for (int a = 0; a < 256; ++a)
+      for (int b = 0; b < 256; ++b) byte_pairs[a << 8 | b] = pairs.find(byte_id[a], byte_id[b]);
+  }
+  inline uint64_t find_bytes(uint8_t a, uint8_t b) const { return byte_pairs[unsigned(a) << 8 | b]; }
+};
+
 // Pieces with at least this many bytes take the heap path.
 constexpr size_t kHeapMergeMinBytes = 64;
 
@@ -36,14 +52,15 @@ struct MergeScratch {
 inline uint32_t rank_of(uint64_t packed) { return uint32_t(packed >> 32); }
 
 // Appends the merged ids of bytes p[0..n) to out.
-inline void merge_short(const PairTable& table, const uint32_t* byte_id, const uint8_t* p, size_t n,
-                        MergeScratch& s, std::vector<uint32_t>& out) {
+inline void merge_short(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
+                        std::vector<uint32_t>& out) {
+  const PairTable& table = rules.pairs;
   s.ids.resize(n);
   s.pairs.resize(n);
   uint32_t* ids = s.ids.data();
   uint64_t* pairs = s.pairs.data();
-  for (size_t i = 0; i < n; ++i) ids[i] = byte_id[p[i]];
-  for (size_t i = 0; i + 1 < n; ++i) pairs[i] = table.find(ids[i], ids[i + 1]);
+  for (size_t i = 0; i < n; ++i) ids[i] = rules.byte_id[p[i]];
+  for (size_t i = 0; i + 1 < n; ++i) pairs[i] = rules.find_bytes(p[i], p[i + 1]);
   size_t m = n;
   while (m > 1) {
     uint32_t best_rank = UINT32_MAX;  // never a real rank (checked at construction)
@@ -70,8 +87,9 @@ inline void merge_short(const PairTable& table, const uint32_t* byte_id, const u
 // Same result as merge_short in O(n log n). A heap entry names its left node and that node's
 // stamp when it was pushed; any change to the node or to its right neighbour bumps the stamp,
 // so stale entries are recognised when popped. Order (rank, position) is "lowest rank, leftmost".
-inline void merge_long(const PairTable& table, const uint32_t* byte_id, const uint8_t* p, size_t n,
-                       MergeScratch& s, std::vector<uint32_t>& out) {
+inline void merge_long(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
+                       std::vector<uint32_t>& out) {
+  const PairTable& table = rules.pairs;
   using Node = MergeScratch::Node;
   using Candidate = MergeScratch::Candidate;
   constexpr uint32_t kNil = UINT32_MAX;
@@ -81,7 +99,7 @@ inline void merge_long(const PairTable& table, const uint32_t* byte_id, const ui
   s.nodes.resize(n);
   Node* nodes = s.nodes.data();
   for (size_t i = 0; i < n; ++i)
-    nodes[i] = Node{byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil, 0};
+    nodes[i] = Node{rules.byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil, 0};
   auto& heap = s.heap;
   heap.clear();
   auto candidate = [&](uint32_t pos, bool keep_heap) {
@@ -115,12 +133,12 @@ inline void merge_long(const PairTable& table, const uint32_t* byte_id, const ui
   for (uint32_t i = 0; i != kNil; i = nodes[i].next) out.push_back(nodes[i].id);
 }
 
-inline void merge_bytes(const PairTable& table, const uint32_t* byte_id, const uint8_t* p, size_t n,
-                        MergeScratch& s, std::vector<uint32_t>& out) {
+inline void merge_bytes(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
+                        std::vector<uint32_t>& out) {
   if (n < kHeapMergeMinBytes)
-    merge_short(table, byte_id, p, n, s, out);
+    merge_short(rules, p, n, s, out);
   else
-    merge_long(table, byte_id, p, n, s, out);
+    merge_long(rules, p, n, s, out);
 }
 
 }  // namespace bpe
