@@ -86,6 +86,8 @@ def main() -> int:
                         help="NTREX languages for parity (comma-separated; 'all' for all 128)")
     parser.add_argument("--workdir", default=None, help="keep the trained tokenizers here")
     parser.add_argument("--output", default=str(ROOT / "docs" / "methods.md"))
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep tokenizers already trained in --workdir (same settings)")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -101,11 +103,16 @@ def main() -> int:
     for name in names:
         method, options, _ = METHODS[name]
         out = workdir / f"{name}.json"
+        record = workdir / f"{name}.train.json"
+        if args.reuse and out.exists() and record.exists():
+            training[name] = json.loads(record.read_text())
+            continue
         cmd = [sys.executable, __file__, "--child", method, json.dumps(options), str(train_path),
                str(args.vocab), str(out)]
         print(f"training {name} ...", file=sys.stderr, flush=True)
         done = subprocess.run(cmd, check=True, capture_output=True, text=True)
         training[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        record.write_text(json.dumps(training[name]))
         print(f"  {training[name]}", file=sys.stderr, flush=True)
 
     sys.path.insert(0, str(ROOT / "src"))
