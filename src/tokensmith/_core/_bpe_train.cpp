@@ -83,7 +83,6 @@ public:
         : has_pattern_(!pattern.empty()), unit_(std::max<size_t>(unit_bytes, 64)) {
         if (has_pattern_ && !split_pattern_from_name(pattern, pattern_))
             throw py::value_error("unknown compiled split pattern: " + pattern);
-        counters_.push_back(std::make_unique<StringCounter>());
     }
 
     // Splits each text (str or UTF-8 bytes) with the pattern and counts the pieces.
@@ -92,8 +91,11 @@ public:
         std::vector<Span> units;
         for (const py::handle& t : texts) cut_units(utf8_of(t), unit_, units);
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
-        while (counters_.size() < workers) counters_.push_back(std::make_unique<StringCounter>());
         py::gil_scoped_release release;
+        // Worker 0 counts into the main table; the others into small tables of this call only,
+        // folded in at the end (so memory holds one table of all pre-tokens, not one per thread).
+        std::vector<std::unique_ptr<StringCounter>> side;
+        for (size_t t = 1; t < workers; ++t) side.push_back(std::make_unique<StringCounter>());
         std::atomic<size_t> next{0};
         auto work = [&](StringCounter* counter) {
             for (size_t u; (u = next.fetch_add(1)) < units.size();) {
@@ -103,14 +105,15 @@ public:
             }
         };
         std::vector<std::thread> threads;
-        for (size_t t = 1; t < workers; ++t) threads.emplace_back(work, counters_[t].get());
-        work(counters_[0].get());
+        for (auto& counter : side) threads.emplace_back(work, counter.get());
+        work(&counter_);
         for (auto& th : threads) th.join();
+        for (auto& counter : side) counter_.merge_from(*counter);
     }
 
     // Counts each item (str or bytes) once: pieces already split by the caller.
     void add_pieces(const py::iterable& pieces) {
-        StringCounter& c = *counters_[0];
+        StringCounter& c = counter_;
         for (const py::handle& p : pieces) {
             const Span s = utf8_of(p);
             c.add(s.data, s.size, 1);
@@ -119,22 +122,18 @@ public:
 
     // Adds {piece: count}.
     void add_counts(const py::dict& counts) {
-        StringCounter& c = *counters_[0];
+        StringCounter& c = counter_;
         for (const auto& item : counts) {
             const Span s = utf8_of(item.first);
             c.add(s.data, s.size, to_count(item.second));
         }
     }
 
-    size_t size() {
-        gather();
-        return counters_[0]->size();
-    }
+    size_t size() { return counter_.size(); }
 
     py::dict counts() {
-        gather();
         py::dict out;
-        counters_[0]->for_each([&](std::string_view k, uint64_t n) {
+        counter_.for_each([&](std::string_view k, uint64_t n) {
             out[py::bytes(k.data(), k.size())] = py::int_(n);
         });
         return out;
@@ -143,10 +142,9 @@ public:
     // Runs the merge loop on the counts (and empties the counter to free its memory).
     std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
                                                      const py::object& progress, size_t every) {
-        gather();
         auto trainer = std::make_unique<BPETrainer>();
-        counters_[0]->for_each([&](std::string_view k, uint64_t n) { trainer->add_word(k, n); });
-        counters_[0]->clear();
+        counter_.for_each([&](std::string_view k, uint64_t n) { trainer->add_word(k, n); });
+        counter_.clear();
         return run(*trainer, num_merges, min_frequency, progress, every);
     }
 
@@ -182,16 +180,10 @@ public:
     }
 
 private:
-    // Folds the per-worker counters into the first one.
-    void gather() {
-        for (size_t t = 1; t < counters_.size(); ++t) counters_[0]->merge_from(*counters_[t]);
-        counters_.resize(1);
-    }
-
     bool has_pattern_;
     size_t unit_;  // bytes of text per work unit
     SplitPattern pattern_ = SplitPattern::CL100K;
-    std::vector<std::unique_ptr<StringCounter>> counters_;
+    StringCounter counter_;
 };
 
 std::vector<std::pair<uint32_t, uint32_t>> train_from_counts(const py::list& keys, const py::list& counts,

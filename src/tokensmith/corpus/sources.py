@@ -31,8 +31,11 @@ def is_path(item: Any) -> bool:
 
 
 def read_file(path: str | os.PathLike, *, errors: str = "strict", text_field: str = "text",
-              chunk_size: int = DEFAULT_CHUNK) -> Iterator[str]:
-    """Texts of one corpus file, with the reader its suffix names."""
+              chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False) -> Iterator[str | bytes]:
+    """Texts of one corpus file, with the reader its suffix names.
+
+    ``as_bytes=True`` lets the plain-text reader yield valid UTF-8 ``bytes`` (others yield str).
+    """
     name = os.fspath(path).lower()
     if name.endswith(".gz"):
         name = name[:-3]
@@ -40,15 +43,16 @@ def read_file(path: str | os.PathLike, *, errors: str = "strict", text_field: st
         return read_jsonl(path, text_field, errors)
     if name.endswith(".parquet"):
         return read_parquet(path, text_field)
-    return read_text_file(path, errors, chunk_size)
+    return read_text_file(path, errors, chunk_size, as_bytes)
 
 
 def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text",
-                chunk_size: int = DEFAULT_CHUNK) -> Iterator[str]:
-    """Every text of ``corpus`` (see the module doc), in order."""
+                chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False) -> Iterator[str | bytes]:
+    """Every text of ``corpus`` (see the module doc), in order (``as_bytes``: see read_file)."""
+    options = dict(errors=errors, text_field=text_field, chunk_size=chunk_size, as_bytes=as_bytes)
     check_errors_policy(errors)
     if isinstance(corpus, (str, os.PathLike)):
-        yield from read_file(corpus, errors=errors, text_field=text_field, chunk_size=chunk_size)
+        yield from read_file(corpus, **options)
         return
     if isinstance(corpus, (bytes, bytearray)):
         raise InputError("a corpus is a path, a list of paths or an iterable of str, not bytes")
@@ -57,7 +61,7 @@ def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text"
                          f"not {type(corpus).__name__}")
     for index, item in enumerate(corpus):
         if is_path(item):
-            yield from read_file(item, errors=errors, text_field=text_field, chunk_size=chunk_size)
+            yield from read_file(item, **options)
         elif isinstance(item, str):
             yield item
         else:

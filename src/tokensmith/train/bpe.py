@@ -59,7 +59,7 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
 
 # -- training from a corpus -----------------------------------------------------------------------
 
-BATCH_CHARS = 32 << 20  # text handed to the counter per call (split over the workers)
+BATCH_CHARS = 4 << 20  # text handed to the counter per call (split over the workers)
 PROGRESS_EVERY = 256    # merges between two progress-bar updates
 
 
@@ -125,10 +125,10 @@ def count_corpus(counter, corpus, workers: int, *, progress: bool, errors: str,
     """Feed every text of ``corpus`` to ``counter`` in batches of about BATCH_CHARS."""
     from tqdm.auto import tqdm
 
-    batch: list[str] = []
+    batch: list[str | bytes] = []
     size = 0
     with tqdm(desc="counting", unit="B", unit_scale=True, disable=not progress, leave=False) as bar:
-        for text in iter_corpus(corpus, errors=errors, text_field=text_field):
+        for text in iter_corpus(corpus, errors=errors, text_field=text_field, as_bytes=True):
             batch.append(text)
             size += len(text)
             if size >= BATCH_CHARS:
@@ -140,7 +140,7 @@ def count_corpus(counter, corpus, workers: int, *, progress: bool, errors: str,
             bar.update(size)
 
 
-def _add(counter, batch: list[str], workers: int) -> None:
+def _add(counter, batch: list[str | bytes], workers: int) -> None:
     try:
         counter.add_texts(batch, workers)
     except UnicodeEncodeError as exc:
@@ -165,9 +165,9 @@ class _RegexFedCounter:
         self._counter = core_counter
         self._regex = compile_custom(regex_string)
 
-    def add_texts(self, texts: list[str], num_threads: int = 1) -> None:
+    def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
         for text in texts:
-            self._counter.add_pieces(self._regex.findall(text))
+            self._counter.add_pieces(self._regex.findall(_as_str(text)))
 
     def __len__(self) -> int:
         return len(self._counter)
@@ -186,9 +186,9 @@ class PythonCounter:
         self._regex = compile_custom(regex_string)
         self._counts: Counter[bytes] = Counter()
 
-    def add_texts(self, texts: list[str], num_threads: int = 1) -> None:
+    def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
         for text in texts:
-            self._counts.update(p.encode("utf-8") for p in self._regex.findall(text))
+            self._counts.update(p.encode("utf-8") for p in self._regex.findall(_as_str(text)))
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -198,6 +198,10 @@ class PythonCounter:
 
     def train(self, num_merges, min_frequency, progress, every):
         return train_bpe_from_counts(dict(self._counts), num_merges, min_frequency, progress=progress)
+
+
+def _as_str(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8")  # bytes from readers are valid
 
 
 def _check_specials(special_tokens) -> list[str]:

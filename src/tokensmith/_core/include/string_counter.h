@@ -8,6 +8,7 @@
 // a flush. Counts stay exact: an evicted cache slot adds its count to the table.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -125,7 +126,8 @@ private:
     void evict(HotSlot& slot) {
         const uint64_t k[2] = {slot.k0, slot.k1};
         const char* p = reinterpret_cast<const char*>(k);
-        add_hashed(p, slot.len, slot.count, hash_bytes(p, slot.len));
+        const size_t n = std::min<size_t>(slot.len, 16);  // always; tells the compiler too
+        add_hashed(p, n, slot.count, hash_bytes(p, n));
         slot.count = 0;
         slot.len = 0;
     }
