@@ -1,0 +1,24 @@
+"""Inference methods any vocabulary can use, chosen by name.
+
+``Tokenizer.with_segmenter(name, **options)`` returns a tokenizer whose model segments with
+``name``, one of :data:`SEGMENTERS`:
+
+=================  ==========================================================================
+``merges``          BPE merge-rule replay (the BPE model itself)
+``longest_prefix``  greedy from the left (WordPiece's own method)
+``longest_suffix``  greedy from the right
+``longest_token``   the longest token anywhere, then recursively on both sides
+``least_tokens``    fewest tokens, longest-first tie-break (PathPiece)
+``likelihood``      Viterbi over Unigram log-probabilities (vocabularies with scores)
+``bpe_dropout``     BPE with merges dropped with probability ``dropout`` (seeded)
+``stochastok``      StochasTok random splits with probability ``p`` (seeded)
+=================  ==========================================================================
+"""
+
+from .methods import METHODS
+from .models import (BPEDropoutModel, SegmentedModel, SEGMENTERS, StochasTokModel, segment_piece,
+                     segmented_model)
+from .vocabulary import SegmentVocabulary, vocabulary_of
+
+__all__ = ["SEGMENTERS", "METHODS", "segmented_model", "SegmentedModel", "BPEDropoutModel",
+           "StochasTokModel", "SegmentVocabulary", "vocabulary_of", "segment_piece"]

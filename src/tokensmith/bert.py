@@ -1,0 +1,110 @@
+"""BERT's text pipeline as components: the normalizer and the pre-tokenizer of WordPiece models.
+
+As BERT's reference tokenizer and HF ``tokenizers`` define them:
+
+* :class:`BertNormalizer` — *clean text* (drop NUL, U+FFFD and control/format characters, turn
+  every whitespace character into a space), put spaces around CJK ideographs, strip accents
+  (NFD, then drop combining marks), lowercase. ``strip_accents=None`` follows ``lowercase``.
+* :class:`BertPreTokenizer` — split on whitespace (dropped) and make every punctuation character
+  its own piece. Punctuation is Unicode category P* plus every ASCII symbol (``$ + < = > ^ ` | ~``).
+
+Character classes come from the ``regex`` module's Unicode tables, adjusted to the older
+Unicode tables HF ``tokenizers`` classifies with (about Unicode 8): the characters listed below are
+classified as HF does, so ids match its tokenizers exactly. Unassigned code points are kept, as HF
+keeps them. The tests check every code point against HF ``tokenizers``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+import regex
+
+from .components import Normalizer, Splitter, register
+
+# The CJK Unified Ideograph blocks BERT pads with spaces (not Hiragana, Katakana or Hangul).
+_CJK = ("\u4E00-\u9FFF\u3400-\u4DBF\U00020000-\U0002A6DF\U0002A700-\U0002B73F"
+        "\U0002B740-\U0002B81F\U0002B920-\U0002CEAF\uF900-\uFAFF\U0002F800-\U0002FA1F")
+_CJK_CHAR = regex.compile(f"([{_CJK}])")
+
+
+def _ranges(spec: str) -> str:
+    """A regex class body from ``"0890-0891 08E2"`` (hex code points and ranges)."""
+    parts = []
+    for item in spec.split():
+        lo, _, hi = item.partition("-")
+        parts.append(chr(int(lo, 16)) + (f"-{chr(int(hi, 16))}" if hi else ""))
+    return "".join(parts)
+
+
+# Format characters assigned after HF's tables: HF keeps them.
+_LATE_FORMAT = _ranges("0890-0891 08E2 110CD 13430-1343F")
+# Punctuation assigned after HF's tables (HF keeps them inside words), and two characters HF's
+# tables still count as punctuation.
+_LATE_PUNCT = _ranges(
+    "061D 09FD 0A76 0C77 0C84 1B4E-1B4F 1B7D-1B7F 2E43-2E4F 2E52-2E5D 10D6E 10EAD 10ED0 "
+    "10F55-10F59 10F86-10F89 113D4-113D5 113D7-113D8 1144B-1144F 1145A-1145B 1145D 11660-1166C "
+    "116B9 1183B 11944-11946 119E2 11A3F-11A46 11A9A-11A9C 11A9E-11AA2 11B00-11B09 11BE1 "
+    "11C41-11C45 11C70-11C71 11EF7-11EF8 11F43-11F4F 11FFF 12FF1-12FF2 16D6D-16D6F 16E97-16E9A "
+    "16FE2 1E5FF 1E95E-1E95F")
+_OLD_PUNCT = _ranges("166D 111C9")
+
+# Tab, newline and carriage return are control characters that BERT counts as whitespace;
+# NUL, U+FFFD and other controls, format and private-use characters are dropped.
+_DROP = regex.compile(rf"[\x00\uFFFD[[\p{{Cc}}\p{{Cf}}\p{{Co}}]--[\t\n\r{_LATE_FORMAT}]]]+", regex.V1)
+_WHITESPACE = regex.compile(r"[\t\n\r\p{White_Space}]")
+_PUNCT = rf"[[\p{{P}}!-/:-@\[-`{{-~{_OLD_PUNCT}]--[{_LATE_PUNCT}]]"
+_PIECE = regex.compile(rf"{_PUNCT}|[^\p{{White_Space}}{_PUNCT[1:-1]}]+", regex.V1)
+_MARK = regex.compile(r"\p{Mn}+")
+
+
+@register
+class BertNormalizer(Normalizer):
+    kind = "bert"
+
+    def __init__(self, clean_text: bool = True, handle_chinese_chars: bool = True,
+                 strip_accents: bool | None = None, lowercase: bool = True):
+        self.clean_text = bool(clean_text)
+        self.handle_chinese_chars = bool(handle_chinese_chars)
+        self.strip_accents = strip_accents
+        self.lowercase = bool(lowercase)
+
+    @property
+    def _strips(self) -> bool:
+        return self.lowercase if self.strip_accents is None else bool(self.strip_accents)
+
+    def normalize(self, text: str) -> str:
+        if self.clean_text:
+            text = _WHITESPACE.sub(" ", _DROP.sub("", text))
+        if self.handle_chinese_chars:
+            text = _CJK_CHAR.sub(r" \1 ", text)
+        if self._strips:
+            text = _MARK.sub("", unicodedata.normalize("NFD", text))
+        if self.lowercase:
+            text = text.lower()
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "clean_text": self.clean_text,
+                "handle_chinese_chars": self.handle_chinese_chars,
+                "strip_accents": self.strip_accents, "lowercase": self.lowercase}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(data.get("clean_text", True), data.get("handle_chinese_chars", True),
+                   data.get("strip_accents"), data.get("lowercase", True))
+
+
+@register
+class BertPreTokenizer(Splitter):
+    """Words between whitespace, with each punctuation character a piece of its own.
+
+    >>> BertPreTokenizer().split("Hello, world!  (ok)")
+    ['Hello', ',', 'world', '!', '(', 'ok', ')']
+    """
+
+    kind = "bert"
+
+    def split(self, text: str) -> list[str]:
+        return _PIECE.findall(text)

@@ -1,0 +1,105 @@
+"""HF ``tokenizer.json`` documents whose model is WordPiece (BERT and its relatives).
+
+Read: the WordPiece model with a ``BertNormalizer`` (or none), a ``BertPreTokenizer`` (or none)
+and the added tokens marked special. Other normalizers and pre-tokenizers are refused by name
+rather than silently replaced. Write: a complete document HF ``tokenizers`` loads as the same
+tokenizer, with BERT's ``[CLS] … [SEP]`` post-processor when both tokens exist.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ..errors import ModelFileError, OptionError
+
+
+def read(document: dict, path: str | os.PathLike):
+    from ..bert import BertNormalizer, BertPreTokenizer
+    from ..tokenizer import Tokenizer
+    from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
+
+    model = document.get("model") or {}
+    vocab = model.get("vocab")
+    if not isinstance(vocab, dict) or not vocab:
+        raise ModelFileError(path, "WordPiece model has no vocab object")
+    tokens: list[str | None] = [None] * len(vocab)
+    for token, i in vocab.items():
+        if not isinstance(i, int) or not 0 <= i < len(vocab) or tokens[i] is not None:
+            raise ModelFileError(path, f"WordPiece vocab: token {token!r} has a bad or repeated id {i!r}")
+        tokens[i] = token
+    prefix = model.get("continuing_subword_prefix") or "##"
+    try:
+        wp = WordPieceModel(tokens, model.get("unk_token", "[UNK]"), prefix,
+                            model.get("max_input_chars_per_word", 100))
+    except OptionError as exc:
+        raise ModelFileError(path, str(exc)) from None
+    normalizer = _normalizer(document.get("normalizer"), path, BertNormalizer)
+    splitter = _pre_tokenizer(document.get("pre_tokenizer"), path, BertPreTokenizer)
+    decoder = document.get("decoder") or {}
+    specials = {}
+    for added in document.get("added_tokens") or []:
+        if added.get("special") and added.get("content") in wp.token_id:
+            specials[added["content"]] = wp.token_id[added["content"]]
+    return Tokenizer(wp, splitter, normalizer=normalizer,
+                     decoder=WordPieceDecoder(decoder.get("prefix", prefix), decoder.get("cleanup", True)),
+                     special_tokens=specials, name=os.path.basename(os.fspath(path)))
+
+
+def _normalizer(data, path, cls):
+    if data is None:
+        return None
+    if data.get("type") != "BertNormalizer":
+        raise ModelFileError(path, f"WordPiece with normalizer {data.get('type')!r} is not supported "
+                                   "(BertNormalizer or none)")
+    return cls(data.get("clean_text", True), data.get("handle_chinese_chars", True),
+               data.get("strip_accents"), data.get("lowercase", True))
+
+
+def _pre_tokenizer(data, path, cls):
+    if data is None:
+        return None
+    if data.get("type") != "BertPreTokenizer":
+        raise ModelFileError(path, f"WordPiece with pre-tokenizer {data.get('type')!r} is not "
+                                   "supported (BertPreTokenizer or none)")
+    return cls()
+
+
+def write(tokenizer) -> dict[str, Any] | None:
+    """The tokenizer.json document of a WordPiece tokenizer; None if the model is not WordPiece."""
+    from ..bert import BertNormalizer, BertPreTokenizer
+    from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
+
+    model = tokenizer.model
+    if not isinstance(model, WordPieceModel):
+        return None
+    norm = tokenizer.normalizer
+    if norm is not None and not isinstance(norm, BertNormalizer):
+        raise OptionError(f"tokenizer.json cannot express the normalizer {norm!r} with WordPiece")
+    if tokenizer.splitter is not None and not isinstance(tokenizer.splitter, BertPreTokenizer):
+        raise OptionError(f"tokenizer.json cannot express the splitter {tokenizer.splitter!r} with WordPiece")
+    decoder = tokenizer.decoder
+    cleanup = decoder.cleanup if isinstance(decoder, WordPieceDecoder) else True
+    specials = sorted(tokenizer.special_tokens.items(), key=lambda kv: kv[1])
+    post = None
+    if "[CLS]" in tokenizer.special_tokens and "[SEP]" in tokenizer.special_tokens:
+        post = {"type": "BertProcessing", "sep": ["[SEP]", tokenizer.special_tokens["[SEP]"]],
+                "cls": ["[CLS]", tokenizer.special_tokens["[CLS]"]]}
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": [{"id": i, "content": s, "single_word": False, "lstrip": False,
+                          "rstrip": False, "normalized": False, "special": True} for s, i in specials],
+        "normalizer": None if norm is None else {
+            "type": "BertNormalizer", "clean_text": norm.clean_text,
+            "handle_chinese_chars": norm.handle_chinese_chars,
+            "strip_accents": norm.strip_accents, "lowercase": norm.lowercase},
+        "pre_tokenizer": None if tokenizer.splitter is None else {"type": "BertPreTokenizer"},
+        "post_processor": post,
+        "decoder": {"type": "WordPiece", "prefix": model.prefix, "cleanup": cleanup},
+        "model": {"type": "WordPiece", "unk_token": model.unk_token,
+                  "continuing_subword_prefix": model.prefix,
+                  "max_input_chars_per_word": model.max_input_chars_per_word,
+                  "vocab": {t: i for i, t in enumerate(model.tokens)}},
+    }

@@ -1,0 +1,189 @@
+"""Models that segment with another model's vocabulary by a chosen method.
+
+They wrap the vocabulary model (``base``), keep its ids and token bytes (so decoding and saving
+work unchanged) and replace only how a piece becomes ids. Saved files record the method, its
+options and the base model.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Sequence
+
+from .. import components
+from ..components import Model, register
+from ..errors import InputError, OptionError
+from .methods import METHODS
+from .stochastic import bpe_splits, dropout_merge, stochastok_expand, vocabulary_splits
+from .vocabulary import SegmentVocabulary, vocabulary_of
+
+
+def segment_piece(piece: bytes, vocab: SegmentVocabulary, method) -> list[int]:
+    """Ids of one piece; the unknown id when it cannot be covered (or an error without one)."""
+    if vocab.max_piece_chars is not None and len(piece) > vocab.max_piece_chars:
+        if _chars(piece) > vocab.max_piece_chars:
+            return _unknown(piece, vocab, "is longer than the vocabulary's word limit")
+    ids = method(piece, vocab)
+    if ids is None:
+        return _unknown(piece, vocab, "cannot be covered by the vocabulary")
+    return ids
+
+
+def _chars(piece: bytes) -> int:
+    return len(piece) - sum(1 for b in piece if 0x80 <= b < 0xC0)
+
+
+def _unknown(piece: bytes, vocab: SegmentVocabulary, why: str) -> list[int]:
+    if vocab.unk_id is None:
+        raise InputError(f"the piece {piece.decode('utf-8', 'replace')!r} {why} and the "
+                         "vocabulary has no unknown token")
+    return [vocab.unk_id]
+
+
+class _Wrapper(Model):
+    base: Model
+
+    def token_bytes(self) -> list[bytes]:
+        return self.base.token_bytes()
+
+    def segment_vocabulary(self) -> SegmentVocabulary:
+        return vocabulary_of(self.base)
+
+
+@register
+class SegmentedModel(_Wrapper):
+    """``base``'s vocabulary segmented by one of :data:`METHODS`."""
+
+    kind = "segmented"
+
+    def __init__(self, base: Model, method: str):
+        if method not in METHODS:
+            raise OptionError(f"unknown segmentation method {method!r}; choose from {sorted(METHODS)}")
+        self.base, self.method = base, method
+        self.vocab = vocabulary_of(base)
+        if method == "likelihood" and self.vocab.scores is None:
+            raise OptionError(f"the likelihood method needs token scores, and this "
+                              f"{type(base).__name__} vocabulary has none")
+        self._fn = METHODS[method]
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        out: list[int] = []
+        for piece in pieces:
+            out += segment_piece(piece, self.vocab, self._fn)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "method": self.method, "base": self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(components.from_dict("model", data["base"]), data["method"])
+
+
+def _check_probability(name: str, p) -> float:
+    if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
+        raise OptionError(f"{name} must be a probability between 0 and 1, got {p!r}")
+    return float(p)
+
+
+@register
+class BPEDropoutModel(_Wrapper):
+    """BPE with merges randomly skipped (see :mod:`tokensmith.segment.stochastic`)."""
+
+    kind = "bpe_dropout"
+
+    def __init__(self, base: Model, dropout: float = 0.1, seed: int | None = 0):
+        from ..vocab.bpe import BPEModel
+
+        if not isinstance(base, BPEModel):
+            raise OptionError(f"BPE-dropout needs a BPE vocabulary with merges, not {type(base).__name__}")
+        self.base, self.dropout, self.seed = base, _check_probability("dropout", dropout), seed
+        self.rng = random.Random(seed)
+        self._table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in base.table}
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        if self.dropout == 0.0:
+            return self.base.encode_pieces(pieces)
+        byte_ids = self.base.byte_ids
+        out: list[int] = []
+        for piece in pieces:
+            out += dropout_merge([byte_ids[b] for b in piece], self._table, self.dropout, self.rng)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "dropout": self.dropout, "seed": self.seed, "base": self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(components.from_dict("model", data["base"]), data["dropout"], data.get("seed", 0))
+
+
+@register
+class StochasTokModel(_Wrapper):
+    """``inner``'s segmentation, then StochasTok's random splits (see :mod:`.stochastic`)."""
+
+    kind = "stochastok"
+
+    def __init__(self, inner: Model, p: float = 0.1, seed: int | None = 0):
+        from ..vocab.bpe import BPEModel
+
+        self.base, self.p, self.seed = inner, _check_probability("p", p), seed
+        self.rng = random.Random(seed)
+        vocab_model = inner.base if isinstance(inner, _Wrapper) else inner
+        if isinstance(vocab_model, BPEModel):
+            self.splits = bpe_splits(vocab_model.table)
+        else:
+            self.splits = vocabulary_splits(vocabulary_of(vocab_model))
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        return stochastok_expand(self.base.encode_pieces(pieces), self.splits, self.p, self.rng)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "p": self.p, "seed": self.seed, "base": self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(components.from_dict("model", data["base"]), data["p"], data.get("seed", 0))
+
+
+STOCHASTIC = {"bpe_dropout": BPEDropoutModel, "stochastok": StochasTokModel}
+
+
+def segmented_model(model: Model, name: str, **options) -> Model:
+    """``model``'s vocabulary segmented by the method ``name`` (one of ``SEGMENTERS``).
+
+    ``merges`` gives the BPE model itself. ``bpe_dropout`` takes ``dropout`` and ``seed``;
+    ``stochastok`` takes ``p``, ``seed`` and ``inner`` (the method whose output it splits; the
+    vocabulary's own by default). Unknown options are an error.
+    """
+    from ..vocab.bpe import BPEModel
+
+    base = model
+    while isinstance(base, _Wrapper):
+        base = base.base
+    if name == "stochastok":
+        inner_name = options.pop("inner", None)
+        _only(name, options, {"p", "seed"})
+        inner = base if inner_name is None else segmented_model(base, inner_name)
+        return StochasTokModel(inner, **options)
+    if name == "bpe_dropout":
+        _only(name, options, {"dropout", "seed"})
+        return BPEDropoutModel(base, **options)
+    _only(name, options, set())
+    if name == "merges":
+        if not isinstance(base, BPEModel):
+            raise OptionError(f"merge-rule replay needs a BPE vocabulary, not {type(base).__name__}")
+        return base
+    if name not in METHODS:
+        raise OptionError(f"unknown segmenter {name!r}; choose from {', '.join(SEGMENTERS)}")
+    return SegmentedModel(base, name)
+
+
+def _only(name: str, options: dict, allowed: set) -> None:
+    unknown = set(options) - allowed
+    if unknown:
+        raise OptionError(f"segmenter {name!r} takes no option {', '.join(sorted(unknown))} "
+                          f"(it takes: {', '.join(sorted(allowed)) or 'none'})")
+
+
+SEGMENTERS: tuple[str, ...] = ("merges", *METHODS, *STOCHASTIC)

@@ -1,0 +1,117 @@
+"""Stochastic segmentation for training data: BPE-dropout and StochasTok.
+
+**BPE-dropout** (Provilkov et al., 2020, "BPE-Dropout: Simple and Effective Subword
+Regularization"), as published: at every merge step each applicable merge is left out with
+probability ``p``; the lowest-ranked remaining one is applied; segmentation ends when none remains.
+``p = 0`` is deterministic BPE and ``p = 1`` leaves the piece as single bytes.
+
+**StochasTok** (Sims et al., 2025, "StochasTok: Improving Fine-Grained Subword Understanding in
+LLMs"), as published: after ordinary segmentation, ``int(len(ids) * p)`` times pick a position
+uniformly among the current tokens and, if that token can be split, replace it by one of its
+splits chosen uniformly. A split is a pair of tokens that merge back into the token: for BPE the
+pairs of its merge table, for other vocabularies two tokens whose concatenation is the token.
+Adapted: the uniform position is drawn from a Fenwick tree over the original tokens, so each
+expansion costs O(log n) rather than a copy of the whole list; the distribution is the same.
+
+Both draw from a ``random.Random`` the caller seeds, so a seed fixes the output sequence.
+"""
+
+from __future__ import annotations
+
+import random
+
+
+def dropout_merge(ids: list[int], table: dict[tuple[int, int], tuple[int, int]], p: float,
+                  rng: random.Random) -> list[int]:
+    """BPE merging of one piece in which each candidate merge is skipped with probability ``p``.
+
+    ``table`` maps ``(left_id, right_id)`` to ``(rank, merged_id)``, as the BPE model's table.
+    """
+    ids = list(ids)
+    while len(ids) > 1:
+        best = None
+        for i in range(len(ids) - 1):
+            hit = table.get((ids[i], ids[i + 1]))
+            if hit is None or rng.random() < p:
+                continue
+            if best is None or hit[0] < best[0]:
+                best = (hit[0], i, hit[1])
+        if best is None:
+            break
+        _, i, merged = best
+        ids[i:i + 2] = [merged]
+    return ids
+
+
+def stochastok_expand(ids: list[int], splits: dict[int, list[tuple[int, int]]], p: float,
+                      rng: random.Random) -> list[int]:
+    """StochasTok's expansion of a token sequence (see the module docstring)."""
+    attempts = int(len(ids) * p)
+    if attempts == 0:
+        return list(ids)
+    slots = [[t] for t in ids]            # slot k: what original token k has become
+    tree = _Fenwick([1] * len(ids))       # sizes of the slots
+    total = len(ids)
+    for _ in range(attempts):
+        k, offset = tree.find(rng.randrange(total))
+        slot = slots[k]
+        options = splits.get(slot[offset])
+        if not options:
+            continue
+        slot[offset:offset + 1] = rng.choice(options)
+        tree.add(k, 1)
+        total += 1
+    return [t for slot in slots for t in slot]
+
+
+class _Fenwick:
+    """Prefix sums of non-negative sizes with O(log n) update and search."""
+
+    def __init__(self, sizes: list[int]):
+        self.n = len(sizes)
+        self.tree = [0] * (self.n + 1)
+        for i, s in enumerate(sizes):
+            self.add(i, s)
+
+    def add(self, i: int, delta: int) -> None:
+        i += 1
+        while i <= self.n:
+            self.tree[i] += delta
+            i += i & -i
+
+    def find(self, index: int) -> tuple[int, int]:
+        """``(k, offset)``: the slot holding flat position ``index`` and the position within it."""
+        pos, step = 0, 1 << self.n.bit_length()
+        while step:
+            nxt = pos + step
+            if nxt <= self.n and self.tree[nxt] <= index:
+                pos = nxt
+                index -= self.tree[nxt]
+            step >>= 1
+        return pos, index
+
+
+def bpe_splits(table) -> dict[int, list[tuple[int, int]]]:
+    """Splits of each BPE token: the merge-table pairs that produce it (rows ``a, b, rank, merged``)."""
+    splits: dict[int, list[tuple[int, int]]] = {}
+    for a, b, _rank, merged in table:
+        splits.setdefault(int(merged), []).append((int(a), int(b)))
+    return splits
+
+
+def vocabulary_splits(vocab) -> dict[int, list[tuple[int, int]]]:
+    """Splits of each token of a :class:`SegmentVocabulary` into two tokens that join back to it.
+
+    A start token splits into a start token and a continuation; a continuation into two
+    continuations (for byte-level vocabularies both tables are the same).
+    """
+    splits: dict[int, list[tuple[int, int]]] = {}
+    tables = [(vocab.start, vocab.start)] if vocab.start is vocab.cont else [
+        (vocab.start, vocab.start), (vocab.cont, vocab.cont)]
+    for table, left_table in tables:
+        for token, tid in table.items():
+            for k in range(1, len(token)):
+                a, b = left_table.get(token[:k]), vocab.cont.get(token[k:])
+                if a is not None and b is not None:
+                    splits.setdefault(tid, []).append((a, b))
+    return splits
