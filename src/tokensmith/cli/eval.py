@@ -19,6 +19,8 @@ def add_measure_options(p) -> None:
                    help="line-aligned parallel corpus directory (NTREX-128 layout) for the premium per language")
     p.add_argument("--pivot", default="eng", help="language the premiums are relative to (default: eng)")
     p.add_argument("--languages", help="comma-separated language codes to measure (default: all)")
+    p.add_argument("--max-lines", type=int, default=None,
+                   help="use only the first N lines of each parallel file (default: all)")
     p.add_argument("--gold", metavar="FILE",
                    help="gold morph segmentation, one 'word<TAB>morph1 morph2 ...' per line")
     p.add_argument("--alpha", type=float, default=2.5, help="order of the Rényi efficiency (default 2.5)")
@@ -48,7 +50,8 @@ def run(args, tokenizers: list[str]) -> int:
     languages = [c.strip() for c in args.languages.split(",") if c.strip()] if args.languages else None
     evaluation = evaluate(
         tokenizers, corpus=args.corpus, parallel=args.parallel, gold=args.gold, alpha=args.alpha,
-        audit=not args.no_audit, pivot=args.pivot, languages=languages, backend=args.backend,
+        audit=not args.no_audit, pivot=args.pivot, languages=languages,
+        max_parallel_lines=args.max_lines, backend=args.backend,
         max_corpus_bytes=None if args.max_mb is None else int(args.max_mb * 1e6),
         progress=not args.quiet and sys.stderr.isatty())
     data = as_data(evaluation)

@@ -37,8 +37,9 @@ class ParallelCorpus:
 
 
 def read_parallel(directory: str | os.PathLike, pivot: str = "eng",
-                  languages: list[str] | None = None) -> ParallelCorpus:
-    """All languages of ``directory``; raises :class:`InputError` naming the file at fault."""
+                  languages: list[str] | None = None, max_lines: int | None = None) -> ParallelCorpus:
+    """All languages of ``directory`` (their first ``max_lines`` lines if given); raises
+    :class:`InputError` naming the file at fault. Alignment is checked on the whole files."""
     root = Path(directory)
     if not root.is_dir():
         raise InputError("no such directory (expected a parallel corpus directory)", root)
@@ -72,9 +73,9 @@ def read_parallel(directory: str | os.PathLike, pivot: str = "eng",
             raise InputError(f"misaligned: {len(lines)} lines but the pivot {pivot_path.name} has "
                              f"{len(pivot_lines)}", path)
         sample = "".join(lines[:300])
-        langs.append(Language(code, names.get(code, code), script_of(code, sample), lines))
+        langs.append(Language(code, names.get(code, code), script_of(code, sample), lines[:max_lines]))
     pivot_lang = Language(pivot, names.get(pivot, "English" if pivot == "eng" else pivot),
-                          script_of(pivot, "".join(pivot_lines[:300])), pivot_lines)
+                          script_of(pivot, "".join(pivot_lines[:300])), pivot_lines[:max_lines])
     return ParallelCorpus(os.fspath(root), pivot_lang, langs)
 
 

@@ -62,7 +62,8 @@ class Evaluation:
 def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
              parallel: str | os.PathLike | None = None, gold: str | os.PathLike | None = None,
              *, alpha: float = 2.5, audit: bool = True, max_corpus_bytes: int | None = None,
-             pivot: str = "eng", languages: list[str] | None = None, backend: str = "auto",
+             pivot: str = "eng", languages: list[str] | None = None,
+             max_parallel_lines: int | None = None, backend: str = "auto",
              progress: bool = True) -> Evaluation:
     """Measure each tokenizer on the given inputs. Inputs are read (and checked) before any
     tokenizer runs, so bad input fails fast."""
@@ -78,7 +79,8 @@ def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
     if len(set(names)) != len(names):
         raise OptionError(f"two tokenizers share a name ({', '.join(names)}); name them with NAME=PATH")
     texts = read_corpus(corpus, max_corpus_bytes) if corpus else None
-    par = read_parallel(parallel, pivot=pivot, languages=languages) if parallel else None
+    par = read_parallel(parallel, pivot=pivot, languages=languages,
+                                max_lines=max_parallel_lines) if parallel else None
     gold_entries = read_gold(gold) if gold else None
     inputs = {
         "corpus": [os.fspath(p) for p in corpus],
