@@ -157,6 +157,19 @@ class Tokenizer:
         """Text of ``ids``; bytes that are not valid UTF-8 become U+FFFD unless ``errors='strict'``."""
         return self.decode_bytes(ids).decode("utf-8", errors=errors)
 
+    # -- segmentation -------------------------------------------------------------------------
+    def with_segmenter(self, name: str, **options) -> "Tokenizer":
+        """This tokenizer with its vocabulary segmented by the method ``name``.
+
+        ``name`` is one of :data:`tokensmith.segment.SEGMENTERS` (e.g. ``"least_tokens"``,
+        ``"bpe_dropout"`` with ``dropout=`` and ``seed=``). The ids and decoding are unchanged.
+        """
+        from .segment import segmented_model
+
+        return Tokenizer(segmented_model(self.model, name, **options), self.splitter,
+                         normalizer=self.normalizer, decoder=self.decoder,
+                         special_tokens=self.special_tokens, name=self.name)
+
     # -- files ----------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike, format: str = "native") -> None:
         from .formats import save
