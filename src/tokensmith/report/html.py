@@ -46,10 +46,13 @@ svg .band { fill: var(--band); }
 svg .span { stroke: #b8c0cc; stroke-width: 2; }
 svg .reference { stroke: #d55e00; stroke-width: 1.5; stroke-dasharray: 4 3; }
 svg circle { stroke: #fff; stroke-width: 1; }
-table { border-collapse: collapse; width: 100%; font-size: 14px; margin: 6px 0 4px;
+.key { display:flex; gap: 16px; font-size: 13px; color: var(--muted); margin: 2px 0 8px; }
+.key span { display:inline-flex; align-items:center; gap:6px; }
+.key i { width: 10px; height: 10px; border-radius: 50%; display:inline-block; }
+table { table-layout: fixed; border-collapse: collapse; width: 100%; font-size: 14px; margin: 6px 0 4px;
         font-variant-numeric: tabular-nums; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right; }
-th:first-child, td:first-child { text-align: left; color: var(--ink); }
+th:first-child, td:first-child { text-align: left; color: var(--ink); width: 34%; }
 th { font-weight: 600; color: var(--muted); font-size: 13px; }
 tbody tr:hover { background: var(--band); }
 td.best { font-weight: 700; color: #0b6b3a; }
@@ -101,6 +104,13 @@ def render_html(data: dict, title: str = "Tokenizer report") -> str:
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
             + "".join(parts) + "</body></html>\n")
+
+
+def _key(names, colors=None) -> str:
+    """A colour key for the charts of a section."""
+    colors = colors or [svg.palette(i) for i in range(len(names))]
+    return '<div class="key">' + "".join(f'<span><i style="background:{c}"></i>{escape(n)}</span>'
+                                         for n, c in zip(names, colors)) + "</div>"
 
 
 def _section(key: str, title: str, lede: str, body: str) -> str:
@@ -201,9 +211,9 @@ def _parity(data, results, table: Table | None) -> str:
                          key=lambda kv: -statistics.fmean(x for x in kv[1] if x))
     script_chart = svg.dot_plot(script_rows, names, label="mean premium by script", row_height=18)
     body = (_table_html(table) if table else "") + \
-        "<h3>Mean premium by script (number of languages)</h3>" + script_chart + \
+        "<h3>Mean premium by script (number of languages)</h3>" + _key(names) + script_chart + \
         f"<h3>Premium per language, worst first (dashed line: parity with {escape(pivot)})</h3>" + \
-        '<div class="scroll">' + chart + "</div>"
+        _key(names) + '<div class="scroll">' + chart + "</div>"
     lede = ("Tokens needed for the same content as in English, on the line-aligned parallel corpus "
             "(Petrov et al., 2023). 2× means twice the context, latency and cost; log scale.")
     return _section("parity", "Parity across languages", lede, body)
@@ -211,7 +221,7 @@ def _parity(data, results, table: Table | None) -> str:
 
 def _lengths(results, table: Table | None) -> str:
     bins = results[0]["lengths"]["bins"]
-    body = ""
+    body = _key([r["name"] for r in results])
     if any(r["lengths"]["usage_mean"] for r in results):
         body += "<h3>Tokens of the corpus by length in bytes</h3>" + svg.grouped_columns(
             bins, [(r["name"], r["lengths"]["usage_share"]) for r in results], label="token length in corpus use")

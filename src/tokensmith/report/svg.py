@@ -49,7 +49,7 @@ LOG_TICKS = [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64]
 
 def dot_plot(rows: Sequence[tuple[str, Sequence[float | None]]], series: Sequence[str], *,
              label: str, reference: float = 1.0, unit: str = "×", width: int = 1000,
-             row_height: int = 15, label_width: int = 170) -> str:
+             row_height: int = 15, label_width: int = 230) -> str:
     """One row per label and one dot per series on a log scale (premiums are ratios).
 
     ``rows[i] = (label, values)`` with ``values[j]`` for ``series[j]`` (None: missing). A thin
@@ -75,7 +75,9 @@ def dot_plot(rows: Sequence[tuple[str, Sequence[float | None]]], series: Sequenc
                 f'y1="{top - 6}" y2="{height - 22}"/>')
     for r, (name, vs) in enumerate(rows):
         cy = top + row_height * r + row_height / 2
-        body.append(f'<text class="label" x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end">{escape(name)}</text>')
+        shown = name if len(name) <= 34 else name[:33] + "…"
+        body.append(f'<text class="label" x="{left - 8}" y="{cy + 4:.1f}" text-anchor="end">{escape(shown)}'
+                    f'<title>{escape(name)}</title></text>')
         present = [v for v in vs if v is not None and v > 0]
         if len(present) > 1:
             body.append(f'<line class="span" x1="{x(min(present)):.1f}" x2="{x(max(present)):.1f}" '
