@@ -32,11 +32,14 @@ def test_english_sample_matches_sentencepiece(pair, english_sample):
     assert got == expected
 
 
+NTREX_LINES = 400  # per file: every language, a fixed slice of lines to keep the suite fast
+
+
 def test_every_ntrex_file_matches_sentencepiece(pair, ntrex_files):
     """Line by line, as the reference is called; every language file."""
     ours, ref = pair
     for path in ntrex_files:
-        lines = _lines(path.read_text(encoding="utf-8"))
+        lines = _lines(path.read_text(encoding="utf-8"))[:NTREX_LINES]
         expected = ref.encode(lines)
         for line, ids in zip(lines, expected):
             assert ours.encode(line, disallowed_special=()) == ids, (path.name, line[:80])
