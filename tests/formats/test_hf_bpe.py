@@ -64,3 +64,19 @@ def test_unsupported_and_malformed_json(tmp_path):
     path.write_text('{"model": {"type": "Weird"}}')
     with pytest.raises(ModelFileError, match="not supported"):
         tokensmith.load(path)
+
+
+WHITESPACE_ENDINGS = ["a\n ", "a\n \n", "hello  world\n\n  ", "x \t\n", "it's  \n  ok\r\n", "abc   ",
+                      "a\n b", "  \n", "\n", " ", "end.\r\n\r\n   ", "x\u3000\n\u00a0 "]
+
+
+@pytest.mark.parametrize("name", ["gpt2", "cl100k", "llama3", "o200k"])
+def test_exported_split_pattern_splits_like_ours_in_hf(name, sample_texts):
+    from tokenizers import Regex, pre_tokenizers
+
+    from tokensmith.formats.hf_bpe import EXPORT_SPELLING
+    from tokensmith.split import split_reference
+
+    hf = pre_tokenizers.Split(Regex(EXPORT_SPELLING[name]), behavior="isolated")
+    for text in WHITESPACE_ENDINGS + [t[:100_000] for t in sample_texts]:
+        assert [p for p, _ in hf.pre_tokenize_str(text)] == split_reference(name, text), repr(text[:50])
