@@ -91,7 +91,7 @@ def build_tables(data: dict) -> list[Table]:
             (f"H_{alpha:g} (bits)", lambda r: r["renyi"]["entropy_bits"], num),
             ("vocabulary used", v("used_share"), pct, "high"),
             ("tokens never produced", v("never_produced"), num, "low"),
-            ("distinct tokens used per MB", v("used_per_mb"), lambda x: f"{x:,.0f}"),
+            ("distinct tokens used per MB", v("used_per_mb"), lambda x: "–" if x is None else f"{x:,.0f}"),
         ]),
         _table("audit", "Vocabulary audit", res, [
             ("control tokens", a("control"), num),
