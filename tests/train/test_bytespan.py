@@ -50,6 +50,8 @@ def test_vocabulary_tokens_are_monotonic_spans(lm, counts, english):
         pos = 0
         for span in spans(piece, s, "monotonic"):
             inside = s[pos:pos + len(span)]
+            if pos == 0 and piece[:1] == b" ":
+                inside = inside[1:]  # the leading space is kept with its word
             assert all(b <= a for a, b in zip(inside, inside[1:]))
             pos += len(span)
     assert tok.decode(tok.encode(english[1])) == english[1]
@@ -64,7 +66,8 @@ def test_any_callable_is_a_predictor(english):
     tok = train_bytespan([english[0][:30_000]], 400, predictor=surprising_vowels, constraint="global",
                          threshold=2.0)
     for token in tok.model.token_bytes()[256:]:
-        assert not set(token[1:]) & vowels, token
+        word = token[1:] if token[:1] == b" " else token  # a leading space stays with its word
+        assert not set(word[1:]) & vowels, token
 
 
 def test_native_round_trip_and_options(english, tmp_path):

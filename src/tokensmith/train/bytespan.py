@@ -19,7 +19,10 @@ Adapted:
   4 by default) trained on the same corpus, instead of a neural byte LM; any callable
   ``predictor(piece: bytes) -> sequence of per-byte surprisal`` (or entropy) can replace it;
 * spans are found inside pre-tokens (the model sees each piece from its start), so distinct
-  pieces are scored once and weighted by their count.
+  pieces are scored once and weighted by their count. A piece's leading space is predictable at
+  the start of a piece while the next letter is not, so the rule alone would always cut the
+  space off the word; it never does: the leading space stays with the first span (as the
+  pre-tokenization keeps it with the word).
 
 HF ``tokenizer.json`` has no byte-level greedy longest-prefix model: the native format saves it.
 """
@@ -82,6 +85,8 @@ def spans(piece: bytes, surprisal: Sequence[float], constraint: str = "monotonic
     [b'abc', b'ab']
     >>> spans(b"abcab", [5.0, 1.0, 0.5, 4.0, 0.2], "global", threshold=0.8)
     [b'a', b'bc', b'ab']
+    >>> spans(b" ab", [0.5, 6.0, 1.0])
+    [b' ab']
     """
     if constraint not in CONSTRAINTS:
         raise OptionError(f"unknown ByteSpan constraint {constraint!r}; choose from {CONSTRAINTS}")
@@ -91,6 +96,8 @@ def spans(piece: bytes, surprisal: Sequence[float], constraint: str = "monotonic
         raise OptionError(f"the predictor gave {len(surprisal)} values for {len(piece)} bytes")
     out, start = [], 0
     for i in range(1, len(piece)):
+        if i == 1 and piece[:1].isspace():
+            continue  # the piece's leading space belongs to its word (see the module notes)
         rises = surprisal[i] > surprisal[i - 1]
         above = threshold is not None and surprisal[i] > threshold
         cut = {"monotonic": rises, "global": above, "combined": rises and above}[constraint]
