@@ -208,7 +208,10 @@ def render(results: dict, training: dict, args, report_dir: Path) -> str:
         f"{args.held_out_mb:g} MB; parity: NTREX-128 (token premium relative to English, median over the languages "
         f"{args.languages}). "
         f"Vocabulary {args.vocab:,} for every method (cl100k pre-tokenization for stage 1 / the base "
-        "BPE). Training time and peak RSS are those of a child process that only trains and saves.",
+        "BPE); the vocab column is the number of ids each method actually produced (char_bpe and "
+        "bytespan stop short when the corpus has fewer distinct units of their kind). Training time "
+        "and peak RSS are those of a child process that only trains and saves, on a shared machine "
+        "under heavy load (see docs/benchmarks.md).",
         "",
         "| method | vocab | bytes/token (held-out) | Rényi eff. (α=2.5) | vocab used | median NTREX premium | train s | peak RSS MB |",
         "|---|---|---|---|---|---|---|---|",
