@@ -65,7 +65,8 @@ PROGRESS_EVERY = 256    # merges between two progress-bar updates
 
 def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: Sequence[str] = (),
               min_frequency: int = 2, num_workers: int | None = None, progress: bool = True,
-              errors: str = "strict", text_field: str = "text") -> Tokenizer:
+              errors: str = "strict", text_field: str = "text", backend: str = "local",
+              ray_address: str | None = None) -> Tokenizer:
     """Train a byte-level BPE tokenizer on ``corpus``.
 
     ``corpus``: a path (``.txt``, ``.jsonl``, ``.parquet``, ``.gz``), a list of paths, or an
@@ -76,8 +77,12 @@ def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: 
     ``text_field``: the JSON field or Parquet column holding the text.
 
     Counting runs on ``num_workers`` threads (default: every core); the result is byte-identical
-    whatever their number.
+    whatever their number. ``backend="ray"`` counts in Ray tasks instead (``ray_address``: the
+    cluster to join; ``None`` joins the running session or starts a local one), then runs the
+    same merge loop: the result is byte-identical (see :mod:`tokensmith.distributed.counting`).
     """
+    if backend not in ("local", "ray"):
+        raise OptionError(f"backend must be 'local' or 'ray', got {backend!r}")
     specials = _check_specials(special_tokens)
     if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
         raise OptionError(f"vocab_size must be at least 256 (bytes) + {len(specials)} (special "
@@ -91,8 +96,14 @@ def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: 
 
     from tqdm.auto import tqdm
 
-    counter = make_counter(compiled, regex_string)
-    count_corpus(counter, corpus, workers, progress=progress, errors=errors, text_field=text_field)
+    if backend == "ray":
+        from ..distributed.counting import CountsTrainer, count_corpus_on_ray
+
+        counter = CountsTrainer(count_corpus_on_ray(corpus, compiled, regex_string, errors=errors,
+                                                    text_field=text_field, address=ray_address))
+    else:
+        counter = make_counter(compiled, regex_string)
+        count_corpus(counter, corpus, workers, progress=progress, errors=errors, text_field=text_field)
     if len(counter) == 0:
         raise InputError("the corpus is empty: no text to train on")
 
