@@ -95,6 +95,15 @@ def test_counts_are_64_bit():
     assert counter.counts() == {b"ab": 2 * big}
 
 
+def test_bad_counts_and_huge_merge_budget():
+    with pytest.raises(OptionError, match="counts"):
+        train_bpe_from_counts({b"ab": -1}, 5)
+    with pytest.raises(OptionError, match="num_merges"):
+        train_bpe_from_counts({b"ab": 3}, -1)
+    # A budget far beyond what the corpus holds stops when the pairs run out (no huge allocation).
+    assert train_bpe_from_counts({b"abcd": 5}, 10**12) == [(97, 98), (256, 99), (257, 100)]
+
+
 # -- counting -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("pattern", ["cl100k", "gpt2", "o200k", "llama3"])

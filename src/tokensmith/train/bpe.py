@@ -47,6 +47,9 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
     ``progress``, if given, is called with the number of merges done so far, now and then.
     """
     _reference.check_counts_args(num_merges, min_frequency)
+    bad = next((k for k, c in counts.items() if not isinstance(k, bytes) or c < 0), None)
+    if bad is not None:
+        raise OptionError(f"counts must map bytes to counts >= 0; got {bad!r}: {counts[bad]!r}")
     core = _core()
     if core is None:
         merges = _reference.train_bpe_from_counts(counts, num_merges, min_frequency)

@@ -96,6 +96,7 @@ public:
     std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
                                                      size_t every, Progress&& on_progress) {
         min_freq_ = std::max<uint64_t>(min_frequency, 1);
+        num_merges = std::min(num_merges, syms_.size());  // each merge removes a symbol or more
         tokens_.clear();
         tokens_.reserve(256 + num_merges);
         for (int b = 0; b < 256; ++b) tokens_.emplace_back(1, static_cast<char>(b));
