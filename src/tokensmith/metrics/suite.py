@@ -67,21 +67,21 @@ def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
              progress: bool = True) -> Evaluation:
     """Measure each tokenizer on the given inputs. Inputs are read (and checked) before any
     tokenizer runs, so bad input fails fast."""
-    from ..adapters import open_tokenizer
+    from ..adapters import open_tokenizer, parse_spec
 
     if alpha < 0:
         raise OptionError(f"--alpha must be >= 0, got {alpha}")
     start = time.perf_counter()
-    opened = [open_tokenizer(t, backend=backend) for t in tokenizers]
-    if not opened:
+    if not tokenizers:
         raise OptionError("no tokenizer given")
-    names = [t.name for t in opened]
-    if len(set(names)) != len(names):
-        raise OptionError(f"two tokenizers share a name ({', '.join(names)}); name them with NAME=PATH")
+    _check_names([parse_spec(os.fspath(t))[0] if isinstance(t, (str, os.PathLike)) else None
+                  for t in tokenizers])
     texts = read_corpus(corpus, max_corpus_bytes) if corpus else None
     par = read_parallel(parallel, pivot=pivot, languages=languages,
-                                max_lines=max_parallel_lines) if parallel else None
+                        max_lines=max_parallel_lines) if parallel else None
     gold_entries = read_gold(gold) if gold else None
+    opened = [open_tokenizer(t, backend=backend) for t in tokenizers]
+    _check_names([t.name for t in opened])
     inputs = {
         "corpus": [os.fspath(p) for p in corpus],
         "corpus_bytes": sum(len(t.encode("utf-8")) for t in texts) if texts else 0,
@@ -96,6 +96,12 @@ def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
     for tok in opened:
         results.append(_one(tok, texts, par, gold_entries, alpha, audit, progress))
     return Evaluation(results, inputs, time.perf_counter() - start)
+
+
+def _check_names(names) -> None:
+    known = [n for n in names if n is not None]
+    if len(set(known)) != len(known):
+        raise OptionError(f"two tokenizers share a name ({', '.join(known)}); name them with NAME=PATH")
 
 
 def _one(tok, texts, par, gold, alpha, audit, progress) -> TokenizerResult:

@@ -198,7 +198,7 @@ def _parity(data, results, table: Table | None) -> str:
                                                       "values": [None] * len(with_parity)})
             entry["values"][j] = lang["premium"]
     order = sorted(by_lang.items(), key=lambda kv: -statistics.fmean(v for v in kv[1]["values"] if v))
-    rows = [(f"{e['name']} ({code})", e["values"]) for code, e in order]
+    rows = [(code if e["name"] == code else f"{e['name']} ({code})", e["values"]) for code, e in order]
     pivot = with_parity[0]["parity"]["pivot"]
     chart = svg.dot_plot(rows, names, label="premium per language")
     scripts: dict[str, list] = {}

@@ -30,6 +30,7 @@ def render_markdown(data: dict, title: str = "Tokenizer report") -> str:
         for lang in with_parity[0]["parity"]["languages"]:
             values = " | ".join(f"{p[lang['code']]['premium']:.2f}" if lang["code"] in p else "–"
                                 for p in premium)
-            out.append(f"| {_cell(lang['name'])} ({lang['code']}) | {lang['script']} | {values} |")
+            shown = lang["code"] if lang["name"] == lang["code"] else f"{lang['name']} ({lang['code']})"
+            out.append(f"| {_cell(shown)} | {lang['script']} | {values} |")
         out.append("")
     return "\n".join(out)
