@@ -64,6 +64,17 @@ class PrecompiledCharsmap:
                 results.append((i + 1 - start, units[pos] & 0x7FFFFFFF))
         return results
 
+    def continues(self, data: bytes, next_bytes=range(1, 256)) -> bool:
+        """Whether some key starts with ``data`` followed by one of ``next_bytes``."""
+        units, size = self.units, len(self.units)
+        pos = _offset(units[0])
+        for byte in data:
+            pos ^= byte
+            if pos >= size or units[pos] & 0x800000FF != byte:
+                return False
+            pos ^= _offset(units[pos])
+        return any((pos ^ b) < size and units[pos ^ b] & 0x800000FF == b for b in next_bytes)
+
     def replacement(self, value: int) -> bytes:
         if value >= len(self.normalized):
             raise CharsmapError(f"precompiled charsmap value {value} is outside its strings")

@@ -73,7 +73,42 @@ class SentencePieceNormalizer(Normalizer):
             if self.add_dummy_prefix:
                 text = " " + text
             return text.replace(" ", SPACE) if self.escape_whitespaces else text
+        table = self._context_free_table(text)
+        if table is not None:
+            # Every character maps on its own: one translate, then the whitespace rules.
+            _encode(text)
+            out = text.translate(table)
+            if self.remove_extra_whitespaces:
+                out = _SPACES.sub(" ", out).strip(" ")
+            elif not text:
+                return ""
+            if not out and (self.remove_extra_whitespaces or not text):
+                return ""
+            if self.add_dummy_prefix:
+                out = " " + out
+            return out.replace(" ", SPACE) if self.escape_whitespaces else out
         return self._normalize_general(_encode(text)).decode("utf-8")
+
+    def _context_free_table(self, text: str) -> dict[int, str] | None:
+        """Per-character replacements when no charsmap key spans several of ``text``'s characters."""
+        if self.user_defined or self.charsmap is None:
+            return None
+        memo = self.__dict__.setdefault("_char_memo", {})
+        ascii_only = text.isascii()  # then only ASCII bytes can follow a character
+        chars = set(text)
+        for c in chars:
+            if c not in memo:
+                data = c.encode("utf-8", "surrogatepass")
+                found = self.charsmap.longest(data, 0)
+                whole = found is None or found[0] == len(data)
+                repl = c if found is None else found[1].decode("utf-8", "replace")
+                usable = whole and "  " not in repl
+                memo[c] = (repl, usable and not self.charsmap.continues(data, range(1, 128)),
+                           usable and not self.charsmap.continues(data))
+            entry = memo[c]
+            if not (entry[1] if ascii_only else entry[2]):
+                return None
+        return {ord(c): memo[c][0] for c in chars if memo[c][0] != c}
 
     def _prefix(self, data: bytes, pos: int) -> tuple[bytes, int]:
         """SentencePiece's ``NormalizePrefix``: (replacement, bytes consumed) at ``pos``."""
