@@ -57,19 +57,65 @@ class PairMemo {
   std::vector<Slot> slots_;
 };
 
+// A min-heap of 64-bit keys with four children per node: half the depth of a binary heap, and
+// the children of a node share a cache line.
+class QuadHeap {
+ public:
+  void clear() { a_.clear(); }
+  bool empty() const { return a_.empty(); }
+  void push_unordered(uint64_t v) { a_.push_back(v); }
+  void heapify() {
+    for (size_t i = a_.size() / 4 + 1; i-- > 0;) sift_down(i);
+  }
+  void push(uint64_t v) {
+    a_.push_back(v);
+    size_t i = a_.size() - 1;
+    while (i > 0) {
+      size_t parent = (i - 1) / 4;
+      if (a_[parent] <= v) break;
+      a_[i] = a_[parent];
+      i = parent;
+    }
+    a_[i] = v;
+  }
+  uint64_t pop() {
+    uint64_t top = a_[0];
+    a_[0] = a_.back();
+    a_.pop_back();
+    if (!a_.empty()) sift_down(0);
+    return top;
+  }
+
+ private:
+  void sift_down(size_t i) {
+    size_t n = a_.size();
+    if (i >= n) return;
+    uint64_t v = a_[i];
+    for (;;) {
+      size_t c = 4 * i + 1;
+      if (c >= n) break;
+      size_t best = c, end = c + 4 < n ? c + 4 : n;
+      for (size_t k = c + 1; k < end; ++k)
+        if (a_[k] < a_[best]) best = k;
+      if (a_[best] >= v) break;
+      a_[i] = a_[best];
+      i = best;
+    }
+    a_[i] = v;
+  }
+  std::vector<uint64_t> a_;
+};
+
 // Reusable buffers, one set per thread.
 struct MergeScratch {
   PairMemo memo;
   std::vector<uint32_t> ids;
   std::vector<uint64_t> pairs;  // rank << 32 | merged of (ids[i], ids[i + 1])
   struct Node {
-    uint32_t id, prev, next, stamp;
-  };
-  struct Candidate {
-    uint32_t rank, pos, stamp, merged;
+    uint32_t id, prev, next;
   };
   std::vector<Node> nodes;
-  std::vector<Candidate> heap;
+  QuadHeap heap;  // rank << 32 | position of the pair's left node
 };
 
 inline uint32_t rank_of(uint64_t packed) { return uint32_t(packed >> 32); }
@@ -107,51 +153,46 @@ inline void merge_short(const MergeRules& rules, const uint8_t* p, size_t n, Mer
   out.insert(out.end(), ids, ids + m);
 }
 
-// Same result as merge_short in O(n log n). A heap entry names its left node and that node's
-// stamp when it was pushed; any change to the node or to its right neighbour bumps the stamp,
-// so stale entries are recognised when popped. Order (rank, position) is "lowest rank, leftmost".
+// Same result as merge_short in O(n log n). The heap holds (rank, position of the left node),
+// so the smallest key is "lowest rank, leftmost". Entries are not removed when a merge changes
+// a pair: a popped entry is used only if its node is alive and the pair there still has that
+// rank (then it is a current candidate, and the smallest one); every changed pair gets a new entry.
 inline void merge_long(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
                        std::vector<uint32_t>& out) {
   const PairTable& table = rules.pairs;
   using Node = MergeScratch::Node;
-  using Candidate = MergeScratch::Candidate;
-  constexpr uint32_t kNil = UINT32_MAX;
-  auto later = [](const Candidate& a, const Candidate& b) {  // std heaps are max-heaps
-    return a.rank != b.rank ? a.rank > b.rank : a.pos > b.pos;
-  };
+  constexpr uint32_t kNil = UINT32_MAX, kDead = UINT32_MAX;
   s.nodes.resize(n);
   Node* nodes = s.nodes.data();
   for (size_t i = 0; i < n; ++i)
-    nodes[i] = Node{rules.byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil, 0};
-  auto& heap = s.heap;
+    nodes[i] = Node{rules.byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil};
+  QuadHeap& heap = s.heap;
   heap.clear();
-  auto candidate = [&](uint32_t pos, bool keep_heap) {
+  for (size_t i = 0; i + 1 < n; ++i) {
+    uint64_t hit = rules.find_bytes(p[i], p[i + 1]);
+    if (hit != PairTable::kNoMerge) heap.push_unordered(uint64_t(rank_of(hit)) << 32 | i);
+  }
+  heap.heapify();
+  auto push_pair = [&](uint32_t pos) {
     uint64_t hit = s.memo.find(table, nodes[pos].id, nodes[nodes[pos].next].id);
-    if (hit == PairTable::kNoMerge) return;
-    heap.push_back(Candidate{rank_of(hit), pos, nodes[pos].stamp, uint32_t(hit)});
-    if (keep_heap) std::push_heap(heap.begin(), heap.end(), later);
+    if (hit != PairTable::kNoMerge) heap.push(uint64_t(rank_of(hit)) << 32 | pos);
   };
-  for (size_t i = 0; i + 1 < n; ++i) candidate(uint32_t(i), false);
-  std::make_heap(heap.begin(), heap.end(), later);
   while (!heap.empty()) {
-    std::pop_heap(heap.begin(), heap.end(), later);
-    Candidate c = heap.back();
-    heap.pop_back();
-    Node& left = nodes[c.pos];
-    if (left.stamp != c.stamp) continue;
+    uint64_t key = heap.pop();
+    uint32_t pos = uint32_t(key), rank = uint32_t(key >> 32);
+    Node& left = nodes[pos];
+    if (left.id == kDead || left.next == kNil) continue;
     Node& right = nodes[left.next];
-    right.stamp++;  // dead: its own pair entries are stale now
-    left.id = c.merged;
+    uint64_t hit = s.memo.find(table, left.id, right.id);
+    if (hit == PairTable::kNoMerge || rank_of(hit) != rank) continue;  // stale entry
+    left.id = uint32_t(hit);
     left.next = right.next;
-    left.stamp++;
+    right.id = kDead;
     if (left.next != kNil) {
-      nodes[left.next].prev = c.pos;
-      candidate(c.pos, true);
+      nodes[left.next].prev = pos;
+      push_pair(pos);
     }
-    if (left.prev != kNil) {
-      nodes[left.prev].stamp++;
-      candidate(left.prev, true);
-    }
+    if (left.prev != kNil) push_pair(left.prev);
   }
   for (uint32_t i = 0; i != kNil; i = nodes[i].next) out.push_back(nodes[i].id);
 }
