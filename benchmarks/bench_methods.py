@@ -247,8 +247,8 @@ def render(results: dict, training: dict, args, report_dir: Path) -> str:
               "often, so spans are short and the frequency method fills the vocabulary with them. A "
               "stronger `predictor` callable, or the global/combined constraint with a threshold, "
               "gives longer spans.",
-              "", f"The full report (every measure) is written to `{report_dir}` "
-              "(`report.md`, `report.html`, `results.json`) by the command above.", ""]
+              "", "The full report (every measure) is written by the command above to "
+              "`WORKDIR/report/` (`report.md`, `report.html`, `results.json`).", ""]
     return "\n".join(lines)
 
 
