@@ -222,3 +222,14 @@ def test_bad_input(tmp_path, small_text):
                    {"num_sub_iterations": 0}, {"seed_size": 0}):
         with pytest.raises(OptionError):
             train_unigram(small_text, 500, **kwargs)
+
+
+def test_trained_tokenizer_saves_and_loads(tmp_path, medium_tok, english_sample):
+    from tokensmith import Tokenizer
+
+    path = tmp_path / "unigram.json"
+    medium_tok.save(path)
+    loaded = Tokenizer.load(path)
+    text = english_sample[-5000:]
+    assert loaded.encode(text) == medium_tok.encode(text)
+    assert loaded.decode(loaded.encode(text)) == medium_tok.decode(medium_tok.encode(text))
