@@ -186,9 +186,10 @@ def test_reference_engine_trains_the_same_vocabulary(small_text):
     np.testing.assert_allclose([fast_d[p] for p in fast_d], [slow_d[p] for p in fast_d], rtol=1e-8)
 
 
-def test_registry(small_text):
-    tok = train(small_text, method="unigram", vocab_size=300)
-    assert tok.vocab_size == 300
+def test_registry(small_text, capsys):
+    tok = train(small_text, method="unigram", vocab_size=300, special_tokens=["<s>"], progress=True)
+    assert tok.vocab_size == 300 and tok.special_tokens == {"<s>": 1}
+    assert "pruned to" in capsys.readouterr().err
     with pytest.raises(OptionError):
         train(small_text, method="unigram", vocab_size=300, bogus=1)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from typing import Callable, Iterable
 
 from ..errors import InputError, OptionError
@@ -83,11 +84,18 @@ def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
                   special_tokens: list[str] | tuple[str, ...] = (), max_piece_length: int = 16,
                   seed_size: int = 1_000_000, shrinking_factor: float = 0.75,
                   num_sub_iterations: int = 2, num_threads: int | None = None,
-                  progress: Callable[[str, int], None] | None = None, name: str | None = None):
+                  progress: bool | Callable[[str, int], None] | None = None, name: str | None = None,
+                  errors: str = "strict", text_field: str = "text"):
     """Train a Unigram tokenizer of exactly ``vocab_size`` ids on ``corpus``.
 
-    ``corpus``: a path to a UTF-8 text file, a text, or an iterable of paths and texts.
+    ``corpus``: a path (text, JSON Lines, Parquet, gzip: see :mod:`tokensmith.corpus`), a text, or
+    an iterable of paths and texts; ``errors`` and ``text_field`` are passed to the reader.
+    ``progress``: a callable ``(stage, number of pieces)``, or ``True`` to print to stderr.
     """
+    if progress is True:
+        progress = _print_progress
+    elif progress is False:
+        progress = None
     from ..decoders import MetaspaceDecoder
     from ..normalizers import Replace, SentencePieceNormalizer, SequenceNormalizer, UnicodeNormalizer
     from ..tokenizer import Tokenizer
@@ -102,7 +110,8 @@ def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
     if not isinstance(vocab_size, int) or vocab_size <= len(reserved):
         raise OptionError(f"vocab_size must be an integer above the {len(reserved)} reserved pieces "
                           f"(<unk>, special tokens, byte pieces), got {vocab_size!r}")
-    words = unigram_words.count_words(corpus, num_threads or os.cpu_count() or 1)
+    words = unigram_words.count_words(corpus, num_threads or os.cpu_count() or 1, errors=errors,
+                                      text_field=text_field)
     learnt = train_unigram_pieces(
         words, vocab_size - len(reserved), exclude=reserved, character_coverage=character_coverage,
         max_piece_length=max_piece_length, seed_size=seed_size, shrinking_factor=shrinking_factor,
@@ -117,6 +126,10 @@ def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
                                      SentencePieceNormalizer()])
     return Tokenizer(model, None, normalizer=normalizer, decoder=MetaspaceDecoder(),
                      special_tokens={s: i for s, i in zip(specials, special_ids)}, name=name)
+
+
+def _print_progress(stage: str, size: int) -> None:
+    print(f"unigram: {'after EM' if stage == 'em' else 'pruned to'} {size:,} pieces", file=sys.stderr)
 
 
 def _check_options(size, coverage, max_len, seed_size, shrinking, iterations) -> None:

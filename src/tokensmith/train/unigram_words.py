@@ -34,7 +34,8 @@ def _core():
     return _unigram_train
 
 
-def count_words(corpus: Corpus, threads: int = 1) -> dict[str, int]:
+def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
+                text_field: str = "text") -> dict[str, int]:
     """``{word: count}`` of the NFKC-normalized corpus cut at whitespace (no ``▁`` yet).
 
     Raw words are counted first and each distinct word is normalized once: NFKC never joins
@@ -46,11 +47,11 @@ def count_words(corpus: Corpus, threads: int = 1) -> dict[str, int]:
     raw: Counter[str] | dict[str, int]
     if core is None:
         raw = Counter()
-        for text in iter_corpus(corpus):
+        for text in iter_corpus(corpus, errors=errors, text_field=text_field):
             raw.update(text.split())
     else:
         counter = core.WordCounter(threads)
-        for text in iter_corpus(corpus):
+        for text in iter_corpus(corpus, errors=errors, text_field=text_field):
             try:
                 counter.add(text)
             except UnicodeEncodeError as exc:
