@@ -63,6 +63,19 @@ def test_long_pieces_take_the_heap_path_and_agree(seed, length, run):
         assert model.core.encode_pieces([piece]) == model.encode_pieces_reference([piece])
 
 
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 40), length=st.integers(64, 300))
+def test_long_pieces_with_ranks_out_of_creation_order(seed, length):
+    # Shuffled merges: a merge can create a pair of lower rank than the one just applied, which
+    # the long-piece queue must notice (it then leaves its fast monotone mode).
+    tokens, merges = random_vocabulary(seed, 120)
+    random.Random(seed).shuffle(merges)
+    model = BPEModel(tokens, merges, semantics="merges")
+    rng = random.Random(seed + length)
+    for piece in (b"a" * length, bytes(rng.choice(ALPHABET) for _ in range(length))):
+        assert model.core.encode_pieces([piece]) == model.encode_pieces_reference([piece])
+
+
 def test_ties_merge_leftmost():
     # (a, a) is rank 0: "aaaaa" -> aa a a a -> aa aa a -> then (aa, a) gives aa aaa. Tiktoken
     # semantics give "aaa" two equal-rank splits and must still merge leftmost.

@@ -106,6 +106,54 @@ class QuadHeap {
   std::vector<uint64_t> a_;
 };
 
+// A radix heap: a min-queue for keys that never go below the last key popped, which is how BPE
+// ranks behave in real vocabularies (a merge creates pairs whose tokens come later). Pushing and
+// popping touch vectors sequentially, much cheaper than a heap's random access on a long piece.
+// push() refuses a key below the last popped one; the caller then moves to a QuadHeap.
+class RadixHeap {
+ public:
+  void clear() {
+    for (auto& b : buckets_) b.clear();
+    last_ = 0;
+    size_ = 0;
+  }
+  bool empty() const { return size_ == 0; }
+  bool push(uint64_t v) {
+    if (v < last_) return false;
+    buckets_[bucket(v)].push_back(v);
+    ++size_;
+    return true;
+  }
+  uint64_t pop() {
+    if (buckets_[0].empty()) {
+      size_t i = 1;
+      while (buckets_[i].empty()) ++i;
+      auto& b = buckets_[i];
+      last_ = *std::min_element(b.begin(), b.end());
+      for (uint64_t v : b) buckets_[bucket(v)].push_back(v);  // each lands in a lower bucket
+      b.clear();
+    }
+    uint64_t v = buckets_[0].back();
+    buckets_[0].pop_back();
+    --size_;
+    return v;
+  }
+  template <class F>
+  void drain(F&& f) {
+    for (auto& b : buckets_) {
+      for (uint64_t v : b) f(v);
+      b.clear();
+    }
+    size_ = 0;
+  }
+
+ private:
+  size_t bucket(uint64_t v) const { return v == last_ ? 0 : 64 - size_t(__builtin_clzll(v ^ last_)); }
+  std::vector<uint64_t> buckets_[65];
+  uint64_t last_ = 0;
+  size_t size_ = 0;
+};
+
 // Reusable buffers, one set per thread.
 struct MergeScratch {
   PairMemo memo;
@@ -115,7 +163,8 @@ struct MergeScratch {
     uint32_t id, prev, next;
   };
   std::vector<Node> nodes;
-  QuadHeap heap;  // rank << 32 | position of the pair's left node
+  RadixHeap radix;  // rank << 32 | position of the pair's left node
+  QuadHeap heap;    // the same, once a key went below the last one popped
 };
 
 inline uint32_t rank_of(uint64_t packed) { return uint32_t(packed >> 32); }
@@ -166,19 +215,30 @@ inline void merge_long(const MergeRules& rules, const uint8_t* p, size_t n, Merg
   Node* nodes = s.nodes.data();
   for (size_t i = 0; i < n; ++i)
     nodes[i] = Node{rules.byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil};
+  RadixHeap& radix = s.radix;
   QuadHeap& heap = s.heap;
+  radix.clear();
   heap.clear();
+  bool monotone = true;  // keys so far never went below the last popped: radix heap in use
+  auto push = [&](uint64_t key) {
+    if (monotone && radix.push(key)) return;
+    if (monotone) {
+      monotone = false;
+      radix.drain([&](uint64_t v) { heap.push_unordered(v); });
+      heap.heapify();
+    }
+    heap.push(key);
+  };
   for (size_t i = 0; i + 1 < n; ++i) {
     uint64_t hit = rules.find_bytes(p[i], p[i + 1]);
-    if (hit != PairTable::kNoMerge) heap.push_unordered(uint64_t(rank_of(hit)) << 32 | i);
+    if (hit != PairTable::kNoMerge) radix.push(uint64_t(rank_of(hit)) << 32 | i);
   }
-  heap.heapify();
   auto push_pair = [&](uint32_t pos) {
     uint64_t hit = s.memo.find(table, nodes[pos].id, nodes[nodes[pos].next].id);
-    if (hit != PairTable::kNoMerge) heap.push(uint64_t(rank_of(hit)) << 32 | pos);
+    if (hit != PairTable::kNoMerge) push(uint64_t(rank_of(hit)) << 32 | pos);
   };
-  while (!heap.empty()) {
-    uint64_t key = heap.pop();
+  while (monotone ? !radix.empty() : !heap.empty()) {
+    uint64_t key = monotone ? radix.pop() : heap.pop();
     uint32_t pos = uint32_t(key), rank = uint32_t(key >> 32);
     Node& left = nodes[pos];
     if (left.id == kDead || left.next == kNil) continue;

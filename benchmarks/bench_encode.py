@@ -1,0 +1,163 @@
+"""Encoding speed: tokensmith against tiktoken (and HF tokenizers for batches), in one process.
+
+1. One thread, cl100k and r50k vocabularies, English prose and a multilingual mix (the same
+   share of lines from every NTREX-128 language): MB/s of UTF-8 input of
+   ``Tokenizer.encode_ordinary`` and ``tiktoken.Encoding.encode_ordinary``, and their ratio.
+   Median of --runs runs in thread CPU time (both encoders run on the calling thread; CPU time
+   stays meaningful on a machine shared with other work). Ids are checked equal first.
+2. Batches on all cores: the English text cut into documents of about 10 kB, wall time of
+   tokensmith ``encode_batch``, tiktoken ``encode_ordinary_batch`` and HF tokenizers
+   ``encode_batch_fast`` (GPT-2 from gpt2_vocab.json + gpt2_merges.txt, for r50k only: there is
+   no HF file for cl100k here).
+3. Worst cases, per-byte time relative to English prose: 1 MB of one repeated character (one
+   piece of a million bytes) and 1 MB of random bytes read as Latin-1 text.
+
+    python benchmarks/bench_encode.py [--mb 10] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import tiktoken
+import tiktoken.load
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from tokensmith.formats.tiktoken_file import load_tiktoken  # noqa: E402
+from tokensmith.split import CL100K, GPT2  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+TOKENIZERS = DATA / "tokenizers"
+VOCABS = {"cl100k": CL100K, "r50k": GPT2}
+
+
+def english(mb: float) -> str:
+    with open(DATA / "corpora" / "en_gutenberg_100MB.txt", "rb") as f:
+        return f.read(int(mb * 1e6)).decode("utf-8", errors="ignore")
+
+
+def multilingual(mb: float) -> str:
+    """The same share of lines from every NTREX-128 language, about `mb` MB in all."""
+    files = sorted((DATA / "parallel" / "ntrex128").glob("newstest2019-*.txt"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    total = sum(len(t.encode()) for t in texts)
+    share = min(1.0, mb * 1e6 / total)
+    parts = []
+    for t in texts:
+        lines = t.splitlines(keepends=True)
+        parts.append("".join(lines[: max(1, int(len(lines) * share))]))
+    return "".join(parts)
+
+
+def documents(text: str, size: int = 10_000) -> list[str]:
+    docs, start = [], 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        docs.append(text[start:end])
+        start = end
+    return docs
+
+
+def median(fn, runs: int, clock=time.thread_time) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = clock()
+        fn()
+        times.append(clock() - t0)
+    return statistics.median(times)
+
+
+def load_pair(name: str):
+    path = TOKENIZERS / f"{name}_base.tiktoken"
+    ours = load_tiktoken(path, pattern=name)
+    ref = tiktoken.Encoding(name, pat_str=VOCABS[name], mergeable_ranks=tiktoken.load.load_tiktoken_bpe(str(path)),
+                            special_tokens={})
+    return ours, ref
+
+
+def hf_gpt2():
+    """GPT-2 (= r50k) in HF tokenizers, from its vocab.json + merges.txt."""
+    try:
+        from tokenizers import Tokenizer, models, pre_tokenizers
+    except ImportError:
+        return None
+    tok = Tokenizer(models.BPE.from_file(str(TOKENIZERS / "gpt2_vocab.json"), str(TOKENIZERS / "gpt2_merges.txt")))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    return tok
+
+
+def single_thread(pairs, corpora, runs):
+    print("\n## one thread (MB/s, thread CPU time)")
+    print(f"{'vocab':7} {'text':13} {'MB':>5} {'tokensmith':>11} {'tiktoken':>9} {'ratio':>6}")
+    for name, (ours, ref) in pairs.items():
+        for label, text in corpora.items():
+            assert ours.encode_ordinary(text) == ref.encode_ordinary(text), (name, label)
+            mb = len(text.encode()) / 1e6
+            t_ours = median(lambda: ours.encode_ordinary(text), runs)
+            t_ref = median(lambda: ref.encode_ordinary(text), runs)
+            print(f"{name:7} {label:13} {mb:5.1f} {mb / t_ours:11.1f} {mb / t_ref:9.1f} {t_ref / t_ours:5.2f}x",
+                  flush=True)
+
+
+def batches(pairs, text, runs):
+    threads = os.cpu_count() or 1
+    docs = documents(text)
+    mb = len(text.encode()) / 1e6
+    print(f"\n## encode_batch, {len(docs)} documents, {threads} threads (MB/s, wall time)")
+    hf = hf_gpt2()
+    for name, (ours, ref) in pairs.items():
+        expected = ref.encode_ordinary_batch(docs, num_threads=threads)
+        assert ours.encode_batch(docs, num_threads=threads) == expected
+        row = {"tokensmith": median(lambda: ours.encode_batch(docs, num_threads=threads), runs, time.perf_counter),
+               "tiktoken": median(lambda: ref.encode_ordinary_batch(docs, num_threads=threads), runs,
+                                  time.perf_counter)}
+        if name == "r50k" and hf is not None:
+            same = [e.ids for e in hf.encode_batch_fast(docs)] == expected
+            row["hf tokenizers" + ("" if same else " (ids differ)")] = median(
+                lambda: hf.encode_batch_fast(docs), runs, time.perf_counter)
+        cells = "  ".join(f"{k} {mb / v:6.1f}" for k, v in row.items())
+        ratios = "  ".join(f"tokensmith/{k} {v / row['tokensmith']:.2f}x" for k, v in row.items() if k != "tokensmith")
+        print(f"{name:7} {cells}   {ratios}", flush=True)
+
+
+def worst_cases(pairs, prose, runs):
+    rng = random.Random(0)
+    cases = {"one character x 1 MB": "a" * 1_000_000,
+             "random bytes 1 MB": bytes(rng.getrandbits(8) for _ in range(1_000_000)).decode("latin-1")}
+    print("\n## worst cases (ns per byte; ratio to English prose)")
+    for name, (ours, ref) in pairs.items():
+        base = {}
+        for who, enc in (("tokensmith", ours.encode_ordinary), ("tiktoken", ref.encode_ordinary)):
+            base[who] = median(lambda: enc(prose), runs) / len(prose.encode())
+        for label, text in cases.items():
+            assert ours.encode_ordinary(text) == ref.encode_ordinary(text), (name, label)
+            cells = []
+            for who, enc in (("tokensmith", ours.encode_ordinary), ("tiktoken", ref.encode_ordinary)):
+                per_byte = median(lambda: enc(text), runs) / len(text.encode())
+                cells.append(f"{who} {per_byte * 1e9:7.1f} ns/B ({per_byte / base[who]:4.1f}x prose)")
+            print(f"{name:7} {label:22} " + "  ".join(cells), flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=10.0, help="MB of each text (default 10)")
+    ap.add_argument("--runs", type=int, default=3, help="runs per measurement (median; default 3)")
+    args = ap.parse_args()
+    corpora = {"english": english(args.mb), "multilingual": multilingual(args.mb)}
+    pairs = {name: load_pair(name) for name in VOCABS}
+    single_thread(pairs, corpora, args.runs)
+    batches(pairs, corpora["english"], args.runs)
+    worst_cases(pairs, corpora["english"][:2_000_000], args.runs)
+
+
+if __name__ == "__main__":
+    main()
