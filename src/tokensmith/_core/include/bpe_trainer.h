@@ -8,6 +8,11 @@
 //   pair had when pushed. Counts of existing pairs only go down (a merge only creates pairs that
 //   involve the new token), so a popped entry whose count is still current is the true best;
 //   a stale one is pushed again with its current count.
+// * only pairs counted at least `threshold_` are in the heap; the rest wait in `low_`, a plain
+//   list. When the heap runs dry the threshold drops to the count of about the K-th best waiting
+//   pair and those pairs move to the heap. The heap stays small (the millions of rare pairs a
+//   long training creates never enter it), and the order is unchanged: every pair in `low_`
+//   counts less than every current pair in the heap.
 //
 // Order: highest count; ties -> smallest (left token bytes, right token bytes); a pair whose
 // concatenation is already a token is never merged. Ids 0..255 are bytes, merge k makes 256 + k.
@@ -16,6 +21,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <queue>
 #include <string>
 #include <string_view>
@@ -100,6 +106,7 @@ public:
         tokens_.clear();
         tokens_.reserve(256 + num_merges);
         for (int b = 0; b < 256; ++b) tokens_.emplace_back(1, static_cast<char>(b));
+        for (const std::string& t : tokens_) prefixes_.push_back(prefix_of(t));
         for (const std::string& t : tokens_) known_.insert(t);
         count_initial_pairs();
 
@@ -111,6 +118,7 @@ public:
             const uint32_t a = pairs_[best].left, b = pairs_[best].right;
             const uint32_t c = static_cast<uint32_t>(tokens_.size());
             tokens_.push_back(tokens_[a] + tokens_[b]);
+            prefixes_.push_back(prefix_of(tokens_.back()));
             known_.insert(tokens_.back());
             merges.emplace_back(a, b);
             apply_merge(best, c);
@@ -131,9 +139,12 @@ private:
         uint64_t step;                // last merge step that pushed this pair (dedupes pushes)
         std::vector<uint32_t> words;  // words that hold (or held) the pair
     };
+    // The heap compares entries without leaving them on most ties: the first 8 bytes of both
+    // tokens ride along (big-endian, zero-padded; equal prefixes fall back to the full bytes).
     struct HeapEntry {
         int64_t count;
-        uint32_t pair;
+        uint64_t left_prefix, right_prefix;
+        uint32_t pair, left;
     };
 
     static uint64_t key(uint32_t a, uint32_t b) { return (uint64_t(a) << 32) | b; }
@@ -147,6 +158,8 @@ private:
     // Is x a better merge than y? (count, then bytes.)
     bool better(const HeapEntry& x, const HeapEntry& y) const {
         if (x.count != y.count) return x.count > y.count;
+        if (x.left_prefix != y.left_prefix) return x.left_prefix < y.left_prefix;
+        if (x.left == y.left && x.right_prefix != y.right_prefix) return x.right_prefix < y.right_prefix;
         const Pair &px = pairs_[x.pair], &py = pairs_[y.pair];
         if (px.left != py.left) return tokens_[px.left] < tokens_[py.left];
         return tokens_[px.right] < tokens_[py.right];
@@ -166,19 +179,51 @@ private:
                 if (p.words.empty() || p.words.back() != w) p.words.push_back(w);
             }
         }
-        std::vector<HeapEntry> entries;
-        for (uint32_t i = 0; i < pairs_.size(); ++i)
-            if (static_cast<uint64_t>(pairs_[i].count) >= min_freq_) entries.push_back({pairs_[i].count, i});
-        heap_ = Heap(Worse{this}, std::move(entries));
+        for (uint32_t i = 0; i < pairs_.size(); ++i) wait(i);
+        threshold_ = UINT64_MAX;  // the first pop_best fills the heap
+    }
+
+    // Puts pair i where its count says (heap or waiting list), or nowhere if too rare.
+    void wait(uint32_t i) {
+        const int64_t n = pairs_[i].count;
+        if (n <= 0 || static_cast<uint64_t>(n) < min_freq_) return;
+        if (static_cast<uint64_t>(n) >= threshold_) {
+            const Pair& p = pairs_[i];
+            heap_.push({n, prefixes_[p.left], prefixes_[p.right], i, p.left});
+        }
+        else low_.push_back(i);
+    }
+
+    // Lowers the threshold so that about K waiting pairs enter the heap. False if none waits.
+    bool refill() {
+        std::vector<uint32_t> keep;
+        std::vector<int64_t> counts;
+        for (uint32_t i : low_) {
+            const int64_t n = pairs_[i].count;
+            if (n > 0 && static_cast<uint64_t>(n) >= min_freq_) {
+                keep.push_back(i);
+                counts.push_back(n);
+            }
+        }
+        if (keep.empty()) {
+            std::vector<uint32_t>().swap(low_);
+            return false;
+        }
+        const size_t k = std::min(counts.size(), std::max<size_t>(kRefill, counts.size() / 64));
+        std::nth_element(counts.begin(), counts.begin() + (k - 1), counts.end(), std::greater<int64_t>());
+        threshold_ = static_cast<uint64_t>(counts[k - 1]);
+        low_.clear();
+        for (uint32_t i : keep) wait(i);
+        return true;
     }
 
     bool pop_best(uint32_t& best) {
-        while (!heap_.empty()) {
+        while (!heap_.empty() || refill()) {
             const HeapEntry top = heap_.top();
             heap_.pop();
             Pair& p = pairs_[top.pair];
             if (p.count != top.count) {  // stale: counts only went down since the push
-                if (static_cast<uint64_t>(p.count) >= min_freq_) heap_.push({p.count, top.pair});
+                wait(top.pair);
                 continue;
             }
             if (static_cast<uint64_t>(p.count) < min_freq_) return false;
@@ -240,23 +285,30 @@ private:
             word.len = out;
         }
         pairs_[best].count -= removed;
-        for (uint32_t idx : touched_) {
-            const Pair& p = pairs_[idx];
-            if (static_cast<uint64_t>(std::max<int64_t>(p.count, 0)) >= min_freq_)
-                heap_.push({p.count, idx});
-        }
+        for (uint32_t idx : touched_) wait(idx);
     }
 
     using Heap = std::priority_queue<HeapEntry, std::vector<HeapEntry>, Worse>;
+    static constexpr size_t kRefill = 2048;  // pairs moved to the heap per refill, at least
+
+    static uint64_t prefix_of(const std::string& t) {
+        uint64_t key = 0;
+        for (size_t i = 0; i < 8; ++i)
+            key = (key << 8) | (i < t.size() ? static_cast<unsigned char>(t[i]) : 0u);
+        return key;
+    }
 
     std::vector<Word> words_;
     std::vector<uint32_t> syms_;
     std::vector<std::string> tokens_;
+    std::vector<uint64_t> prefixes_;  // first 8 bytes of each token, for the heap
     std::unordered_set<std::string_view> known_;
     PairIndexMap map_;
     std::vector<Pair> pairs_;
     std::vector<uint32_t> touched_;
     Heap heap_{Worse{this}};
+    std::vector<uint32_t> low_;        // pairs counted below threshold_ (some may have dropped)
+    uint64_t threshold_ = UINT64_MAX;  // pairs counted at least this are in the heap
     uint64_t min_freq_ = 2;
 };
 
