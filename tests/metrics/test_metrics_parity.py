@@ -37,6 +37,13 @@ def test_premium_by_hand(tiny_parallel, toy_class):
     assert {s.script for s in result.by_script} == {"Latin", "Cyrillic"}
 
 
+def test_pivot_variants_are_listed_but_not_summarised(tiny_parallel, toy_class):
+    _write(tiny_parallel, "newstest2019-ref.eng-GB.txt", ["ab ab", "b"])
+    result = parity(toy_class(["a", "b", " ", "ab", "ж"]), read_parallel(tiny_parallel), progress=False)
+    assert "eng-GB" in {r.code for r in result.languages}
+    assert result.best[0] == "rus" and result.min_premium == pytest.approx(3 / 4)
+
+
 def test_scripts():
     assert detect_script("Привет, мир") == "Cyrillic"
     assert detect_script("東京は晴れです") == "Japanese"

@@ -111,3 +111,11 @@ def test_html_renders_in_chromium_with_plots(data, tmp_path):
     premium_chart = charts[labels.index("premium per language")]
     assert premium_chart.count("<circle") == 2 * 6      # 2 tokenizers x 6 languages
     assert all(c.count("<rect") + c.count("<circle") > 0 for c in charts)
+
+
+def test_best_cell_ties_on_what_is_shown():
+    from tokensmith.report.tables import best_index
+
+    assert best_index([1.0, 0.9996, 0.5], "high", ["100.0%", "100.0%", "50.0%"]) == {0, 1}
+    assert best_index([3, 1, 1], "low") == {1, 2}
+    assert best_index([3, None], "low") == {0} and best_index([3], "low") == set()

@@ -8,7 +8,9 @@ used FLORES-200, NTREX-128 has the same shape). A premium of 2 means the same co
 as many tokens (context, latency, money) as in English. Each line is encoded on its own.
 
 Adapted: besides the corpus-level ratio, the mean of the per-line ratios is kept (it weighs every
-sentence equally), and the summary groups languages by script.
+sentence equally), and the summary groups languages by script. Variants of the pivot language
+(codes ``eng-GB``, ``eng-US``... for pivot ``eng``) are listed but left out of the summary
+(best, worst, median, spread, by script): their premium is 1 by construction.
 """
 
 from __future__ import annotations
@@ -83,16 +85,17 @@ def parity(tokenizer, corpus: ParallelCorpus, progress: bool = True) -> Parity:
             mean_line_premium=float(np.mean(counts / safe_pivot)),
             bytes_per_token=n_bytes / max(total, 1), chars_per_token=n_chars / max(total, 1)))
     rows.sort(key=lambda r: (-r.premium, r.code))
-    premiums = [r.premium for r in rows]
+    others = [r for r in rows if not r.code.startswith(corpus.pivot.code + "-")] or rows
+    premiums = [r.premium for r in others]
     scripts: dict[str, list[float]] = {}
-    for r in rows:
+    for r in others:
         scripts.setdefault(r.script, []).append(r.premium)
     by_script = sorted((ScriptPremium(s, len(v), statistics.fmean(v), statistics.median(v), max(v))
                         for s, v in scripts.items()), key=lambda s: (-s.mean_premium, s.script))
     return Parity(
         pivot=corpus.pivot.code, pivot_tokens=pivot_total, lines=len(corpus.pivot.lines),
         languages=rows, by_script=by_script,
-        worst=[r.code for r in rows[:5]], best=[r.code for r in rows[::-1][:5]],
+        worst=[r.code for r in others[:5]], best=[r.code for r in others[::-1][:5]],
         median_premium=statistics.median(premiums), max_premium=max(premiums),
         min_premium=min(premiums),
         spread=max(premiums) / min(premiums) if min(premiums) > 0 else math.inf,

@@ -29,8 +29,8 @@ h2 { font-size: 19px; margin: 0 0 4px; }
 h3 { font-size: 15px; margin: 18px 0 6px; color: var(--muted); font-weight: 600; }
 .lede { color: var(--muted); margin: 0 0 12px; font-size: 14px; }
 .legend { display:flex; flex-wrap: wrap; gap: 12px; margin-top: 4px; }
-.tok { display:flex; align-items:center; gap:10px; background: var(--band); border:1px solid var(--line);
-       border-radius: 10px; padding: 10px 14px; min-width: 200px; }
+.tok { display:flex; align-items:center; gap:10px; background: var(--card); border:1px solid var(--line);
+       border-radius: 10px; padding: 10px 14px; flex: 1 1 0; min-width: 190px; }
 .tok b { font-size: 15px; }
 .tok small { color: var(--muted); display:block; font-size: 12px; }
 .swatch { width: 14px; height: 14px; border-radius: 4px; flex: none; }
@@ -288,7 +288,7 @@ def _table_html(table: Table) -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
     body = []
     for cells, raw, better in zip(table.rows, table.raw, table.better):
-        best = best_index(raw, better)
+        best = best_index(raw, better, cells[1:])
         tds = [f"<td>{escape(cells[0])}</td>"] + [
             f'<td{" class=best" if i in best else ""}>{escape(c)}</td>' for i, c in enumerate(cells[1:])]
         body.append("<tr>" + "".join(tds) + "</tr>")

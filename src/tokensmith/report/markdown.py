@@ -16,7 +16,7 @@ def render_markdown(data: dict, title: str = "Tokenizer report") -> str:
         out += [f"## {table.title}", "", "| " + " | ".join(map(_cell, table.headers)) + " |",
                 "|" + "---|" + "---:|" * (len(table.headers) - 1)]
         for cells, raw, better in zip(table.rows, table.raw, table.better):
-            best = best_index(raw, better)
+            best = best_index(raw, better, cells[1:])
             shown = [_cell(cells[0])] + [f"**{_cell(c)}**" if i in best else _cell(c)
                                          for i, c in enumerate(cells[1:])]
             out.append("| " + " | ".join(shown) + " |")

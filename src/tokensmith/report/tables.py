@@ -131,12 +131,15 @@ def build_tables(data: dict) -> list[Table]:
     return [t for t in tables if t is not None]
 
 
-def best_index(values: list[float | None], better: str | None) -> set[int]:
-    """Columns holding the best value of a row (ties all win); empty with one tokenizer."""
+def best_index(values: list[float | None], better: str | None, shown: list[str] | None = None) -> set[int]:
+    """Columns holding the best value of a row; every column that *shows* the same text as the
+    best ties with it. Empty with one tokenizer."""
     if better is None or len(values) < 2:
         return set()
     nums = [(i, x) for i, x in enumerate(values) if isinstance(x, (int, float))]
     if not nums:
         return set()
-    target = (max if better == "high" else min)(x for _, x in nums)
-    return {i for i, x in nums if abs(x - target) <= 1e-12 * max(1.0, abs(target))}
+    target = (max if better == "high" else min)(nums, key=lambda ix: ix[1])
+    if shown is None:
+        return {i for i, x in nums if x == target[1]}
+    return {i for i, _ in nums if shown[i] == shown[target[0]]}

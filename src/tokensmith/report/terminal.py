@@ -21,7 +21,7 @@ def render_terminal(data: dict, full: bool = False, width: int = 34) -> str:
             label = cells[0]
             keep = full or label in HEADLINE.get(table.key, ()) or label.startswith("Rényi efficiency")
             if keep:
-                best = best_index(raw, better)
+                best = best_index(raw, better, cells[1:])
                 rows.append([label] + [c + (" *" if i in best else "") for i, c in enumerate(cells[1:])])
     names = [r["name"] for r in data["tokenizers"]]
     header = ["measure"] + names
