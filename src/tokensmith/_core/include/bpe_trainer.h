@@ -23,6 +23,7 @@
 #include <cstring>
 #include <functional>
 #include <queue>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -90,11 +91,25 @@ public:
     // Adds one pre-token (its bytes) seen `count` times. Words shorter than 2 bytes hold no pair.
     void add_word(std::string_view bytes, uint64_t count) {
         if (bytes.size() < 2 || count == 0) return;
-        words_.push_back(Word{count, syms_.size(), static_cast<uint32_t>(bytes.size())});
-        for (unsigned char c : bytes) syms_.push_back(c);
+        if (arena_.size() + kHeader + bytes.size() > UINT32_MAX)
+            throw std::length_error("too many distinct pre-token bytes for one training (> 16 GB)");
+        arena_.push_back(static_cast<uint32_t>(bytes.size()));
+        arena_.push_back(static_cast<uint32_t>(count));
+        arena_.push_back(static_cast<uint32_t>(count >> 32));
+        for (unsigned char c : bytes) arena_.push_back(c);
+        num_words_ += 1;
+        num_syms_ += bytes.size();
     }
 
-    size_t num_words() const { return words_.size(); }
+    size_t num_words() const { return num_words_; }
+
+    // Resume: these merges are applied first, in order, exactly as if training had chosen them
+    // (they make ids 256, 257, ...); train() then returns only the merges after them.
+    void resume_from(std::vector<std::pair<uint32_t, uint32_t>> merges) { start_ = std::move(merges); }
+
+    // A pair whose merged bytes `allowed` rejects is never merged (dropped for good, like a pair
+    // whose bytes are already a token: a pair's bytes never change, so neither does the answer).
+    void refuse_unless(std::function<bool(const std::string&)> allowed) { allowed_ = std::move(allowed); }
 
     // Runs the merge loop; `on_progress(done)` is called every `every` merges and may return
     // false to stop. Returns the merges (left id, right id) in order.
@@ -102,9 +117,9 @@ public:
     std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
                                                      size_t every, Progress&& on_progress) {
         min_freq_ = std::max<uint64_t>(min_frequency, 1);
-        num_merges = std::min(num_merges, syms_.size());  // each merge removes a symbol or more
+        num_merges = std::min(num_merges, num_syms_);  // each merge removes a symbol or more
         tokens_.clear();
-        tokens_.reserve(256 + num_merges);
+        tokens_.reserve(256 + start_.size() + num_merges);  // known_ views point into tokens_
         for (int b = 0; b < 256; ++b) tokens_.emplace_back(1, static_cast<char>(b));
         for (const std::string& t : tokens_) prefixes_.push_back(prefix_of(t));
         for (const std::string& t : tokens_) known_.insert(t);
@@ -112,14 +127,25 @@ public:
 
         std::vector<std::pair<uint32_t, uint32_t>> merges;
         merges.reserve(num_merges);
+        size_t replayed = 0;  // merges of start_ applied so far
         while (merges.size() < num_merges) {
             uint32_t best;
-            if (!pop_best(best)) break;
+            const bool resuming = replayed < start_.size();
+            if (resuming) {
+                best = pair_index(start_[replayed].first, start_[replayed].second);
+                ++replayed;
+            } else if (!pop_best(best)) {
+                break;
+            }
             const uint32_t a = pairs_[best].left, b = pairs_[best].right;
             const uint32_t c = static_cast<uint32_t>(tokens_.size());
             tokens_.push_back(tokens_[a] + tokens_[b]);
             prefixes_.push_back(prefix_of(tokens_.back()));
             known_.insert(tokens_.back());
+            if (resuming) {
+                apply_merge(best, c);
+                continue;
+            }
             merges.emplace_back(a, b);
             apply_merge(best, c);
             if (every && merges.size() % every == 0 && !on_progress(merges.size())) break;
@@ -128,11 +154,11 @@ public:
     }
 
 private:
-    struct Word {
-        uint64_t count;
-        size_t start;  // symbols are syms_[start, start + len)
-        uint32_t len;
-    };
+    // Words live in one array, each as [length, count low, count high, symbols...] (the
+    // symbols shrink in place as merges apply); a word's id is the offset of its header, so a
+    // visit touches one place in memory.
+    static constexpr size_t kHeader = 3;
+    uint64_t word_count(uint32_t w) const { return arena_[w + 1] | (uint64_t(arena_[w + 2]) << 32); }
     struct Pair {
         uint32_t left, right;
         int64_t count;
@@ -170,13 +196,13 @@ private:
     };
 
     void count_initial_pairs() {
-        for (uint32_t w = 0; w < words_.size(); ++w) {
-            const Word& word = words_[w];
-            const uint32_t* s = &syms_[word.start];
-            for (uint32_t i = 0; i + 1 < word.len; ++i) {
+        for (size_t w = 0; w < arena_.size(); w += kHeader + arena_[w]) {  // before any merge
+            const uint32_t* s = &arena_[w + kHeader];
+            const int64_t f = static_cast<int64_t>(word_count(static_cast<uint32_t>(w)));
+            for (uint32_t i = 0; i + 1 < arena_[w]; ++i) {
                 Pair& p = pairs_[pair_index(s[i], s[i + 1])];
-                p.count += static_cast<int64_t>(word.count);
-                if (p.words.empty() || p.words.back() != w) p.words.push_back(w);
+                p.count += f;
+                if (p.words.empty() || p.words.back() != w) p.words.push_back(static_cast<uint32_t>(w));
             }
         }
         for (uint32_t i = 0; i < pairs_.size(); ++i) wait(i);
@@ -228,7 +254,8 @@ private:
             }
             if (static_cast<uint64_t>(p.count) < min_freq_) return false;
             std::string joined = tokens_[p.left] + tokens_[p.right];
-            if (known_.count(joined)) {  // two splits of one token: never merged
+            // two splits of one token, or refused by the caller: never merged
+            if (known_.count(joined) || (allowed_ && !allowed_(joined))) {
                 std::vector<uint32_t>().swap(p.words);
                 continue;
             }
@@ -260,10 +287,9 @@ private:
         touched_.clear();
         int64_t removed = 0;
         for (uint32_t w : visit) {
-            Word& word = words_[w];
-            uint32_t* s = &syms_[word.start];
-            const uint32_t n = word.len;
-            const int64_t f = static_cast<int64_t>(word.count);
+            uint32_t* s = &arena_[w + kHeader];
+            const uint32_t n = arena_[w];
+            const int64_t f = static_cast<int64_t>(word_count(w));
             uint32_t out = 0, i = 0;
             while (i < n) {
                 if (i + 1 < n && s[i] == a && s[i + 1] == b) {
@@ -282,7 +308,7 @@ private:
                     s[out++] = s[i++];
                 }
             }
-            word.len = out;
+            arena_[w] = out;
         }
         pairs_[best].count -= removed;
         for (uint32_t idx : touched_) wait(idx);
@@ -298,9 +324,11 @@ private:
         return key;
     }
 
-    std::vector<Word> words_;
-    std::vector<uint32_t> syms_;
+    std::vector<uint32_t> arena_;  // the words (see kHeader)
+    size_t num_words_ = 0, num_syms_ = 0;
     std::vector<std::string> tokens_;
+    std::vector<std::pair<uint32_t, uint32_t>> start_;    // merges to resume from
+    std::function<bool(const std::string&)> allowed_;     // refuses merges when set
     std::vector<uint64_t> prefixes_;  // first 8 bytes of each token, for the heap
     std::unordered_set<std::string_view> known_;
     PairIndexMap map_;
