@@ -25,6 +25,8 @@ using namespace tokensmith;
 
 namespace {
 
+using Merges = std::vector<std::pair<uint32_t, uint32_t>>;
+
 struct Span {
     const char* data;
     size_t size;
@@ -141,11 +143,12 @@ public:
 
     // Runs the merge loop on the counts (and empties the counter to free its memory).
     std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
-                                                     const py::object& progress, size_t every) {
+                                                     const py::object& progress, size_t every,
+                                                     const Merges& initial_merges, const py::object& allowed) {
         auto trainer = std::make_unique<BPETrainer>();
         counter_.for_each([&](std::string_view k, uint64_t n) { trainer->add_word(k, n); });
         counter_.clear();
-        return run(*trainer, num_merges, min_frequency, progress, every);
+        return run(*trainer, num_merges, min_frequency, progress, every, initial_merges, allowed);
     }
 
     static uint64_t to_count(const py::handle& h) {
@@ -154,12 +157,28 @@ public:
         return v.cast<uint64_t>();
     }
 
-    static std::vector<std::pair<uint32_t, uint32_t>> run(BPETrainer& trainer, size_t num_merges,
-                                                          uint64_t min_frequency,
-                                                          const py::object& progress, size_t every) {
+    // Resumes from `initial_merges` (possibly none); `allowed(merged bytes) -> bool` (or None)
+    // may refuse merges. The first Python error (in progress or allowed) stops training and is raised.
+    static Merges run(BPETrainer& trainer, size_t num_merges, uint64_t min_frequency,
+                      const py::object& progress, size_t every, const Merges& initial_merges = {},
+                      const py::object& allowed = py::none()) {
         std::exception_ptr error;
+        trainer.resume_from(initial_merges);
+        if (!allowed.is_none()) {
+            trainer.refuse_unless([&](const std::string& merged) {
+                py::gil_scoped_acquire acquire;
+                if (error) return false;
+                try {
+                    return allowed(py::bytes(merged)).cast<bool>();
+                } catch (...) {
+                    error = std::current_exception();
+                    return false;
+                }
+            });
+        }
         auto on_progress = [&](size_t done) {
             py::gil_scoped_acquire acquire;
+            if (error) return false;
             try {
                 if (PyErr_CheckSignals() != 0) throw py::error_already_set();
                 if (!progress.is_none()) progress(done);
@@ -186,16 +205,16 @@ private:
     StringCounter counter_;
 };
 
-std::vector<std::pair<uint32_t, uint32_t>> train_from_counts(const py::list& keys, const py::list& counts,
-                                                             size_t num_merges, uint64_t min_frequency,
-                                                             const py::object& progress, size_t every) {
+Merges train_from_counts(const py::list& keys, const py::list& counts, size_t num_merges,
+                         uint64_t min_frequency, const py::object& progress, size_t every,
+                         const Merges& initial_merges, const py::object& allowed) {
     if (keys.size() != counts.size()) throw py::value_error("keys and counts differ in length");
     BPETrainer trainer;
     for (size_t i = 0; i < keys.size(); ++i) {
         const Span s = utf8_of(keys[i]);
         trainer.add_word(std::string_view(s.data, s.size), PretokenCounter::to_count(counts[i]));
     }
-    return PretokenCounter::run(trainer, num_merges, min_frequency, progress, every);
+    return PretokenCounter::run(trainer, num_merges, min_frequency, progress, every, initial_merges, allowed);
 }
 
 }  // namespace
@@ -213,8 +232,9 @@ PYBIND11_MODULE(_bpe_train, m) {
         .def("counts", &PretokenCounter::counts)
         .def("__len__", &PretokenCounter::size)
         .def("train", &PretokenCounter::train, py::arg("num_merges"), py::arg("min_frequency") = 2,
-             py::arg("progress") = py::none(), py::arg("every") = 256);
+             py::arg("progress") = py::none(), py::arg("every") = 256,
+             py::arg("initial_merges") = Merges{}, py::arg("allowed") = py::none());
     m.def("train_from_counts", &train_from_counts, py::arg("keys"), py::arg("counts"),
           py::arg("num_merges"), py::arg("min_frequency") = 2, py::arg("progress") = py::none(),
-          py::arg("every") = 256);
+          py::arg("every") = 256, py::arg("initial_merges") = Merges{}, py::arg("allowed") = py::none());
 }

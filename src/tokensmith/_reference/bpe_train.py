@@ -16,6 +16,12 @@ Choice of the next merge (the tie-break rule):
    ``ab+c`` then ``a+bc``) is never merged, so that every merge makes a new distinct token;
 4. training stops after ``num_merges`` merges, or when the best count is below ``min_frequency``.
 
+Resuming: ``initial_merges`` are applied first, in order, exactly as if training had chosen them
+(their ids are 256, 257, ...); training then continues with ids after them and returns only the
+new merges. ``allowed(merged_bytes)``, if given, may refuse a pair: a refused pair is treated like
+rule 3 (dropped for good when it reaches the top; a pair's bytes never change, so neither does
+the answer).
+
 >>> train_bpe_from_counts({b"abab": 3, b"ab": 1}, num_merges=5)
 [(97, 98), (256, 256)]
 """
@@ -23,6 +29,7 @@ Choice of the next merge (the tie-break rule):
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Callable, Sequence
 
 
 def merge_word(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
@@ -54,14 +61,23 @@ def check_counts_args(num_merges: int, min_frequency: int) -> None:
         raise OptionError(f"min_frequency must be >= 1, got {min_frequency}")
 
 
-def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int,
-                          min_frequency: int = 2) -> list[tuple[int, int]]:
-    """The merges ``(left_id, right_id)``, in order, learnt from ``{pre-token bytes: count}``."""
+def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,
+                          initial_merges: Sequence[tuple[int, int]] = (),
+                          allowed: Callable[[bytes], bool] | None = None) -> list[tuple[int, int]]:
+    """The merges ``(left_id, right_id)``, in order, learnt from ``{pre-token bytes: count}``.
+
+    >>> train_bpe_from_counts({b"abab": 3, b"ab": 1}, 5, initial_merges=[(98, 97)])
+    [(97, 256), (257, 98)]
+    """
     check_counts_args(num_merges, min_frequency)
     token_bytes = [bytes([b]) for b in range(256)]
-    known = set(token_bytes)
     words = [list(w) for w, c in counts.items() if c > 0 and len(w) > 1]
     freqs = [c for w, c in counts.items() if c > 0 and len(w) > 1]
+
+    for pair in initial_merges:  # replayed as training would have applied them
+        token_bytes.append(token_bytes[pair[0]] + token_bytes[pair[1]])
+        words = [merge_word(w, pair, len(token_bytes) - 1) for w in words]
+    known = set(token_bytes)
 
     pair_count: dict[tuple[int, int], int] = defaultdict(int)
     words_with: dict[tuple[int, int], set[int]] = defaultdict(set)  # may hold stale entries
@@ -101,11 +117,12 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int,
             break
         best = min(by_count[top], key=sort_key)
         merged_bytes = token_bytes[best[0]] + token_bytes[best[1]]
-        if merged_bytes in known:  # rule 3: drop the pair for good
+        if merged_bytes in known or (allowed is not None and not allowed(merged_bytes)):
+            # rule 3 or refused: drop the pair for good
             change(best, -pair_count[best])
             blocked.add(best)
             continue
-        new_id = 256 + len(merges)
+        new_id = len(token_bytes)
         merges.append(best)
         token_bytes.append(merged_bytes)
         known.add(merged_bytes)

@@ -21,6 +21,7 @@ import os
 import re
 import warnings
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence
 
 from .._reference import bpe_train as _reference
@@ -41,23 +42,51 @@ def _core():
 
 
 def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,
-                          *, progress: Callable[[int], None] | None = None) -> list[tuple[int, int]]:
+                          *, progress: Callable[[int], None] | None = None,
+                          initial_merges: Sequence[tuple[int, int]] = (),
+                          allowed: Callable[[bytes], bool] | None = None) -> list[tuple[int, int]]:
     """The merges ``(left_id, right_id)``, in order, learnt from ``{pre-token bytes: count}``.
 
     ``progress``, if given, is called with the number of merges done so far, now and then.
+
+    Resuming: ``initial_merges`` (ids 256, 257, ... in order) are applied first exactly as if
+    training had chosen them; ``num_merges`` more are learnt after them and only those are
+    returned (their ids continue after the initial ones). ``allowed(merged_bytes) -> bool``
+    refuses merges (e.g. no token crossing a word boundary): a refused pair never merges.
     """
     _reference.check_counts_args(num_merges, min_frequency)
     bad = next((k for k, c in counts.items() if not isinstance(k, bytes) or c < 0), None)
     if bad is not None:
         raise OptionError(f"counts must map bytes to counts >= 0; got {bad!r}: {counts[bad]!r}")
+    initial = check_initial_merges(initial_merges)
     core = _core()
     if core is None:
-        merges = _reference.train_bpe_from_counts(counts, num_merges, min_frequency)
+        merges = _reference.train_bpe_from_counts(counts, num_merges, min_frequency, initial, allowed)
         if progress is not None:
             progress(len(merges))
         return merges
     return core.train_from_counts(list(counts.keys()), list(counts.values()), num_merges,
-                                  min_frequency, progress)
+                                  min_frequency, progress, initial_merges=initial, allowed=allowed)
+
+
+def check_initial_merges(merges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``merges`` as a list of int pairs, each joining ids that exist before it into a new token."""
+    out: list[tuple[int, int]] = []
+    tokens = [bytes([b]) for b in range(256)]
+    known = set(tokens)
+    for k, merge in enumerate(merges):
+        try:
+            a, b = (int(x) for x in merge)
+        except (TypeError, ValueError):
+            raise OptionError(f"initial merge {k} must be a pair of ids, got {merge!r}") from None
+        if not (0 <= a < len(tokens) and 0 <= b < len(tokens)):
+            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {len(tokens)})")
+        tokens.append(tokens[a] + tokens[b])
+        if tokens[-1] in known:
+            raise OptionError(f"initial merge {k} ({a}, {b}) makes {tokens[-1]!r}, already a token")
+        known.add(tokens[-1])
+        out.append((a, b))
+    return out
 
 
 # -- training from a corpus -----------------------------------------------------------------------
@@ -180,8 +209,16 @@ class _RegexFedCounter:
         self._regex = compile_custom(regex_string)
 
     def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
-        for text in texts:
-            self._counter.add_pieces(self._regex.findall(_as_str(text)))
+        def split(text):  # `regex` releases the GIL while matching with concurrent=True
+            return self._regex.findall(_as_str(text), concurrent=True)
+
+        if num_threads > 1 and len(texts) > 1:
+            with ThreadPoolExecutor(num_threads) as pool:
+                for pieces in pool.map(split, texts):
+                    self._counter.add_pieces(pieces)
+        else:
+            for text in texts:
+                self._counter.add_pieces(split(text))
 
     def __len__(self) -> int:
         return len(self._counter)
@@ -189,8 +226,8 @@ class _RegexFedCounter:
     def counts(self) -> dict[bytes, int]:
         return self._counter.counts()
 
-    def train(self, num_merges, min_frequency, progress, every):
-        return self._counter.train(num_merges, min_frequency, progress, every)
+    def train(self, num_merges, min_frequency, progress, every, **resume):
+        return self._counter.train(num_merges, min_frequency, progress, every, **resume)
 
 
 class PythonCounter:
@@ -210,8 +247,9 @@ class PythonCounter:
     def counts(self) -> dict[bytes, int]:
         return dict(self._counts)
 
-    def train(self, num_merges, min_frequency, progress, every):
-        return train_bpe_from_counts(dict(self._counts), num_merges, min_frequency, progress=progress)
+    def train(self, num_merges, min_frequency, progress, every, **resume):
+        return train_bpe_from_counts(dict(self._counts), num_merges, min_frequency, progress=progress,
+                                     **resume)
 
 
 def _as_str(text: str | bytes) -> str:
