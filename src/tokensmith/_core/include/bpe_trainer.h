@@ -23,6 +23,7 @@
 #include <cstring>
 #include <functional>
 #include <queue>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -90,11 +91,17 @@ public:
     // Adds one pre-token (its bytes) seen `count` times. Words shorter than 2 bytes hold no pair.
     void add_word(std::string_view bytes, uint64_t count) {
         if (bytes.size() < 2 || count == 0) return;
-        words_.push_back(Word{count, syms_.size(), static_cast<uint32_t>(bytes.size())});
-        for (unsigned char c : bytes) syms_.push_back(c);
+        if (arena_.size() + kHeader + bytes.size() > UINT32_MAX)
+            throw std::length_error("too many distinct pre-token bytes for one training (> 16 GB)");
+        arena_.push_back(static_cast<uint32_t>(bytes.size()));
+        arena_.push_back(static_cast<uint32_t>(count));
+        arena_.push_back(static_cast<uint32_t>(count >> 32));
+        for (unsigned char c : bytes) arena_.push_back(c);
+        num_words_ += 1;
+        num_syms_ += bytes.size();
     }
 
-    size_t num_words() const { return words_.size(); }
+    size_t num_words() const { return num_words_; }
 
     // Resume: these merges are applied first, in order, exactly as if training had chosen them
     // (they make ids 256, 257, ...); train() then returns only the merges after them.
@@ -110,7 +117,7 @@ public:
     std::vector<std::pair<uint32_t, uint32_t>> train(size_t num_merges, uint64_t min_frequency,
                                                      size_t every, Progress&& on_progress) {
         min_freq_ = std::max<uint64_t>(min_frequency, 1);
-        num_merges = std::min(num_merges, syms_.size());  // each merge removes a symbol or more
+        num_merges = std::min(num_merges, num_syms_);  // each merge removes a symbol or more
         tokens_.clear();
         tokens_.reserve(256 + start_.size() + num_merges);  // known_ views point into tokens_
         for (int b = 0; b < 256; ++b) tokens_.emplace_back(1, static_cast<char>(b));
@@ -147,11 +154,11 @@ public:
     }
 
 private:
-    struct Word {
-        uint64_t count;
-        size_t start;  // symbols are syms_[start, start + len)
-        uint32_t len;
-    };
+    // Words live in one array, each as [length, count low, count high, symbols...] (the
+    // symbols shrink in place as merges apply); a word's id is the offset of its header, so a
+    // visit touches one place in memory.
+    static constexpr size_t kHeader = 3;
+    uint64_t word_count(uint32_t w) const { return arena_[w + 1] | (uint64_t(arena_[w + 2]) << 32); }
     struct Pair {
         uint32_t left, right;
         int64_t count;
@@ -189,13 +196,13 @@ private:
     };
 
     void count_initial_pairs() {
-        for (uint32_t w = 0; w < words_.size(); ++w) {
-            const Word& word = words_[w];
-            const uint32_t* s = &syms_[word.start];
-            for (uint32_t i = 0; i + 1 < word.len; ++i) {
+        for (size_t w = 0; w < arena_.size(); w += kHeader + arena_[w]) {  // before any merge
+            const uint32_t* s = &arena_[w + kHeader];
+            const int64_t f = static_cast<int64_t>(word_count(static_cast<uint32_t>(w)));
+            for (uint32_t i = 0; i + 1 < arena_[w]; ++i) {
                 Pair& p = pairs_[pair_index(s[i], s[i + 1])];
-                p.count += static_cast<int64_t>(word.count);
-                if (p.words.empty() || p.words.back() != w) p.words.push_back(w);
+                p.count += f;
+                if (p.words.empty() || p.words.back() != w) p.words.push_back(static_cast<uint32_t>(w));
             }
         }
         for (uint32_t i = 0; i < pairs_.size(); ++i) wait(i);
@@ -280,10 +287,9 @@ private:
         touched_.clear();
         int64_t removed = 0;
         for (uint32_t w : visit) {
-            Word& word = words_[w];
-            uint32_t* s = &syms_[word.start];
-            const uint32_t n = word.len;
-            const int64_t f = static_cast<int64_t>(word.count);
+            uint32_t* s = &arena_[w + kHeader];
+            const uint32_t n = arena_[w];
+            const int64_t f = static_cast<int64_t>(word_count(w));
             uint32_t out = 0, i = 0;
             while (i < n) {
                 if (i + 1 < n && s[i] == a && s[i + 1] == b) {
@@ -302,7 +308,7 @@ private:
                     s[out++] = s[i++];
                 }
             }
-            word.len = out;
+            arena_[w] = out;
         }
         pairs_[best].count -= removed;
         for (uint32_t idx : touched_) wait(idx);
@@ -318,8 +324,8 @@ private:
         return key;
     }
 
-    std::vector<Word> words_;
-    std::vector<uint32_t> syms_;
+    std::vector<uint32_t> arena_;  // the words (see kHeader)
+    size_t num_words_ = 0, num_syms_ = 0;
     std::vector<std::string> tokens_;
     std::vector<std::pair<uint32_t, uint32_t>> start_;    // merges to resume from
     std::function<bool(const std::string&)> allowed_;     // refuses merges when set
