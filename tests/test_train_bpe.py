@@ -140,6 +140,14 @@ def test_same_output_whatever_the_number_of_workers(small_corpus):
     assert len(outputs) == 1
 
 
+def test_custom_pattern_same_output_whatever_the_number_of_workers(english_sample):
+    texts = english_sample[:300_000].splitlines()
+    outputs = {json.dumps(train_bpe(texts, 600, pattern=r"\w+|\s+|[^\w\s]+", num_workers=n,
+                                    progress=False).to_dict())
+               for n in (1, 3)}
+    assert len(outputs) == 1
+
+
 def test_vocab_size_counts_bytes_merges_and_specials(small_corpus):
     specials = ["<|endoftext|>", "<|pad|>"]
     tok = train_bpe(small_corpus, 700, special_tokens=specials, progress=False)
