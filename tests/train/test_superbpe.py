@@ -7,9 +7,9 @@ import re
 import pytest
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train._method_utils import count_pieces
-from tokensmith.train.bpe import train_bpe_from_counts
-from tokensmith.train.superbpe import continue_bpe, train_superbpe, transition_size, word_count
+from tokensmith._reference import bpe_train as reference
+from tokensmith.train._method_utils import count_pieces, merge_token_bytes
+from tokensmith.train.superbpe import SUPERWORD_PATTERN, train_superbpe, transition_size, word_count
 
 VOCAB, TRANSITION = 640, 520
 CROSSES = re.compile(rb"\S ")  # a word's last byte then a space: a word boundary inside
@@ -47,12 +47,14 @@ def test_transition_at_the_full_vocabulary_is_plain_bpe(english):
     assert not [t for t in tok.model.token_bytes() if CROSSES.search(t)]
 
 
-def test_stage_two_rule_agrees_with_the_shared_trainer(english):
-    counts = count_pieces([english[0][:30_000]], "gpt2")
-    keys = list(counts)
-    tokens = [bytes([b]) for b in range(256)]
-    resumed = continue_bpe([list(k) for k in keys], [counts[k] for k in keys], tokens, 150)
-    assert resumed == train_bpe_from_counts(counts, 150)
+def test_stage_two_is_the_reference_trainer_resumed_from_stage_one(english):
+    text = [english[0][:30_000]]
+    tok = train_superbpe(text, 420, transition=350, max_words=2)
+    stage1 = reference.train_bpe_from_counts(count_pieces(text, "cl100k"), 350 - 256)
+    stage2 = reference.train_bpe_from_counts(count_pieces(text, SUPERWORD_PATTERN), 420 - 350, 2,
+                                             stage1, lambda b: word_count(b) <= 2)
+    assert tok.model.token_bytes() == merge_token_bytes(stage1 + stage2)
+    assert [t for t in tok.model.token_bytes()[350:] if CROSSES.search(t)]
 
 
 def test_max_words_caps_superwords(english):

@@ -25,9 +25,8 @@ Adapted:
   before or after it); it is one token with or without a single leading space (two ids);
 * K-Tokeniser's and MATTER's ways of choosing the terms (clinical concept lists, a materials
   NER model) are left to the caller: pass the terms;
-* the character-level length cap is enforced by the resumable trainer of
-  :mod:`tokensmith.train.superbpe` (:func:`~tokensmith.train.superbpe.continue_bpe` from single
-  bytes is plain BPE, same tie-break), which can refuse merges; the shared trainer cannot.
+* the character-level length cap is enforced by the shared BPE trainer's ``allowed`` predicate
+  (a refused pair never merges; otherwise plain BPE, same tie-break).
 
 HF ``tokenizer.json`` can only approximate protected terms (as added tokens, which HF matches
 anywhere, even inside words); the native format saves them exactly.
@@ -47,7 +46,6 @@ from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
 from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
-from .superbpe import continue_bpe
 
 METHOD = "domain"
 CHAR_METHOD = "char_bpe"
@@ -180,17 +178,14 @@ def train_char_bpe(corpus, vocab_size: int, *, max_chars: int = 3, pattern: str 
     if max_chars < 1:
         raise OptionError(f"max_chars must be >= 1, got {max_chars}")
     counts = count_pieces(corpus, pattern, opts)
-    keys = list(counts)
-    tokens = [bytes([b]) for b in range(256)]
 
     def allowed(merged: bytes) -> bool:
         n = char_count(merged)
         return n <= max_chars if n >= 0 else _partial_char(merged)
 
-    merges = continue_bpe([list(k) for k in keys], [counts[k] for k in keys], tokens,
-                          vocab_size - 256, min_frequency, allowed=allowed)
+    merges = train_bpe_from_counts(counts, vocab_size - 256, min_frequency, allowed=allowed)
     splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(BPEModel(tokens, merges), splitter, name or CHAR_METHOD)
+    return opts.tokenizer(BPEModel(merge_token_bytes(merges), merges), splitter, name or CHAR_METHOD)
 
 
 def _partial_char(merged: bytes) -> bool:

@@ -23,9 +23,12 @@ Adapted (said plainly):
 * ``max_words`` (default 4) caps how many whitespace-separated words a superword may hold;
 * ``transition="auto"`` uses the paper's best reported ratio (180k of a 200k vocabulary, 0.9);
   a number below 1 is a ratio of ``vocab_size``, a number from 257 up an absolute vocabulary size;
-* stage 1 uses the shared BPE trainer; stage 2 continues from its merges with the same
-  tie-break rule (highest count, then smallest ``(left bytes, right bytes)``) in
-  :func:`continue_bpe`, because the shared trainer cannot resume from given merges.
+* both stages run in the shared (compiled) BPE trainer: stage 2 resumes from stage 1's merges
+  (``initial_merges``, replayed on the stage-2 spans exactly as training applies them) with a
+  predicate refusing superwords of more than ``max_words`` words; same tie-break rule (highest
+  count, then smallest ``(left bytes, right bytes)``). Stage 2 holds the distinct spans and their
+  counts only (counted by the shared pre-token counter), so its memory grows with the number of
+  distinct spans, not with the corpus.
 
 HF ``tokenizer.json`` can represent the result (byte-level BPE with a Split pre-tokenizer whose
 regex is :data:`SUPERWORD_PATTERN`) wherever the HF exporter writes custom regex splitters.
@@ -33,16 +36,15 @@ regex is :data:`SUPERWORD_PATTERN`) wherever the HF exporter writes custom regex
 
 from __future__ import annotations
 
-import heapq
-from collections import defaultdict
-from typing import Callable, Sequence
+import os
 
 from ..errors import OptionError
+from ..split import resolve_pattern
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
 from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
-from .bpe import train_bpe_from_counts
+from .bpe import count_corpus, make_counter, train_bpe_from_counts
 
 METHOD = "superbpe"
 PUBLISHED_TRANSITION_RATIO = 0.9  # 180,000 of 200,000 in the paper
@@ -70,80 +72,6 @@ def word_count(token: bytes) -> int:
     return len(token.split())
 
 
-# -- stage 2 -------------------------------------------------------------------------------------
-def continue_bpe(sequences: Sequence[list[int]], counts: Sequence[int], token_bytes: list[bytes],
-                 num_merges: int, min_frequency: int = 2, *,
-                 allowed: Callable[[bytes], bool] | None = None) -> list[tuple[int, int]]:
-    """More merges on id sequences that already carry earlier merges (new ids continue the list).
-
-    Same rule as the shared trainer: highest pair count first, then the smallest
-    ``(left bytes, right bytes)``; a pair whose concatenation is already a token, or which
-    ``allowed`` rejects, never merges. ``token_bytes`` is extended in place.
-
-    >>> toks = [bytes([b]) for b in range(256)]
-    >>> continue_bpe([[97, 32, 98]], [5], toks, 3)
-    [(32, 98), (97, 256)]
-    """
-    words = [list(s) for s in sequences]
-    freqs = list(counts)
-    known = set(token_bytes)
-    pair_count: dict[tuple[int, int], int] = defaultdict(int)
-    where: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for i, w in enumerate(words):
-        for pair in zip(w, w[1:]):
-            pair_count[pair] += freqs[i]
-            where[pair].add(i)
-
-    def entry(pair):
-        return (-pair_count[pair], token_bytes[pair[0]], token_bytes[pair[1]], pair)
-
-    heap = [entry(p) for p in pair_count]
-    heapq.heapify(heap)
-    merges: list[tuple[int, int]] = []
-    while heap and len(merges) < num_merges:
-        neg, _, _, pair = heapq.heappop(heap)
-        if -neg != pair_count.get(pair, 0):
-            continue  # stale entry; the current count was pushed when it changed
-        if -neg < min_frequency:
-            break
-        merged = token_bytes[pair[0]] + token_bytes[pair[1]]
-        if merged in known or (allowed is not None and not allowed(merged)):
-            continue
-        new_id = len(token_bytes)
-        token_bytes.append(merged)
-        known.add(merged)
-        merges.append(pair)
-        touched = set()
-        for i in where.pop(pair, ()):
-            w, f = words[i], freqs[i]
-            out, j = [], 0
-            while j < len(w):
-                if j + 1 < len(w) and w[j] == pair[0] and w[j + 1] == pair[1]:
-                    out.append(new_id)
-                    j += 2
-                else:
-                    out.append(w[j])
-                    j += 1
-            if len(out) == len(w):
-                continue
-            for p in zip(w, w[1:]):
-                pair_count[p] -= f
-                touched.add(p)
-            for p in zip(out, out[1:]):
-                pair_count[p] += f
-                where[p].add(i)
-                touched.add(p)
-            words[i] = out
-        pair_count.pop(pair, None)
-        for p in touched:
-            c = pair_count.get(p, 0)
-            if c <= 0:
-                pair_count.pop(p, None)
-            elif p != pair:
-                heapq.heappush(heap, entry(p))
-    return merges
-
-
 # -- the trainer ---------------------------------------------------------------------------------
 def train_superbpe(corpus, vocab_size: int, *, transition="auto", pattern: str | None = DEFAULT_PATTERN,
                    max_words: int = 4, min_frequency: int = 2, name: str | None = None,
@@ -159,15 +87,18 @@ def train_superbpe(corpus, vocab_size: int, *, transition="auto", pattern: str |
     t = transition_size(transition, vocab_size)
     texts = reusable(corpus)
     stage1 = train_bpe_from_counts(count_pieces(texts, pattern, opts), t - 256, min_frequency)
-    tokens = merge_token_bytes(stage1)
-    stage1_model = BPEModel(tokens, stage1)
-
-    spans = count_pieces(texts, SUPERWORD_PATTERN, opts)
-    keys = list(spans)
-    sequences = [stage1_model.encode_pieces([k]) for k in keys]
-    stage2 = continue_bpe(sequences, [spans[k] for k in keys], tokens, vocab_size - 256 - len(stage1),
-                          min_frequency, allowed=lambda b: word_count(b) <= max_words)
+    stage2 = train_stage_two(texts, stage1, vocab_size - 256 - len(stage1), opts, min_frequency,
+                             allowed=lambda b: word_count(b) <= max_words)
     merges = stage1 + stage2
-    model = BPEModel(tokens, merges)
+    model = BPEModel(merge_token_bytes(merges), merges)
     return opts.tokenizer(model, RegexSplitter(SUPERWORD_PATTERN), name or METHOD)
 
+
+def train_stage_two(texts, stage1, num_merges: int, opts, min_frequency: int, *, allowed):
+    """Stage 2: count the :data:`SUPERWORD_PATTERN` spans, then resume the shared trainer from
+    ``stage1`` on them (the counter hands its counts straight to the compiled merge loop)."""
+    regex_string, compiled = resolve_pattern(SUPERWORD_PATTERN)
+    counter = make_counter(compiled, regex_string)
+    count_corpus(counter, texts, opts.num_workers or os.cpu_count() or 1, progress=opts.progress,
+                 errors=opts.errors, text_field=opts.text_field)
+    return counter.train(num_merges, min_frequency, None, 256, initial_merges=stage1, allowed=allowed)
