@@ -79,7 +79,11 @@ def measure(name: str, mb: int, vocab: int, workdir: Path) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", name, "--sizes", str(mb), "--vocab", str(vocab),
                           "--workdir", str(workdir)], capture_output=True, text=True, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    # CPU seconds of the whole child (all threads, training and the held-out encoding): a
+    # measure that a busy machine distorts less than wall time.
+    result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
     return result
 
 
@@ -114,14 +118,16 @@ def main() -> None:
         med = {name: {k: statistics.median(r[k] for r in runs) for k in runs[0]}
                for name, runs in results.items() if runs}
         print(f"\n{mb} MB, vocab {args.vocab}, median of {args.runs} run(s)")
-        print(f"{'trainer':<14}{'seconds':>10}{'peak RSS MB':>14}{'held-out bytes/token':>24}")
+        print(f"{'trainer':<14}{'seconds':>10}{'CPU s (all)':>13}{'peak RSS MB':>14}{'held-out bytes/token':>24}")
         for name, m in med.items():
-            print(f"{name:<14}{m['seconds']:>10.1f}{m['peak_rss_mb']:>14.0f}{m['bytes_per_token']:>24.4f}")
+            print(f"{name:<14}{m['seconds']:>10.1f}{m['cpu_seconds']:>13.1f}{m['peak_rss_mb']:>14.0f}"
+                  f"{m['bytes_per_token']:>24.4f}")
         if "tokensmith" in med:
             ours = med["tokensmith"]
             for peer in (n for n in med if n != "tokensmith"):
                 p = med[peer]
                 print(f"tokensmith / {peer}: time x{ours['seconds'] / p['seconds']:.2f}, "
+                      f"CPU x{ours['cpu_seconds'] / p['cpu_seconds']:.2f}, "
                       f"RSS x{ours['peak_rss_mb'] / p['peak_rss_mb']:.2f}, "
                       f"compression x{ours['bytes_per_token'] / p['bytes_per_token']:.4f}")
 
