@@ -62,3 +62,46 @@ def test_bad_training_input():
         train_wordpiece_from_counts({"hello": 3}, 3)
     with pytest.raises(OptionError):
         train_wordpiece_from_counts({"hello": 3}, 100, min_frequency=0)
+
+
+def _naive_trainer(counts, vocab_size, min_frequency, prefix="##"):
+    """Recompute every score from scratch at every step: slow, obviously right."""
+    seqs = {w: [w[0]] + [prefix + ch for ch in w[1:]] for w in counts}
+    vocab = sorted({s for seq in seqs.values() for s in seq})
+    while len(vocab) < vocab_size:
+        unit, pairs = {}, {}
+        for w, seq in seqs.items():
+            for s in seq:
+                unit[s] = unit.get(s, 0) + counts[w]
+            for p in zip(seq, seq[1:]):
+                pairs[p] = pairs.get(p, 0) + counts[w]
+        pairs = {p: n for p, n in pairs.items() if n >= min_frequency}
+        if not pairs:
+            break
+        a, b = min(pairs, key=lambda p: (-pairs[p] / (unit[p[0]] * unit[p[1]]), -pairs[p], p))
+        merged = a + b[len(prefix):]
+        if merged not in vocab:
+            vocab.append(merged)
+        for w, seq in seqs.items():
+            out, i = [], 0
+            while i < len(seq):
+                if i + 1 < len(seq) and seq[i] == a and seq[i + 1] == b:
+                    out.append(merged)
+                    i += 2
+                else:
+                    out.append(seq[i])
+                    i += 1
+            seqs[w] = out
+    return vocab
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_whole_training_equals_naive_recomputation(seed):
+    import random
+
+    rng = random.Random(seed)
+    counts = {"".join(rng.choice("abcde") for _ in range(rng.randint(1, 7))): rng.randint(1, 12)
+              for _ in range(30)}
+    min_frequency = rng.choice([1, 2, 3])
+    expected = _naive_trainer(counts, 60, min_frequency)
+    assert train_wordpiece_from_counts(counts, 60, special_tokens=[], min_frequency=min_frequency) == expected
