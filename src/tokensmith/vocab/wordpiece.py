@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from .. import bert  # noqa: F401  (registers BERT's normalizer and pre-tokenizer for loading)
 from ..components import Decoder, Model, register
 from ..errors import OptionError
 from ..segment.methods import longest_prefix
