@@ -86,3 +86,18 @@ def test_bad_options(english):
     with pytest.raises(OptionError):
         train_pathpiece([english[0][:1000]], 100)
     assert least_tokens_model([bytes([b]) for b in range(256)]).vocab_size == 256
+
+
+def test_compiled_costs_equal_the_reference(english):
+    from tokensmith._reference import pathpiece as reference
+    from tokensmith.train._method_utils import count_pieces, merge_token_bytes
+    from tokensmith.train.bpe import train_bpe_from_counts
+    from tokensmith.train.pathpiece import _kernel
+
+    assert _kernel() is not None, "the compiled kernel must be built for this test"
+    counts = count_pieces([english[0][:60_000]], "cl100k")
+    tokens = merge_token_bytes(train_bpe_from_counts(counts, 600))
+    cost, uses, total = removal_costs(counts, tokens)
+    ref_cost, ref_uses, ref_total = reference.removal_costs(counts, tokens)
+    assert (cost, uses, total) == (dict(ref_cost), dict(ref_uses), ref_total)
+    assert sum(c > 0 for c in cost.values()) > 100

@@ -100,3 +100,22 @@ def test_native_round_trip(trained, english, tmp_path):
 def test_bad_options(english):
     with pytest.raises(OptionError):
         train_sage([english[0][:2000]], 520, prune_fraction=0)
+
+
+def test_compiled_kernels_agree_with_the_reference(english, bpe_tokens):
+    from tokensmith._reference import sage as reference
+    from tokensmith.train.sage import _kernel, sample_lines, segment_lines
+
+    assert _kernel() is not None, "the compiled kernel must be built for this test"
+    vocab = {t: i for i, t in enumerate(bpe_tokens)}
+    max_len = max(map(len, bpe_tokens))
+    lines = sample_lines([english[0]], "cl100k", 20_000)
+    ids = segment_lines(lines, bpe_tokens)
+    assert [list(x) for x in ids] == [[t for p in pieces for t, _, _ in greedy(p, vocab, max_len)]
+                                      for pieces in lines]
+    rng = np.random.default_rng(2)
+    tv, cv = rng.normal(size=(len(bpe_tokens), 8)), rng.normal(size=(len(bpe_tokens), 8))
+    scores = ablation_scores(lines, vocab, max_len, tv, cv, WINDOW)
+    expected = reference.ablation_scores(lines, vocab, max_len, tv, cv, WINDOW)
+    assert np.count_nonzero(expected) > 100
+    np.testing.assert_allclose(scores, expected, rtol=1e-9, atol=1e-6)

@@ -78,3 +78,16 @@ def test_bad_options():
         train_scaffold_bpe_from_counts({b"ab": 3}, 100)
     with pytest.raises(OptionError):
         ScaffoldBPEModel.from_merges([(97, 98)], [97])
+
+
+def test_realised_counts_give_the_word_by_word_replay(english):
+    from tokensmith._reference.scaffold_bpe import find_scaffolds as replay
+    from tokensmith.train._method_utils import count_pieces
+    from tokensmith.train.bpe import train_bpe_from_counts
+
+    counts = count_pieces([english[0][:80_000]], "cl100k")
+    merges = train_bpe_from_counts(counts, 700)
+    for size in (500, 900):
+        kept, scaffolds = find_scaffolds(counts, merges, size)
+        assert (kept, scaffolds) == replay(counts, merges, size)
+    assert scaffolds

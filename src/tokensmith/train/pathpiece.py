@@ -15,6 +15,8 @@ As published:
 
 Adapted:
 
+* the costs are computed by a compiled kernel (``_core._top_down``) that agrees exactly with the
+  readable :mod:`tokensmith._reference.pathpiece`;
 * the cost of removing a token is computed exactly per distinct pre-token (the increase of its
   shortest path when that token is unavailable, times its count) and summed, for every token on
   a current shortest path; tokens on no shortest path cost 0. Ties are broken by fewer uses, then
@@ -29,10 +31,10 @@ scores also finds a fewest-tokens path, but may break ties differently.
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
 from typing import Sequence
 
+from .._reference import pathpiece as _reference
+from .._reference.pathpiece import lattice, shortest_path  # noqa: F401 (the readable definitions)
 from ..errors import OptionError
 from ..segment.models import SegmentedModel
 from ..splitters import RegexSplitter
@@ -44,62 +46,24 @@ from .bpe import train_bpe_from_counts
 METHOD = "pathpiece"
 
 
-def lattice(piece: bytes, token_id: dict[bytes, int], max_len: int) -> list[list[tuple[int, int]]]:
-    """For each byte position, ``(length, id)`` of the tokens starting there, longest first."""
-    n = len(piece)
-    out = []
-    for i in range(n):
-        here = []
-        for length in range(min(max_len, n - i), 0, -1):
-            tid = token_id.get(piece[i:i + length])
-            if tid is not None:
-                here.append((length, tid))
-        out.append(here)
-    return out
-
-
-def shortest_path(edges: list[list[tuple[int, int]]], banned: int = -1) -> tuple[int, list[int]]:
-    """``(number of tokens, ids)`` of the fewest-token path, longest-first tie-break.
-
-    ``banned`` is a token id the path may not use.
-
-    >>> e = lattice(b"abcab", {b"a": 0, b"b": 1, b"c": 2, b"ab": 3, b"abc": 5, b"cab": 6}, 3)
-    >>> shortest_path(e), shortest_path(e, banned=5)
-    ((2, [5, 3]), (2, [3, 6]))
-    """
-    n = len(edges)
-    best = [math.inf] * (n + 1)
-    pick = [None] * (n + 1)
-    best[n] = 0
-    for i in range(n - 1, -1, -1):
-        for length, tid in edges[i]:
-            if tid != banned and best[i + length] + 1 < best[i]:
-                best[i], pick[i] = best[i + length] + 1, (length, tid)
-    ids, i = [], 0
-    while i < n:
-        length, tid = pick[i]
-        ids.append(tid)
-        i += length
-    return best[0], ids
+def _kernel():
+    try:
+        from .._core import _top_down
+    except ImportError:  # compiled core not built: the readable reference
+        return None
+    return _top_down
 
 
 def removal_costs(counts: dict[bytes, int], tokens: Sequence[bytes]) -> tuple[dict[int, int], dict[int, int], int]:
     """``(cost, uses, total tokens)``: for each token on a shortest path, how many more tokens the
-    corpus needs without it, and how often it is used."""
-    token_id = {t: i for i, t in enumerate(tokens)}
-    max_len = max(map(len, tokens))
-    cost: dict[int, int] = defaultdict(int)
-    uses: dict[int, int] = defaultdict(int)
-    total = 0
-    for piece, count in counts.items():
-        edges = lattice(piece, token_id, max_len)
-        length, ids = shortest_path(edges)
-        total += length * count
-        for tid in set(ids):
-            uses[tid] += count * ids.count(tid)
-            if len(tokens[tid]) > 1:
-                cost[tid] += count * (shortest_path(edges, banned=tid)[0] - length)
-    return cost, uses, total
+    corpus needs without it, and how often it is used (compiled when built; same answer as
+    :func:`tokensmith._reference.pathpiece.removal_costs`)."""
+    kernel = _kernel()
+    if kernel is None:
+        return _reference.removal_costs(counts, tokens)
+    cost, uses, total = kernel.removal_costs(list(counts), list(counts.values()), list(tokens))
+    on_path = [i for i, u in enumerate(uses) if u]
+    return ({i: cost[i] for i in on_path if len(tokens[i]) > 1}, {i: uses[i] for i in on_path}, total)
 
 
 def prune_to(counts: dict[bytes, int], tokens: list[bytes], vocab_size: int,

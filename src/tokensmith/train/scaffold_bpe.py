@@ -26,7 +26,9 @@ Adapted:
 * the merge sequence is exactly that of plain BPE on the same counts (Scaffold-BPE does not change
   which pair merges, only which tokens are kept), so it is computed by the shared BPE trainer
   (:func:`tokensmith.train.bpe.train_bpe_from_counts`, with its tie-break rule) and the
-  scaffold bookkeeping replays those merges on the counts;
+  scaffold bookkeeping needs only each merge's realised count, which :func:`realised_counts`
+  derives from one compiled encoding of the counts (no word-by-word replay; the replay is the
+  readable reference :mod:`tokensmith._reference.scaffold_bpe`, tested to agree);
 * a pair's frequency at the head of the queue is its realised count (non-overlapping occurrences,
   the number of tokens the merge creates).
 
@@ -40,6 +42,8 @@ from __future__ import annotations
 import heapq
 from typing import Any, Sequence
 
+import numpy as np
+
 from ..components import Model, register
 from ..errors import OptionError
 from ..splitters import RegexSplitter
@@ -52,81 +56,72 @@ METHOD = "scaffold_bpe"
 
 
 # -- training ---------------------------------------------------------------------------------
+def realised_counts(counts: dict[bytes, int], merges: Sequence[tuple[int, int]]) -> np.ndarray:
+    """How many tokens each merge created in training (its frequency at the head of the queue).
+
+    Token x's occurrences at the end are those created minus those later merges consumed, so,
+    from the last merge back: ``created[x] = final[x] + sum of created[j] over later merges j
+    that use x`` (twice if both parts are x). ``final`` comes from encoding the counts with all
+    the merges (the compiled encoder; rank order equals the order training applied them).
+    """
+    model = BPEModel(merge_token_bytes(merges), merges)
+    size = 256 + len(merges)
+    final = np.zeros(size, np.int64)
+    by_count: dict[int, list[bytes]] = {}
+    for piece, c in counts.items():
+        if c > 0 and len(piece) > 1:
+            by_count.setdefault(c, []).append(piece)
+    for c, pieces in by_count.items():  # one encoder call per distinct count
+        final += np.bincount(np.asarray(model.encode_pieces(pieces), np.int64), minlength=size) * c
+    created = final.tolist()
+    for k in range(len(merges) - 1, -1, -1):
+        a, b = merges[k]
+        created[a] += created[256 + k]
+        created[b] += created[256 + k]
+    return np.asarray(created[256:], np.int64)
+
+
 def find_scaffolds(counts: dict[bytes, int], merges: Sequence[tuple[int, int]],
                    vocab_size: int) -> tuple[int, set[int]]:
-    """Replay ``merges`` on ``counts`` with Scaffold-BPE's bookkeeping.
+    """Replay ``merges`` with Scaffold-BPE's bookkeeping, from each merge's realised count.
 
     Returns ``(number of merges kept, scaffold ids among them)``: training stops as soon as the
     normal vocabulary V holds ``vocab_size`` tokens. If the merges run out first, all are kept.
+    Same answer as the word-by-word replay :func:`tokensmith._reference.scaffold_bpe.find_scaffolds`.
 
     >>> n, scaffolds = find_scaffolds({b"abcd": 10, b"ab": 1}, [(97, 98), (256, 99), (257, 100)], 258)
     >>> n, sorted(scaffolds)   # "ab" is frequent only inside "abc"/"abcd"
     (3, [256])
     """
-    words = [list(w) for w, c in counts.items() if c > 0]
-    freqs = [c for w, c in counts.items() if c > 0]
-    token_freq: dict[int, int] = {}
-    containing: dict[int, set[int]] = {}
-    for i, (word, f) in enumerate(zip(words, freqs)):
-        for t in word:
-            token_freq[t] = token_freq.get(t, 0) + f
-            containing.setdefault(t, set()).add(i)
-
-    def plan(pair):
-        """Words the merge changes, their new form, and the realised count of the merge."""
-        a, b = pair
-        changed, total = [], 0
-        for i in containing.get(a, set()) & containing.get(b, set()):
-            word, out, j, n = words[i], [], 0, 0
-            while j < len(word):
-                if j + 1 < len(word) and word[j] == a and word[j + 1] == b:
-                    out.append(-1)
-                    j += 2
-                    n += 1
-                else:
-                    out.append(word[j])
-                    j += 1
-            if n:
-                changed.append((i, out, n))
-                total += n * freqs[i]
-        return changed, total
-
+    heads = realised_counts(counts, merges).tolist()
+    token_freq = [0] * (256 + len(merges))  # occurrences now; bytes never matter (never scaffolds)
     normal = 256
     scaffold: set[int] = set()
     queue: list[tuple[int, int]] = []  # (-frequency when pushed, id) of scaffold tokens
     previous: tuple[int, int] | None = None
     for k, pair in enumerate(merges):
-        changed, head = plan(pair)
+        head = heads[k]
         if previous is not None:
             for x in previous:
-                if x >= 256 and x not in scaffold and token_freq.get(x, 0) < head:
+                if x >= 256 and x not in scaffold and token_freq[x] < head:
                     scaffold.add(x)
                     normal -= 1
-                    heapq.heappush(queue, (-token_freq.get(x, 0), x))
+                    heapq.heappush(queue, (-token_freq[x], x))
         while queue and -queue[0][0] >= head and normal < vocab_size:
             f, x = heapq.heappop(queue)
             if x not in scaffold:
                 continue
-            if token_freq.get(x, 0) != -f:  # stale: its frequency dropped since it was pushed
-                heapq.heappush(queue, (-token_freq.get(x, 0), x))
+            if token_freq[x] != -f:  # stale: its frequency dropped since it was pushed
+                heapq.heappush(queue, (-token_freq[x], x))
                 continue
             scaffold.discard(x)
             normal += 1
         if normal >= vocab_size:
             return k, scaffold
-        new_id = 256 + k
         a, b = pair
-        for i, out, n in changed:
-            f = freqs[i]
-            words[i] = [new_id if t == -1 else t for t in out]
-            token_freq[a] -= n * f
-            token_freq[b] -= n * f
-            token_freq[new_id] = token_freq.get(new_id, 0) + n * f
-            containing.setdefault(new_id, set()).add(i)
-            if a not in words[i]:
-                containing[a].discard(i)
-            if b not in words[i]:
-                containing[b].discard(i)
+        token_freq[a] -= head
+        token_freq[b] -= head
+        token_freq[256 + k] = head
         normal += 1
         previous = pair
     return len(merges), scaffold
