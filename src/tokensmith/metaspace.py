@@ -52,6 +52,12 @@ class MetaspaceSplitter(Splitter):
                 pieces.append(word)
         return pieces
 
+    def compiled_spec(self) -> dict[str, Any]:
+        """This splitter for the compiled text encoders (``_core/include/spm_text.h``)."""
+        return {"type": "metaspace", "replacement": self.replacement,
+                "prepend_scheme": self.prepend_scheme, "split": self.split_on_replacement,
+                "whitespace_split": self.whitespace_split}
+
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "replacement": self.replacement,
                 "prepend_scheme": self.prepend_scheme, "split": self.split_on_replacement,

@@ -158,6 +158,13 @@ class SentencePieceNormalizer(Normalizer):
                 del out[-len(space):]
         return bytes(out)
 
+    def compiled_spec(self) -> dict[str, Any]:
+        """These rules for the compiled text encoders (``_core/include/spm_text.h``)."""
+        return {"type": "sentencepiece", "charsmap": self.charsmap_blob,
+                "add_dummy_prefix": self.add_dummy_prefix,
+                "remove_extra_whitespaces": self.remove_extra_whitespaces,
+                "escape_whitespaces": self.escape_whitespaces, "user_defined": self.user_defined}
+
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "charsmap": _blob_to_text(self.charsmap_blob),
                 "add_dummy_prefix": self.add_dummy_prefix,
@@ -215,6 +222,10 @@ class Precompiled(Normalizer):
         if text.isascii() and not _needs_ascii_map(self, text):
             return text
         return "".join([self._grapheme(g) for g in self._GRAPHEMES.findall(text)])
+
+    def compiled_spec(self) -> dict[str, Any]:
+        """This normalizer for the compiled text encoders (``_core/include/spm_text.h``)."""
+        return {"type": "precompiled", "charsmap": self.charsmap_blob}
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "charsmap": _blob_to_text(self.charsmap_blob)}

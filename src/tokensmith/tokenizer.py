@@ -38,9 +38,13 @@ class Tokenizer:
         """The core object that encodes whole texts, if this pipeline allows it."""
         core = getattr(self.model, "core", None)
         compiled = getattr(self.splitter, "compiled_name", None)
-        if core is None or compiled is None or self.normalizer is not None:
-            return None
-        return (core, compiled)
+        if core is not None and compiled is not None and self.normalizer is None:
+            return (core, compiled)
+        # A model may compile its own text stages (SentencePiece style): its encoder has the
+        # same methods and ignores the splitter name.
+        text_encoder = getattr(self.model, "text_encoder", None)
+        encoder = None if text_encoder is None else text_encoder(self.normalizer, self.splitter)
+        return None if encoder is None else (encoder, None)
 
     # -- properties ---------------------------------------------------------------------------
     @property

@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -15,7 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include "spm_encoder.h"
+
 namespace py = pybind11;
+using tokensmith::spm::WordCache;
 
 namespace {
 
@@ -68,7 +72,7 @@ class Trie {
 
     // Calls visit(end, id) for every key that starts at text[start], shortest first.
     template <class Visit>
-    void prefixes(const std::string& text, size_t start, Visit visit) const {
+    void prefixes(std::string_view text, size_t start, Visit visit) const {
         int node = 0;
         for (size_t i = start; i < text.size(); ++i) {
             unsigned char c = static_cast<unsigned char>(text[i]);
@@ -96,6 +100,7 @@ class LatticeCore {
         std::vector<std::string> keys;
         std::vector<int> ids;
         for (size_t i = 0; i < tokens.size(); ++i) {
+            lengths_.push_back(std::string_view(tokens[i]).size());
             if (!in_lattice[i]) continue;
             keys.push_back(std::string(tokens[i]));
             ids.push_back(static_cast<int>(i));
@@ -121,25 +126,40 @@ class LatticeCore {
         return out;
     }
 
+    struct ViterbiBuffers {
+        std::vector<double> best;
+        std::vector<int> back_start, back_id;
+        std::vector<char> reached;
+    };
+
     std::vector<int> viterbi(const std::string& text) const {
+        ViterbiBuffers buffers;
+        std::vector<int> ids;
+        viterbi_into(text, buffers, ids);
+        return ids;
+    }
+
+    // Appends the best path's ids (-1 for unknown edges) to ids.
+    void viterbi_into(std::string_view text, ViterbiBuffers& b, std::vector<int>& ids) const {
         size_t n = text.size();
-        std::vector<double> best(n + 1, NEG_INF);
-        std::vector<int> back_start(n + 1, -1), back_id(n + 1, 0);
-        std::vector<char> reached(n + 1, 0);
-        best[0] = 0.0;
-        reached[0] = 1;
+        b.best.assign(n + 1, NEG_INF);
+        b.back_start.assign(n + 1, -1);
+        b.back_id.assign(n + 1, 0);
+        b.reached.assign(n + 1, 0);
+        b.best[0] = 0.0;
+        b.reached[0] = 1;
         for (size_t start = 0; start < n;) {
             size_t step = std::min<size_t>(char_length(static_cast<unsigned char>(text[start])), n - start);
-            if (reached[start]) {
+            if (b.reached[start]) {
                 bool single = false;
-                double base = best[start];
+                double base = b.best[start];
                 auto relax = [&](size_t end, int id, double score) {
                     double candidate = base + score;
-                    if (!reached[end] || candidate > best[end]) {
-                        reached[end] = 1;
-                        best[end] = candidate;
-                        back_start[end] = static_cast<int>(start);
-                        back_id[end] = id;
+                    if (!b.reached[end] || candidate > b.best[end]) {
+                        b.reached[end] = 1;
+                        b.best[end] = candidate;
+                        b.back_start[end] = static_cast<int>(start);
+                        b.back_id[end] = id;
                     }
                 };
                 trie_.prefixes(text, start, [&](size_t end, int id) {
@@ -150,10 +170,61 @@ class LatticeCore {
             }
             start += step;
         }
-        std::vector<int> ids;
-        for (int pos = static_cast<int>(n); pos > 0; pos = back_start[pos]) ids.push_back(back_id[pos]);
-        std::reverse(ids.begin(), ids.end());
-        return ids;
+        size_t first = ids.size();
+        for (int pos = static_cast<int>(n); pos > 0; pos = b.back_start[pos]) ids.push_back(b.back_id[pos]);
+        std::reverse(ids.begin() + first, ids.end());
+    }
+
+    // -- whole texts (spm_encoder.h): words cached per thread, unknown characters resolved ------
+    struct Scratch {
+        ViterbiBuffers buffers;
+        std::vector<int> raw;
+        WordCache cache;
+    };
+
+    void set_unknown(int unk_id, const std::vector<int>& byte_ids, bool fuse_unk, bool split_words) {
+        unk_id_ = unk_id;
+        byte_ids_ = byte_ids;
+        fuse_unk_ = fuse_unk;
+        split_words_ = split_words;
+    }
+
+    uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }
+    void clear_cache() { generation_.fetch_add(1, std::memory_order_relaxed); }
+
+    void segment(std::string_view piece, std::vector<int>& out, Scratch& s) const {
+        s.raw.clear();
+        if (split_words_) {
+            uint64_t gen = generation();
+            tokensmith::spm::for_each_word(piece, [&](std::string_view word) {
+                size_t count = 0;
+                const int* hit = s.cache.find(word, count, gen);
+                if (hit) {
+                    s.raw.insert(s.raw.end(), hit, hit + count);
+                    return;
+                }
+                size_t first = s.raw.size();
+                viterbi_into(word, s.buffers, s.raw);
+                s.cache.insert(word, s.raw.data() + first, s.raw.size() - first);
+            });
+        } else {
+            viterbi_into(piece, s.buffers, s.raw);
+        }
+        size_t first = out.size(), pos = 0;
+        for (int id : s.raw) {
+            if (id >= 0) {
+                out.push_back(id);
+                pos += lengths_[id];
+                continue;
+            }
+            size_t width = std::min<size_t>(char_length(static_cast<unsigned char>(piece[pos])), piece.size() - pos);
+            if (!byte_ids_.empty()) {
+                for (size_t k = 0; k < width; ++k) out.push_back(byte_ids_[static_cast<unsigned char>(piece[pos + k])]);
+            } else if (!(fuse_unk_ && out.size() > first && out.back() == unk_id_)) {
+                out.push_back(unk_id_);
+            }
+            pos += width;
+        }
     }
 
     // Up to n best paths, best first; equal scores keep discovery order (stable sort).
@@ -245,12 +316,18 @@ class LatticeCore {
     Trie trie_;
     std::vector<double> scores_;
     double unk_score_;
+    std::vector<size_t> lengths_;
+    int unk_id_ = 0;
+    std::vector<int> byte_ids_;
+    bool fuse_unk_ = true, split_words_ = false;
+    std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace
 
 PYBIND11_MODULE(_lattice, m) {
     m.doc() = "Unigram lattice: trie, Viterbi, n-best and sampling (twin of _reference/lattice.py)";
+    tokensmith::spm::bind_text_encoder<LatticeCore>(m, "UnigramTextEncoder");
     py::class_<LatticeCore>(m, "LatticeCore")
         .def(py::init<const std::vector<py::bytes>&, const std::vector<double>&, const std::vector<bool>&, double>())
         .def("viterbi", [](const LatticeCore& self, py::bytes text) {
@@ -276,6 +353,12 @@ PYBIND11_MODULE(_lattice, m) {
             py::gil_scoped_release release;
             return self.nbest(data, n);
         })
+        .def("set_unknown", &LatticeCore::set_unknown, py::arg("unk_id"), py::arg("byte_ids"),
+             py::arg("fuse_unk"), py::arg("split_words"))
+        .def("clear_cache", &LatticeCore::clear_cache)
+        .def("text_encoder", [](const LatticeCore& self, const py::dict& spec) {
+            return new tokensmith::spm::TextEncoder<LatticeCore>(self, tokensmith::spm::pipeline_from_spec(spec));
+        }, py::keep_alive<0, 1>())
         .def("sample", [](const LatticeCore& self, py::bytes text, double alpha, uint64_t seed) {
             std::string data(text);
             py::gil_scoped_release release;

@@ -6,12 +6,15 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <queue>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
+
+#include "spm_encoder.h"
 
 namespace py = pybind11;
 
@@ -48,7 +51,7 @@ class SpmBpeCore {
                   [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
     }
 
-    std::vector<int> encode_word(const std::string& word) const {
+    std::vector<int> encode_word(std::string_view word) const {
         struct Symbol {
             size_t begin, size;
             int prev, next;
@@ -79,7 +82,7 @@ class SpmBpeCore {
             if (index > 0) symbols[index - 1].next = index;
             pos += width;
         }
-        std::string_view text(word);
+        std::string_view text = word;
         auto view = [&](const Symbol& s) { return text.substr(s.begin, s.size); };
         std::priority_queue<Pair, std::vector<Pair>, decltype(worse)> agenda(worse);
         std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>> split_back;
@@ -127,6 +130,42 @@ class SpmBpeCore {
         return ids;
     }
 
+    // -- whole texts (spm_encoder.h): words cached per thread, unknown runs fused across words --
+    struct Scratch {
+        tokensmith::spm::WordCache cache;
+    };
+
+    void set_split_words(bool split_words) { split_words_ = split_words; }
+    uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }
+    void clear_cache() { generation_.fetch_add(1, std::memory_order_relaxed); }
+
+    void segment(std::string_view piece, std::vector<int>& out, Scratch& s) const {
+        auto add = [&](const int* ids, size_t count) {
+            if (byte_ids_.empty() && count && !out.empty() && ids[0] == unk_id_ && out.back() == unk_id_) {
+                ++ids;  // an unknown run continues across the word boundary
+                --count;
+            }
+            out.insert(out.end(), ids, ids + count);
+        };
+        if (!split_words_) {
+            std::vector<int> ids = encode_word(piece);
+            add(ids.data(), ids.size());
+            return;
+        }
+        uint64_t gen = generation();
+        tokensmith::spm::for_each_word(piece, [&](std::string_view word) {
+            size_t count = 0;
+            const int* hit = s.cache.find(word, count, gen);
+            if (hit) {
+                add(hit, count);
+                return;
+            }
+            std::vector<int> ids = encode_word(word);
+            s.cache.insert(word, ids.data(), ids.size());
+            add(ids.data(), ids.size());
+        });
+    }
+
   private:
     void emit(std::string_view piece, std::vector<int>& ids) const {
         auto r = reserved_.find(piece);
@@ -153,16 +192,24 @@ class SpmBpeCore {
     std::vector<bool> unused_;
     int unk_id_;
     std::vector<int> byte_ids_;
+    bool split_words_ = false;
+    std::atomic<uint64_t> generation_{0};
 };
 
 }  // namespace
 
 PYBIND11_MODULE(_spm_bpe, m) {
     m.doc() = "SentencePiece score-based BPE for one word (twin of vocab/sentencepiece_bpe.py)";
+    tokensmith::spm::bind_text_encoder<SpmBpeCore>(m, "SpmBpeTextEncoder");
     py::class_<SpmBpeCore>(m, "SpmBpeCore")
         .def(py::init<const std::vector<py::bytes>&, const std::vector<int>&, const std::vector<double>&,
                       const std::vector<bool>&, const std::vector<py::bytes>&, const std::vector<py::bytes>&,
                       const std::vector<int>&, int, const std::vector<int>&>())
+        .def("set_split_words", &SpmBpeCore::set_split_words)
+        .def("clear_cache", &SpmBpeCore::clear_cache)
+        .def("text_encoder", [](const SpmBpeCore& self, const py::dict& spec) {
+            return new tokensmith::spm::TextEncoder<SpmBpeCore>(self, tokensmith::spm::pipeline_from_spec(spec));
+        }, py::keep_alive<0, 1>())
         .def("encode_word", [](const SpmBpeCore& self, py::bytes word) {
             std::string data(word);
             std::vector<int> ids;

@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from ..components import Model, register
 from ..errors import OptionError
+from ..text_spec import compiled_text_spec
 from .unigram import BYTE_PIECE, SPACE, _CACHE_LIMIT, _WORDS
 
 PIECE_TYPES = ("normal", "unknown", "control", "user_defined", "unused", "byte")
@@ -81,10 +82,26 @@ class SentencePieceBPEModel(Model):
             from .._core import _spm_bpe
         except ImportError:  # compiled core not built: pure-Python path
             return None
-        return _spm_bpe.SpmBpeCore(
+        core = _spm_bpe.SpmBpeCore(
             list(self.mergeable), list(self.mergeable.values()), self.scores,
             [i in self.unused for i in range(len(self.pieces))], self.user_defined,
             list(self.reserved), list(self.reserved.values()), self.unk_id, self.byte_ids or [])
+        core.set_split_words(self._split_words)
+        return core
+
+    def text_encoder(self, normalizer, splitter):
+        """A compiled encoder of whole texts through ``normalizer`` and ``splitter`` (the
+        Tokenizer's fast path), or None when a stage has no compiled form."""
+        spec = compiled_text_spec(normalizer, splitter)
+        if spec is None or self.core is None:
+            return None
+        return self.core.text_encoder(spec)
+
+    def clear_cache(self) -> None:
+        """Forget the segmented words (the compiled encoders' too)."""
+        self._cache.clear()
+        if self.core is not None:
+            self.core.clear_cache()
 
     def encode_word(self, word: bytes) -> list[int]:
         """Ids of one word (no unknown-run fusion with the previous word)."""

@@ -31,6 +31,7 @@ from typing import Any, Iterable, Sequence
 from .._reference import lattice as reference
 from ..components import Model, register
 from ..errors import InputError, OptionError
+from ..text_spec import compiled_text_spec
 
 UNK_PENALTY = 10.0
 SPACE = "\u2581".encode()  # ▁, SentencePiece's space marker
@@ -106,6 +107,24 @@ class UnigramModel(Model):
         core = _core()
         self.core = None if core is None else core.LatticeCore(
             self._tokens, self.scores, self.in_lattice, self.unk_score)
+        if self.core is not None:
+            self.core.set_unknown(self.unk_id or 0, self.byte_ids or [], self.fuse_unk,
+                                  self._split_words)
+
+    def text_encoder(self, normalizer, splitter):
+        """A compiled encoder of whole texts through ``normalizer`` and ``splitter`` (the
+        Tokenizer's fast path), or None when a stage has no compiled form. Without ``unk_id``
+        or byte fallback the Python path keeps raising its error for uncovered characters."""
+        spec = compiled_text_spec(normalizer, splitter)
+        if spec is None or self.core is None or (self.unk_id is None and self.byte_ids is None):
+            return None
+        return self.core.text_encoder(spec)
+
+    def clear_cache(self) -> None:
+        """Forget the segmented words (the compiled encoders' too)."""
+        self._cache.clear()
+        if self.core is not None:
+            self.core.clear_cache()
 
     # -- lattice --------------------------------------------------------------------------------
     def lattice(self, text: bytes) -> list[list[reference.Edge]]:

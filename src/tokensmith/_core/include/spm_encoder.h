@@ -1,0 +1,265 @@
+// One compiled call per text for SentencePiece-style tokenizers: the text pipeline of spm_text.h
+// (normalizer, optional Metaspace) then a model's segmentation of each piece, with the GIL
+// released; a batch runs on threads. The model side is a Segmenter:
+//
+//   struct Segmenter {
+//     struct Scratch { ... };  // per-thread buffers and word cache
+//     void segment(std::string_view piece, std::vector<int>& out, Scratch&) const;
+//     uint64_t generation() const;  // changes when the caches must be dropped
+//   };
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "spm_text.h"
+
+namespace tokensmith {
+namespace spm {
+
+namespace py = pybind11;
+
+// Ids of words already segmented, in one flat array; dropped whole when full. Keys live in
+// fixed-capacity chunks, so the views the map holds stay valid.
+class WordCache {
+ public:
+  static constexpr size_t kMaxEntries = 1 << 16, kMaxWordBytes = 64, kChunk = 1 << 16;
+
+  const int* find(std::string_view word, size_t& count, uint64_t generation) {
+    if (generation != generation_) {
+      clear();
+      generation_ = generation;
+    }
+    auto it = map_.find(word);
+    if (it == map_.end()) return nullptr;
+    count = it->second.second;
+    return ids_.data() + it->second.first;
+  }
+
+  void insert(std::string_view word, const int* ids, size_t count) {
+    if (word.size() > kMaxWordBytes) return;
+    if (map_.size() >= kMaxEntries) clear();
+    if (chunks_.empty() || chunks_.back().size() + word.size() > kChunk) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(kChunk);
+    }
+    std::string& chunk = chunks_.back();
+    size_t at = chunk.size();
+    chunk.append(word);
+    map_.emplace(std::string_view(chunk.data() + at, word.size()),
+                 std::make_pair(uint32_t(ids_.size()), uint32_t(count)));
+    ids_.insert(ids_.end(), ids, ids + count);
+  }
+
+  void clear() {
+    map_.clear();
+    ids_.clear();
+    chunks_.clear();
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> map_;
+  std::vector<int> ids_;
+  std::vector<std::string> chunks_;
+  uint64_t generation_ = 0;
+};
+
+// Reads the pipeline from the dict that Python's compiled_spec() methods give.
+inline TextPipeline pipeline_from_spec(const py::dict& spec) {
+  TextPipeline pipe;
+  py::object normalizer = spec.contains("normalizer") ? py::object(spec["normalizer"]) : py::object(py::none());
+  if (!normalizer.is_none()) {
+    py::dict n = normalizer.cast<py::dict>();
+    std::string kind = n["type"].cast<std::string>();
+    py::object blob = n.contains("charsmap") ? py::object(n["charsmap"]) : py::object(py::none());
+    if (kind == "sentencepiece") {
+      pipe.norm = TextPipeline::Norm::kSentencePiece;
+      if (!blob.is_none()) {
+        pipe.spm.charsmap = Charsmap(blob.cast<std::string>());
+        pipe.spm.has_charsmap = true;
+      }
+      pipe.spm.add_dummy_prefix = n["add_dummy_prefix"].cast<bool>();
+      pipe.spm.remove_extra = n["remove_extra_whitespaces"].cast<bool>();
+      pipe.spm.escape = n["escape_whitespaces"].cast<bool>();
+      pipe.spm.set_user_defined(n["user_defined"].cast<std::vector<std::string>>());
+    } else if (kind == "precompiled") {
+      pipe.norm = TextPipeline::Norm::kHfPrecompiled;
+      pipe.hf_charsmap = Charsmap(blob.cast<std::string>());
+    } else {
+      throw py::value_error("no compiled form for the normalizer '" + kind + "'");
+    }
+  }
+  py::object splitter = spec.contains("splitter") ? py::object(spec["splitter"]) : py::object(py::none());
+  if (!splitter.is_none()) {
+    py::dict s = splitter.cast<py::dict>();
+    if (s["type"].cast<std::string>() != "metaspace")
+      throw py::value_error("no compiled form for the splitter '" + s["type"].cast<std::string>() + "'");
+    pipe.metaspace = true;
+    pipe.ms.replacement = s["replacement"].cast<std::string>();
+    std::string scheme = s["prepend_scheme"].cast<std::string>();
+    pipe.ms.prepend = scheme == "always" ? 0 : scheme == "first" ? 1 : 2;
+    pipe.ms.split = s["split"].cast<bool>();
+    pipe.ms.whitespace_split = s["whitespace_split"].cast<bool>();
+  }
+  return pipe;
+}
+
+// The UTF-8 of a str without a copy; UnicodeEncodeError on a lone surrogate, like str.encode.
+inline std::string_view utf8_of(py::handle text) {
+  if (!PyUnicode_Check(text.ptr()))
+    throw py::type_error(std::string("expected str, got ") + Py_TYPE(text.ptr())->tp_name);
+  Py_ssize_t n = 0;
+  const char* p = PyUnicode_AsUTF8AndSize(text.ptr(), &n);
+  if (p == nullptr) throw py::error_already_set();
+  return {p, size_t(n)};
+}
+
+inline py::list to_list(const std::vector<int>& ids) {
+  PyObject* list = PyList_New(Py_ssize_t(ids.size()));
+  if (list == nullptr) throw py::error_already_set();
+  for (size_t k = 0; k < ids.size(); ++k) PyList_SET_ITEM(list, Py_ssize_t(k), PyLong_FromLong(ids[k]));
+  return py::reinterpret_steal<py::list>(list);
+}
+
+template <class Segmenter>
+class TextEncoder {
+ public:
+  struct Workspace {
+    TextPipeline::Scratch text;
+    typename Segmenter::Scratch model;
+  };
+
+  TextEncoder(const Segmenter& segmenter, TextPipeline pipe) : segmenter_(segmenter), pipe_(std::move(pipe)) {}
+
+  void encode_into(std::string_view text, Workspace& ws, std::vector<int>& out) const {
+    out.clear();
+    pipe_.pieces(text, ws.text, [&](std::string_view piece) { segmenter_.segment(piece, out, ws.model); });
+  }
+
+  // The second argument mirrors the byte-level core's call shape (its splitter name); unused.
+  py::list encode(const py::object& text, const py::object&) {
+    std::string_view view = utf8_of(text);
+    std::vector<int> ids;
+    {
+      py::gil_scoped_release release;
+      with_workspace([&](Workspace& ws) { encode_into(view, ws, ids); });
+    }
+    return to_list(ids);
+  }
+
+  py::array_t<uint32_t> encode_array(const py::object& text, const py::object&) {
+    std::string_view view = utf8_of(text);
+    std::vector<int> ids;
+    {
+      py::gil_scoped_release release;
+      with_workspace([&](Workspace& ws) { encode_into(view, ws, ids); });
+    }
+    py::array_t<uint32_t> out(ids.size());
+    std::copy(ids.begin(), ids.end(), out.mutable_data());
+    return out;
+  }
+
+  // The pieces the model segments (normalized, split): for tests against the Python stages.
+  py::list pieces(const py::object& text) const {
+    std::string_view view = utf8_of(text);
+    TextPipeline::Scratch scratch;
+    py::list out;
+    pipe_.pieces(view, scratch, [&](std::string_view piece) { out.append(py::bytes(piece.data(), piece.size())); });
+    return out;
+  }
+
+  py::list encode_batch(const py::list& texts, const py::object&, int num_threads) {
+    if (num_threads < 1) throw py::value_error("num_threads must be at least 1");
+    std::vector<py::object> held;  // the list may change once the GIL is released
+    std::vector<std::string_view> views;
+    held.reserve(texts.size());
+    views.reserve(texts.size());
+    for (py::handle t : texts) {
+      held.push_back(py::reinterpret_borrow<py::object>(t));
+      views.push_back(utf8_of(t));
+    }
+    std::vector<std::vector<int>> results(views.size());
+    size_t threads = std::min<size_t>(size_t(num_threads), std::max<size_t>(1, views.size() / 8));
+    {
+      py::gil_scoped_release release;
+      if (threads <= 1) {
+        with_workspace([&](Workspace& ws) {
+          for (size_t k = 0; k < views.size(); ++k) encode_into(views[k], ws, results[k]);
+        });
+      } else {
+        run_workers(threads, views, results);
+      }
+    }
+    py::list out(results.size());
+    for (size_t k = 0; k < results.size(); ++k) out[k] = to_list(results[k]);
+    return out;
+  }
+
+ private:
+  template <class F>
+  void with_workspace(F f) {
+    std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
+    if (lock.owns_lock()) {
+      f(own_);
+    } else {
+      Workspace local;
+      f(local);
+    }
+  }
+
+  void run_workers(size_t threads, const std::vector<std::string_view>& views,
+                   std::vector<std::vector<int>>& results) {
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto work = [&](Workspace& ws) {
+      try {
+        for (size_t k; (k = next.fetch_add(16)) < views.size();)
+          for (size_t j = k; j < std::min(k + 16, views.size()); ++j) encode_into(views[j], ws, results[j]);
+      } catch (...) {
+        std::lock_guard<std::mutex> guard(error_mutex);
+        error = std::current_exception();
+        next = views.size();
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+      pool.emplace_back([&] {
+        Workspace ws;
+        work(ws);
+      });
+    with_workspace(work);
+    for (auto& th : pool) th.join();
+    if (error) std::rethrow_exception(error);
+  }
+
+  const Segmenter& segmenter_;
+  TextPipeline pipe_;
+  std::mutex own_mutex_;
+  Workspace own_;
+};
+
+template <class Segmenter>
+void bind_text_encoder(py::module_& m, const char* name) {
+  using Encoder = TextEncoder<Segmenter>;
+  py::class_<Encoder>(m, name)
+      .def("encode", &Encoder::encode, py::arg("text"), py::arg("splitter") = py::none())
+      .def("pieces", &Encoder::pieces, py::arg("text"))
+      .def("encode_array", &Encoder::encode_array, py::arg("text"), py::arg("splitter") = py::none())
+      .def("encode_batch", &Encoder::encode_batch, py::arg("texts"), py::arg("splitter") = py::none(),
+           py::arg("num_threads") = 1);
+}
+
+}  // namespace spm
+}  // namespace tokensmith

@@ -1,0 +1,325 @@
+// SentencePiece-style text preparation, shared by the Unigram and SentencePiece-BPE kernels:
+// the precompiled charsmap (Darts-clone double array), SentencePiece's normalizer, HF's
+// Precompiled normalizer (per grapheme cluster) and Metaspace pre-tokenizer, and the cut of a
+// piece into words at the start of each ▁ run. Twins: tokensmith/charsmap.py,
+// normalizers.py (SentencePieceNormalizer, Precompiled) and metaspace.py.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "grapheme.h"
+
+namespace tokensmith {
+namespace spm {
+
+inline constexpr std::string_view kSpace = "\xe2\x96\x81";  // ▁
+
+inline size_t utf8_length(unsigned char first) {
+  if (first < 0xC0) return 1;
+  if (first < 0xE0) return 2;
+  if (first < 0xF0) return 3;
+  return 4;
+}
+
+// The precompiled charsmap: uint32 trie size, the double array, then NUL-terminated strings.
+class Charsmap {
+ public:
+  Charsmap() = default;
+  explicit Charsmap(std::string_view blob) {
+    if (blob.size() < 4) throw std::invalid_argument("precompiled charsmap shorter than its 4-byte header");
+    uint32_t trie_size = le32(blob.data());
+    if (trie_size % 4 || 4 + size_t(trie_size) > blob.size())
+      throw std::invalid_argument("precompiled charsmap declares a trie larger than the blob");
+    units_.resize(trie_size / 4);
+    for (size_t k = 0; k < units_.size(); ++k) units_[k] = le32(blob.data() + 4 + 4 * k);
+    if (units_.empty()) throw std::invalid_argument("precompiled charsmap has an empty trie");
+    strings_.assign(blob.data() + 4 + trie_size, blob.size() - 4 - trie_size);
+  }
+
+  bool empty() const { return units_.empty(); }
+
+  // visit(length, replacement) for each key that prefixes data[0, n), shortest first, until
+  // visit returns false.
+  template <class Visit>
+  void prefixes(const char* data, size_t n, Visit visit) const {
+    size_t size = units_.size();
+    size_t pos = offset(units_[0]);
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t byte = static_cast<unsigned char>(data[i]);
+      if (byte == 0) return;
+      pos ^= byte;
+      if (pos >= size) return;
+      uint32_t unit = units_[pos];
+      if ((unit & 0x800000FFu) != byte) return;
+      pos ^= offset(unit);
+      if ((unit >> 8) & 1) {
+        if (pos >= size) throw std::runtime_error("precompiled charsmap trie points outside itself");
+        if (!visit(i + 1, replacement(units_[pos] & 0x7FFFFFFFu))) return;
+      }
+    }
+  }
+
+  // SentencePiece's rule: the longest key; 0 if none.
+  size_t longest(const char* data, size_t n, std::string_view& out) const {
+    size_t best = 0;
+    prefixes(data, n, [&](size_t len, std::string_view r) {
+      best = len;
+      out = r;
+      return true;
+    });
+    return best;
+  }
+
+  // HF's rule: the shortest key; 0 if none.
+  size_t first(const char* data, size_t n, std::string_view& out) const {
+    size_t found = 0;
+    prefixes(data, n, [&](size_t len, std::string_view r) {
+      found = len;
+      out = r;
+      return false;
+    });
+    return found;
+  }
+
+ private:
+  static uint32_t le32(const char* p) {
+    auto b = reinterpret_cast<const unsigned char*>(p);
+    return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+  }
+  static size_t offset(uint32_t unit) { return size_t(unit >> 10) << ((unit & (1u << 9)) >> 6); }
+  std::string_view replacement(uint32_t value) const {
+    if (value >= strings_.size()) throw std::runtime_error("precompiled charsmap value is outside its strings");
+    size_t end = strings_.find('\0', value);
+    return std::string_view(strings_).substr(value, (end == std::string::npos ? strings_.size() : end) - value);
+  }
+
+  std::vector<uint32_t> units_;
+  std::string strings_;
+};
+
+// SentencePiece's Normalizer::Normalize (normalizers.SentencePieceNormalizer).
+struct SpmNormalizer {
+  Charsmap charsmap;
+  bool has_charsmap = false, add_dummy_prefix = true, remove_extra = true, escape = true;
+  std::vector<std::string> user_defined;  // longest first
+  bool user_first_byte[256] = {};
+
+  void set_user_defined(std::vector<std::string> symbols) {
+    std::stable_sort(symbols.begin(), symbols.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    user_defined.clear();
+    for (auto& s : symbols)
+      if (!s.empty()) {
+        user_first_byte[static_cast<unsigned char>(s[0])] = true;
+        user_defined.push_back(std::move(s));
+      }
+  }
+
+  // NormalizePrefix: the replacement at data[pos] and the bytes it consumes.
+  size_t prefix(std::string_view data, size_t pos, std::string_view& piece) const {
+    const char* p = data.data() + pos;
+    size_t rest = data.size() - pos;
+    if (user_first_byte[static_cast<unsigned char>(*p)]) {
+      for (const std::string& u : user_defined)
+        if (u.size() <= rest && std::equal(u.begin(), u.end(), p)) {
+          piece = std::string_view(p, u.size());
+          return u.size();
+        }
+    }
+    if (has_charsmap) {
+      size_t n = charsmap.longest(p, rest, piece);
+      if (n) return n;
+    }
+    size_t width = std::min(utf8_length(static_cast<unsigned char>(*p)), rest);
+    piece = std::string_view(p, width);
+    return width;
+  }
+
+  void normalize(std::string_view data, std::string& out) const {
+    out.clear();
+    std::string_view space = escape ? kSpace : std::string_view(" ");
+    size_t pos = 0, n = data.size();
+    std::string_view piece;
+    if (remove_extra) {
+      while (pos < n) {
+        size_t width = prefix(data, pos, piece);
+        if (piece != " ") break;
+        pos += width;
+      }
+    }
+    if (pos >= n) return;
+    if (add_dummy_prefix) out.append(space);
+    bool prev_space = remove_extra;
+    while (pos < n) {
+      pos += prefix(data, pos, piece);
+      if (prev_space) {
+        size_t k = 0;
+        while (k < piece.size() && piece[k] == ' ') ++k;
+        piece.remove_prefix(k);
+      }
+      if (!piece.empty()) {
+        if (escape) {
+          for (char c : piece) {
+            if (c == ' ') out.append(space);
+            else out.push_back(c);
+          }
+        } else {
+          out.append(piece);
+        }
+        prev_space = piece.back() == ' ';
+      }
+      if (!remove_extra) prev_space = false;
+    }
+    if (remove_extra)
+      while (out.size() >= space.size() && out.compare(out.size() - space.size(), space.size(), space) == 0)
+        out.resize(out.size() - space.size());
+  }
+};
+
+// HF's Precompiled: a grapheme cluster under 6 bytes that the shortest charsmap key prefixes is
+// replaced whole by that key's string; otherwise each character is looked up on its own.
+inline void hf_precompiled(const Charsmap& charsmap, std::string_view text, std::string& out) {
+  out.clear();
+  std::string_view r;
+  grapheme::for_each_cluster(text, [&](size_t begin, size_t end) {
+    const char* p = text.data() + begin;
+    size_t size = end - begin;
+    if (size < 6 && charsmap.first(p, size, r)) {
+      out.append(r);
+      return;
+    }
+    for (size_t k = 0; k < size;) {
+      size_t width = std::min(utf8_length(static_cast<unsigned char>(p[k])), size - k);
+      if (charsmap.first(p + k, width, r)) out.append(r);
+      else out.append(p + k, width);
+      k += width;
+    }
+  });
+}
+
+// Unicode White_Space, which HF's WhitespaceSplit splits on; the width of the one at text[pos].
+inline size_t white_space_at(std::string_view text, size_t pos) {
+  unsigned char c = static_cast<unsigned char>(text[pos]);
+  if (c < 0x80) return (c == ' ' || (c >= 0x09 && c <= 0x0D)) ? 1 : 0;
+  size_t width = utf8_length(c);
+  if (pos + width > text.size()) return 0;
+  uint32_t cp = grapheme::decode(text, pos, width);
+  bool white = cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) ||
+               cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+  return white ? width : 0;
+}
+
+// HF's Metaspace pre-tokenizer, optionally after WhitespaceSplit (metaspace.MetaspaceSplitter).
+struct Metaspace {
+  std::string replacement = std::string(kSpace);
+  int prepend = 0;  // 0 always, 1 first, 2 never
+  bool split = true, whitespace_split = false;
+
+  // piece(view) for each piece, in order; buffer holds the rewritten words.
+  template <class Piece>
+  void pieces(std::string_view text, std::string& buffer, Piece piece) const {
+    std::vector<std::pair<size_t, size_t>> words;
+    bool at_start = true;
+    if (whitespace_split) {
+      at_start = !text.empty() && white_space_at(text, 0) == 0;
+      size_t start = 0;
+      for (size_t pos = 0; pos < text.size();) {
+        size_t w = white_space_at(text, pos);
+        if (w) {
+          if (pos > start) words.emplace_back(start, pos);
+          pos += w;
+          start = pos;
+        } else {
+          pos += std::min(utf8_length(static_cast<unsigned char>(text[pos])), text.size() - pos);
+        }
+      }
+      if (start < text.size()) words.emplace_back(start, text.size());
+    } else if (!text.empty()) {
+      words.emplace_back(0, text.size());
+    }
+    buffer.clear();
+    std::vector<std::pair<size_t, size_t>> spans;
+    for (size_t k = 0; k < words.size(); ++k) {
+      size_t begin = buffer.size();
+      std::string_view word = text.substr(words[k].first, words[k].second - words[k].first);
+      bool add = prepend == 0 || (prepend == 1 && k == 0 && at_start);
+      bool starts = (!word.empty() && word[0] == ' ') || word.substr(0, replacement.size()) == replacement;
+      if (add && !starts) buffer.append(replacement);
+      for (char c : word) {
+        if (c == ' ') buffer.append(replacement);
+        else buffer.push_back(c);
+      }
+      spans.emplace_back(begin, buffer.size());
+    }
+    std::string_view all(buffer);
+    for (auto [begin, end] : spans) {
+      if (!split) {
+        if (end > begin) piece(all.substr(begin, end - begin));
+        continue;
+      }
+      size_t start = begin;
+      for (size_t pos = begin + 1; pos + replacement.size() <= end; ++pos)
+        if (all.compare(pos, replacement.size(), replacement) == 0) {
+          piece(all.substr(start, pos - start));
+          start = pos;
+        }
+      if (end > start) piece(all.substr(start, end - start));
+    }
+  }
+};
+
+// Cuts a normalized piece before each run of ▁ (no piece can cross such a start): words(view).
+template <class Word>
+void for_each_word(std::string_view piece, Word word) {
+  size_t start = 0;
+  bool in_run = false;
+  for (size_t pos = 0; pos < piece.size();) {
+    if (piece.compare(pos, kSpace.size(), kSpace) == 0) {
+      if (!in_run && pos > start) {
+        word(piece.substr(start, pos - start));
+        start = pos;
+      }
+      in_run = true;
+      pos += kSpace.size();
+    } else {
+      in_run = false;
+      ++pos;
+    }
+  }
+  if (piece.size() > start) word(piece.substr(start));
+}
+
+// The whole text stage of a tokenizer: normalizer then (optional) Metaspace, giving pieces.
+struct TextPipeline {
+  enum class Norm { kNone, kSentencePiece, kHfPrecompiled } norm = Norm::kNone;
+  SpmNormalizer spm;
+  Charsmap hf_charsmap;
+  bool metaspace = false;
+  Metaspace ms;
+
+  struct Scratch {
+    std::string normalized, buffer;
+  };
+
+  template <class Piece>
+  void pieces(std::string_view text, Scratch& scratch, Piece piece) const {
+    std::string_view normalized = text;
+    if (norm == Norm::kSentencePiece) {
+      spm.normalize(text, scratch.normalized);
+      normalized = scratch.normalized;
+    } else if (norm == Norm::kHfPrecompiled) {
+      hf_precompiled(hf_charsmap, text, scratch.normalized);
+      normalized = scratch.normalized;
+    }
+    if (metaspace) ms.pieces(normalized, scratch.buffer, piece);
+    else if (!normalized.empty()) piece(normalized);
+  }
+};
+
+}  // namespace spm
+}  // namespace tokensmith
