@@ -198,6 +198,8 @@ class Tokenizer:
 
     # -- helpers --------------------------------------------------------------------------------
     def _allowed(self, allowed_special) -> set[str]:
+        if not allowed_special:  # the common case: no set of every special token per call
+            return set()
         if allowed_special == "all":
             return set(self.special_tokens)
         unknown = set(allowed_special) - set(self.special_tokens)

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "flat_string_map.h"
 #include "spm_encoder.h"
 
 namespace py = pybind11;
@@ -37,43 +38,63 @@ class SpmBpeCore {
         storage_.reserve(mergeable.size() + reserved.size() + user_defined.size());
         for (size_t k = 0; k < mergeable.size(); ++k) {
             storage_.emplace_back(mergeable[k]);
-            mergeable_.emplace(storage_.back(), mergeable_ids[k]);
+            mergeable_.insert(storage_.back(), mergeable_ids[k]);
         }
         for (size_t k = 0; k < reserved.size(); ++k) {
             storage_.emplace_back(reserved[k]);
-            reserved_.emplace(storage_.back(), reserved_ids[k]);
+            reserved_.insert(storage_.back(), reserved_ids[k]);
         }
         for (const auto& u : user_defined) {
             storage_.emplace_back(u);
             user_.push_back(storage_.back());
+            if (!storage_.back().empty()) user_first_byte_[static_cast<unsigned char>(storage_.back()[0])] = true;
         }
         std::sort(user_.begin(), user_.end(),
                   [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
     }
 
+    struct Symbol {
+        size_t begin, size;
+        int prev, next;
+        bool frozen;
+    };
+    struct Pair {
+        double score;
+        int left, right;
+        size_t size;
+    };
+    // Buffers reused from word to word.
+    struct WordScratch {
+        std::vector<Symbol> symbols;
+        std::vector<Pair> agenda;
+        std::vector<std::string_view> stack;
+        std::vector<int> ids;
+    };
+
     std::vector<int> encode_word(std::string_view word) const {
-        struct Symbol {
-            size_t begin, size;
-            int prev, next;
-            bool frozen;
-        };
-        struct Pair {
-            double score;
-            int left, right;
-            size_t size;
-        };
+        WordScratch scratch;
+        std::vector<int> ids;
+        encode_word_into(word, scratch, ids);
+        return ids;
+    }
+
+    // Appends the ids of word (unknown runs fused within it).
+    void encode_word_into(std::string_view word, WordScratch& ws, std::vector<int>& ids) const {
         auto worse = [](const Pair& a, const Pair& b) {
             return a.score < b.score || (a.score == b.score && a.left > b.left);
         };
-        std::vector<Symbol> symbols;
+        std::vector<Symbol>& symbols = ws.symbols;
+        symbols.clear();
         for (size_t pos = 0; pos < word.size();) {
             size_t width = 0;
             bool frozen = false;
-            for (std::string_view u : user_) {
-                if (word.compare(pos, u.size(), u) == 0) {
-                    width = u.size();
-                    frozen = true;
-                    break;
+            if (user_first_byte_[static_cast<unsigned char>(word[pos])]) {
+                for (std::string_view u : user_) {
+                    if (word.compare(pos, u.size(), u) == 0) {
+                        width = u.size();
+                        frozen = true;
+                        break;
+                    }
                 }
             }
             if (!width) width = std::min(char_length(static_cast<unsigned char>(word[pos])), word.size() - pos);
@@ -84,20 +105,23 @@ class SpmBpeCore {
         }
         std::string_view text = word;
         auto view = [&](const Symbol& s) { return text.substr(s.begin, s.size); };
-        std::priority_queue<Pair, std::vector<Pair>, decltype(worse)> agenda(worse);
+        std::vector<Pair>& agenda = ws.agenda;  // a heap under `worse`
+        agenda.clear();
         std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>> split_back;
         auto consider = [&](int left, int right) {
             if (left < 0 || right < 0 || symbols[left].frozen || symbols[right].frozen) return;
             std::string_view merged = text.substr(symbols[left].begin, symbols[left].size + symbols[right].size);
-            auto it = mergeable_.find(merged);
-            if (it == mergeable_.end()) return;
-            agenda.push({scores_[it->second], left, right, merged.size()});
-            if (unused_[it->second]) split_back[merged] = {view(symbols[left]), view(symbols[right])};
+            const int* it = mergeable_.find(merged);
+            if (it == nullptr) return;
+            agenda.push_back({scores_[*it], left, right, merged.size()});
+            std::push_heap(agenda.begin(), agenda.end(), worse);
+            if (unused_[*it]) split_back[merged] = {view(symbols[left]), view(symbols[right])};
         };
         for (size_t k = 0; k + 1 < symbols.size(); ++k) consider(static_cast<int>(k), static_cast<int>(k + 1));
         while (!agenda.empty()) {
-            Pair top = agenda.top();
-            agenda.pop();
+            std::pop_heap(agenda.begin(), agenda.end(), worse);
+            Pair top = agenda.back();
+            agenda.pop_back();
             Symbol& left = symbols[top.left];
             Symbol& right = symbols[top.right];
             if (!left.size || !right.size || left.size + right.size != top.size) continue;  // stale
@@ -108,15 +132,14 @@ class SpmBpeCore {
             consider(left.prev, top.left);
             consider(top.left, left.next);
         }
-        std::vector<int> ids;
-        std::vector<std::string_view> stack;
+        std::vector<std::string_view>& stack = ws.stack;
         for (int k = symbols.empty() ? -1 : 0; k >= 0; k = symbols[k].next) {
             stack.assign(1, view(symbols[k]));
             while (!stack.empty()) {  // depth-first, left part first: re-split unused pieces
                 std::string_view piece = stack.back();
                 stack.pop_back();
-                auto it = mergeable_.find(piece);
-                if (it != mergeable_.end() && unused_[it->second]) {
+                const int* it = mergeable_.find(piece);
+                if (it != nullptr && unused_[*it]) {
                     auto back = split_back.find(piece);
                     if (back != split_back.end()) {
                         stack.push_back(back->second.second);
@@ -127,12 +150,12 @@ class SpmBpeCore {
                 emit(piece, ids);
             }
         }
-        return ids;
     }
 
     // -- whole texts (spm_encoder.h): words cached per thread, unknown runs fused across words --
     struct Scratch {
         tokensmith::spm::WordCache cache;
+        WordScratch word;
     };
 
     void set_split_words(bool split_words) { split_words_ = split_words; }
@@ -147,8 +170,10 @@ class SpmBpeCore {
             }
             out.insert(out.end(), ids, ids + count);
         };
+        std::vector<int>& ids = s.word.ids;
         if (!split_words_) {
-            std::vector<int> ids = encode_word(piece);
+            ids.clear();
+            encode_word_into(piece, s.word, ids);
             add(ids.data(), ids.size());
             return;
         }
@@ -160,7 +185,8 @@ class SpmBpeCore {
                 add(hit, count);
                 return;
             }
-            std::vector<int> ids = encode_word(word);
+            ids.clear();
+            encode_word_into(word, s.word, ids);
             s.cache.insert(word, ids.data(), ids.size());
             add(ids.data(), ids.size());
         });
@@ -168,13 +194,13 @@ class SpmBpeCore {
 
   private:
     void emit(std::string_view piece, std::vector<int>& ids) const {
-        auto r = reserved_.find(piece);
+        const int* r = reserved_.find(piece);
         int id = unk_id_;
-        if (r != reserved_.end()) {
-            id = r->second;
+        if (r != nullptr) {
+            id = *r;
         } else {
-            auto m = mergeable_.find(piece);
-            if (m != mergeable_.end()) id = m->second;
+            const int* m = mergeable_.find(piece);
+            if (m != nullptr) id = *m;
         }
         if (id != unk_id_) {
             ids.push_back(id);
@@ -186,8 +212,9 @@ class SpmBpeCore {
     }
 
     std::vector<std::string> storage_;
-    std::unordered_map<std::string_view, int> mergeable_, reserved_;
+    tokensmith::FlatStringMap<int> mergeable_, reserved_;
     std::vector<std::string_view> user_;
+    bool user_first_byte_[256] = {};
     std::vector<double> scores_;
     std::vector<bool> unused_;
     int unk_id_;

@@ -23,12 +23,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "flat_string_map.h"
 #include "spm_text.h"
 
 namespace tokensmith {
 namespace spm {
 
 namespace py = pybind11;
+using tokensmith::FlatStringMap;
 
 // Ids of words already segmented, in one flat array; dropped whole when full. Keys live in
 // fixed-capacity chunks, so the views the map holds stay valid.
@@ -41,10 +43,10 @@ class WordCache {
       clear();
       generation_ = generation;
     }
-    auto it = map_.find(word);
-    if (it == map_.end()) return nullptr;
-    count = it->second.second;
-    return ids_.data() + it->second.first;
+    const std::pair<uint32_t, uint32_t>* at = map_.find(word);
+    if (at == nullptr) return nullptr;
+    count = at->second;
+    return ids_.data() + at->first;
   }
 
   void insert(std::string_view word, const int* ids, size_t count) {
@@ -57,8 +59,8 @@ class WordCache {
     std::string& chunk = chunks_.back();
     size_t at = chunk.size();
     chunk.append(word);
-    map_.emplace(std::string_view(chunk.data() + at, word.size()),
-                 std::make_pair(uint32_t(ids_.size()), uint32_t(count)));
+    map_.insert(std::string_view(chunk.data() + at, word.size()),
+                std::make_pair(uint32_t(ids_.size()), uint32_t(count)));
     ids_.insert(ids_.end(), ids, ids + count);
   }
 
@@ -69,7 +71,7 @@ class WordCache {
   }
 
  private:
-  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> map_;
+  FlatStringMap<std::pair<uint32_t, uint32_t>> map_;
   std::vector<int> ids_;
   std::vector<std::string> chunks_;
   uint64_t generation_ = 0;
