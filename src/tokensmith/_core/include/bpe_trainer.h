@@ -123,29 +123,24 @@ public:
         for (int b = 0; b < 256; ++b) tokens_.emplace_back(1, static_cast<char>(b));
         for (const std::string& t : tokens_) prefixes_.push_back(prefix_of(t));
         for (const std::string& t : tokens_) known_.insert(t);
+        for (const auto& [a, b] : start_) {  // resuming: the given merges make ids 256, 257, ...
+            tokens_.push_back(tokens_[a] + tokens_[b]);
+            prefixes_.push_back(prefix_of(tokens_.back()));
+            known_.insert(tokens_.back());
+        }
+        apply_start_merges();
         count_initial_pairs();
 
         std::vector<std::pair<uint32_t, uint32_t>> merges;
         merges.reserve(num_merges);
-        size_t replayed = 0;  // merges of start_ applied so far
         while (merges.size() < num_merges) {
             uint32_t best;
-            const bool resuming = replayed < start_.size();
-            if (resuming) {
-                best = pair_index(start_[replayed].first, start_[replayed].second);
-                ++replayed;
-            } else if (!pop_best(best)) {
-                break;
-            }
+            if (!pop_best(best)) break;
             const uint32_t a = pairs_[best].left, b = pairs_[best].right;
             const uint32_t c = static_cast<uint32_t>(tokens_.size());
             tokens_.push_back(tokens_[a] + tokens_[b]);
             prefixes_.push_back(prefix_of(tokens_.back()));
             known_.insert(tokens_.back());
-            if (resuming) {
-                apply_merge(best, c);
-                continue;
-            }
             merges.emplace_back(a, b);
             apply_merge(best, c);
             if (every && merges.size() % every == 0 && !on_progress(merges.size())) break;
@@ -194,6 +189,49 @@ private:
         const BPETrainer* t;
         bool operator()(const HeapEntry& x, const HeapEntry& y) const { return t->better(y, x); }
     };
+
+    // Applies start_ to every word before any pair is counted: per word, the lowest-ranked merge
+    // present, at all its places left to right, then the next. That gives the same symbols as
+    // applying each merge to all words in turn (a merge only creates pairs of later merges), at
+    // a cost per word instead of per merge. The arena is then compacted (words only shrank).
+    void apply_start_merges() {
+        if (start_.empty()) return;
+        PairIndexMap rank;
+        for (uint32_t k = 0; k < start_.size(); ++k) rank.find_or_insert(key(start_[k].first, start_[k].second), k);
+        std::vector<uint32_t> r, from;  // rank of the pair at i; old place of a kept symbol
+        std::vector<char> fresh;        // symbol made by this step's merge
+        size_t write = 0;
+        for (size_t read = 0; read < arena_.size();) {
+            const uint32_t len = arena_[read];
+            uint32_t* s = &arena_[read + kHeader];
+            uint32_t n = len;
+            r.resize(n);
+            from.resize(n);
+            fresh.resize(n);
+            for (uint32_t i = 0; i + 1 < n; ++i) r[i] = rank.find(key(s[i], s[i + 1]));
+            while (n >= 2) {
+                const uint32_t best = *std::min_element(r.begin(), r.begin() + (n - 1));
+                if (best == PairIndexMap::kNone) break;
+                const uint32_t a = start_[best].first, b = start_[best].second, c = 256 + best;
+                uint32_t out = 0;
+                for (uint32_t i = 0; i < n; ++out) {
+                    fresh[out] = i + 1 < n && s[i] == a && s[i + 1] == b;
+                    from[out] = i;
+                    s[out] = fresh[out] ? c : s[i];
+                    i += fresh[out] ? 2 : 1;
+                }
+                // only pairs next to a new symbol change rank (from[j] >= j: read before written)
+                for (uint32_t j = 0; j + 1 < out; ++j)
+                    r[j] = fresh[j] || fresh[j + 1] ? rank.find(key(s[j], s[j + 1])) : r[from[j]];
+                n = out;
+            }
+            arena_[write] = n;
+            std::copy(arena_.begin() + read + 1, arena_.begin() + read + kHeader + n, arena_.begin() + write + 1);
+            write += kHeader + n;
+            read += kHeader + len;
+        }
+        arena_.resize(write);
+    }
 
     void count_initial_pairs() {
         for (size_t w = 0; w < arena_.size(); w += kHeader + arena_[w]) {  // before any merge
