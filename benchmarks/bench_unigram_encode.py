@@ -6,8 +6,9 @@ Models: a Unigram model of 8,000 pieces trained here by sentencepiece on 5 MB of
 tokenizer.json (charsmap; written out as a .model for sentencepiece, and also timed in HF
 `tokenizers`). Texts: English held-out text and multilingual NTREX-128 (lines from every file).
 Modes: ``lines`` (one call per line), ``file`` (the whole text as one string) and ``batch`` (all
-lines in one call, 2 threads in both libraries). Prints MB/s (median of several runs, word caches
-cleared before each run), the ratio tokensmith / sentencepiece, and whether the ids agree
+lines in one call, 2 threads in both libraries). Prints MB/s (median of several interleaved runs,
+word caches cleared before each run; CPU time for lines and file, wall time for batch, since the
+machine is shared), the ratio tokensmith / sentencepiece, and whether the ids agree
 (for T5, with HF's ids: HF's charsmap rule works per grapheme cluster, sentencepiece's does not).
 
     PYTHONPATH=src python benchmarks/bench_unigram_encode.py [--mb 1] [--runs 3]
@@ -34,14 +35,18 @@ NTREX = DATA / "parallel" / "ntrex128"
 TOKENIZERS = DATA / "tokenizers"
 
 
-def timed(fn, runs: int, before=lambda: None) -> tuple[float, object]:
-    times, result = [], None
+def compare(run_ours, run_ref, runs: int, before, clock) -> tuple[float, float, object, object]:
+    """Median times of both, runs interleaved so that load on the machine hits both alike."""
+    ours_times, ref_times, ours, ref = [], [], None, None
     for _ in range(runs):
         before()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
+        start = clock()
+        ours = run_ours()
+        ours_times.append(clock() - start)
+        start = clock()
+        ref = run_ref()
+        ref_times.append(clock() - start)
+    return statistics.median(ours_times), statistics.median(ref_times), ours, ref
 
 
 def english(mb: float) -> tuple[str, str]:
@@ -121,8 +126,9 @@ def main() -> None:
                               lambda: ref.encode(lines, num_threads=2)),
                 }
                 for mode, (run_ours, run_ref) in modes.items():
-                    ours_time, ours_ids = timed(run_ours, args.runs, ours.model.clear_cache)
-                    ref_time, ref_ids = timed(run_ref, args.runs)
+                    clock = time.perf_counter if mode == "batch" else time.process_time
+                    ours_time, ref_time, ours_ids, ref_ids = compare(
+                        run_ours, run_ref, args.runs, ours.model.clear_cache, clock)
                     if hf is not None:
                         if mode == "file":
                             ref_ids = hf.encode(text, add_special_tokens=False).ids
@@ -132,7 +138,8 @@ def main() -> None:
                           f"{megabytes / ref_time:19.2f} {ref_time / ours_time:6.2f}  {ours_ids == ref_ids}",
                           flush=True)
                 if hf is not None:
-                    hf_time, _ = timed(lambda: hf.encode_batch(lines, add_special_tokens=False), args.runs)
+                    hf_time, _, _, _ = compare(lambda: hf.encode_batch(lines, add_special_tokens=False),
+                                               lambda: None, args.runs, lambda: None, time.perf_counter)
                     print(f"{'  (HF tokenizers)':18} {text_name:10} {'batch':6} {'':16} "
                           f"{megabytes / hf_time:19.2f} {'':6}  (HF's own speed)", flush=True)
 

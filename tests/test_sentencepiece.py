@@ -7,7 +7,7 @@ import pytest
 
 sentencepiece = pytest.importorskip("sentencepiece")
 
-from tokensmith.errors import ModelFileError  # noqa: E402
+from tokensmith.errors import InputError, ModelFileError  # noqa: E402
 from tokensmith.formats import load  # noqa: E402
 from tokensmith.formats.sentencepiece import load_sentencepiece  # noqa: E402
 
@@ -32,17 +32,45 @@ def test_english_sample_matches_sentencepiece(pair, english_sample):
     assert got == expected
 
 
-NTREX_LINES = 400  # per file: every language, a fixed slice of lines to keep the suite fast
-
-
-def test_every_ntrex_file_matches_sentencepiece(pair, ntrex_files):
-    """Line by line, as the reference is called; every language file."""
+def test_every_ntrex_line_matches_sentencepiece(pair, ntrex_files):
+    """Every line of every language file, one id list per line as the reference gives it
+    (both libraries encode the batch on threads)."""
     ours, ref = pair
     for path in ntrex_files:
-        lines = _lines(path.read_text(encoding="utf-8"))[:NTREX_LINES]
-        expected = ref.encode(lines)
-        for line, ids in zip(lines, expected):
-            assert ours.encode(line, disallowed_special=()) == ids, (path.name, line[:80])
+        lines = _lines(path.read_text(encoding="utf-8"))
+        expected = ref.encode(lines, num_threads=2)
+        got = ours.encode_batch(lines, num_threads=2, disallowed_special=())
+        if got != expected:
+            bad = next(k for k in range(len(lines)) if got[k] != expected[k])
+            assert got[bad] == expected[bad], (path.name, bad, lines[bad][:80])
+
+
+def _python_path(tok, text: str) -> list[int]:
+    """The stage-by-stage Python path (normalizer, word loop), without the compiled text encoder."""
+    return tok.model.encode_pieces([tok.normalizer.normalize(text).encode()])
+
+
+def test_compiled_text_encoder_matches_python_path(pair, ntrex_files, english_sample):
+    ours, _ref = pair
+    encoder = ours._fast[0]
+    texts = [english_sample[:50_000], "", "   ", "  a  b \n\n c  ", "𒀀𒀁 x", "[REFERENCE_DOC_1]x [INST]"]
+    for path in ntrex_files[::6]:
+        texts += _lines(path.read_text(encoding="utf-8"))[:60]
+    for text in texts:
+        assert encoder.pieces(text) == [p for p in [ours.normalizer.normalize(text).encode()] if p]
+        assert ours.encode_ordinary(text) == _python_path(ours, text), text[:80]
+    assert [list(a) for a in encoder.encode_batch(texts, None, 2)] == [ours.encode_ordinary(t) for t in texts]
+    assert list(ours.encode_to_numpy(texts[0])) == ours.encode_ordinary(texts[0])
+
+
+def test_compiled_path_surrogates_and_types(pair):
+    ours, _ref = pair
+    with pytest.raises(InputError, match="surrogate"):
+        ours.encode("a\ud800b")
+    with pytest.raises(InputError):
+        ours.encode_batch(["ok", "a\ud800b"], disallowed_special=())
+    with pytest.raises(TypeError):
+        ours.encode(b"bytes")
 
 
 def test_whole_text_matches_sentencepiece(pair, english_sample):
