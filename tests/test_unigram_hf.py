@@ -12,7 +12,7 @@ from tokensmith.errors import ModelFileError  # noqa: E402
 from tokensmith.formats import load  # noqa: E402
 from tokensmith.formats.hf_unigram import write  # noqa: E402
 
-NTREX_LINES = 25  # per file: every language, a fixed slice
+NTREX_LINES = 100  # per file: every language, a fixed slice
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +72,49 @@ def test_malformed_unigram_json(tmp_path):
     path.write_text(json.dumps({"model": {"type": "Unigram", "unk_id": 5, "vocab": [["<unk>", 0.0]]}}))
     with pytest.raises(ModelFileError, match="unk_id"):
         load(path)
+
+
+GRAPHEME_CASES = ["a\r\nb", "e\u0301 ne\u0301e", "\u0915\u094d\u0937\u093f", "👩\u200d💻 🇫🇷🇩🇪 ok",
+                  "\u1100\u1161\u11a8 한국어", "ｆｕｌｌ ½ ﬁ ①", "#\ufe0f 1\u20e3", "\u0600\u0661 x",
+                  "a\u0308\u0301\u0323", "  lead  and\ttabs\u3000ideo\u00a0nbsp ", "", " ", "▁x▁▁y"]
+
+
+def test_compiled_text_stages_match_python(t5, ntrex_files):
+    """Precompiled per grapheme cluster (C++ clusters vs regex's \\X) and Metaspace, on every
+    language and on hand-picked clusters: the same pieces, then the same ids."""
+    ours, _ref = t5
+    encoder = ours._fast[0]
+    texts = list(GRAPHEME_CASES)
+    for path in ntrex_files:
+        texts += path.read_text(encoding="utf-8").split("\n")[:40]
+    for text in texts:
+        python_pieces = [p.encode() for p in ours.splitter.split(ours.normalizer.normalize(text)) if p]
+        assert encoder.pieces(text) == python_pieces, text[:80]
+        assert ours.encode(text) == ours.model.encode_pieces(python_pieces), text[:80]
+
+
+def test_hand_picked_clusters_match_hf(t5):
+    ours, ref = t5
+    for text in GRAPHEME_CASES:
+        assert ours.encode(text) == ref.encode(text, add_special_tokens=False).ids, text
+
+
+def test_sentencepiece_normalizer_with_charsmap_compiled(t5, ntrex_files):
+    """SentencePiece's own rule (longest charsmap key, whitespace rules) in C++ equals the
+    Python normalizer, on T5's charsmap."""
+    from tokensmith.normalizers import SentencePieceNormalizer
+    from tokensmith.tokenizer import Tokenizer
+
+    ours, _ref = t5
+    for remove_extra in (True, False):
+        normalizer = SentencePieceNormalizer(ours.normalizer.charsmap_blob,
+                                             remove_extra_whitespaces=remove_extra)
+        tok = Tokenizer(ours.model, None, normalizer=normalizer)
+        encoder = tok._fast[0]
+        texts = list(GRAPHEME_CASES)
+        for path in ntrex_files[::5]:
+            texts += path.read_text(encoding="utf-8").split("\n")[:20]
+        for text in texts:
+            normalized = normalizer.normalize(text).encode()
+            assert encoder.pieces(text) == ([normalized] if normalized else []), text[:80]
+            assert tok.encode(text) == ours.model.encode_pieces([normalized]), text[:80]
