@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -68,17 +69,27 @@ class Trie {
                 targets_.push_back(target);
             }
         }
+        root_.fill(-1);
+        for (auto& [label, target] : children[0]) root_[label] = target;
     }
 
     // Calls visit(end, id) for every key that starts at text[start], shortest first.
     template <class Visit>
     void prefixes(std::string_view text, size_t start, Visit visit) const {
-        int node = 0;
-        for (size_t i = start; i < text.size(); ++i) {
+        if (start >= text.size()) return;
+        int node = root_[static_cast<unsigned char>(text[start])];  // the root: a direct table
+        if (node < 0) return;
+        if (value_[node] >= 0) visit(start + 1, value_[node]);
+        for (size_t i = start + 1; i < text.size(); ++i) {
             unsigned char c = static_cast<unsigned char>(text[i]);
             const unsigned char* lo = labels_.data() + begin_[node];
             const unsigned char* hi = labels_.data() + begin_[node + 1];
-            const unsigned char* at = std::lower_bound(lo, hi, c);
+            const unsigned char* at = lo;
+            if (hi - lo > 8) {
+                at = std::lower_bound(lo, hi, c);
+            } else {
+                while (at < hi && *at < c) ++at;
+            }
             if (at == hi || *at != c) return;
             node = targets_[at - labels_.data()];
             if (value_[node] >= 0) visit(i + 1, value_[node]);
@@ -88,6 +99,7 @@ class Trie {
   private:
     std::vector<int> value_, begin_, targets_;
     std::vector<unsigned char> labels_;
+    std::array<int, 256> root_{};
 };
 
 class LatticeCore {

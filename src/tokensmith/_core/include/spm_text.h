@@ -264,7 +264,7 @@ struct Metaspace {
       }
       size_t start = begin;
       for (size_t pos = begin + 1; pos + replacement.size() <= end; ++pos)
-        if (all.compare(pos, replacement.size(), replacement) == 0) {
+        if (all[pos] == replacement[0] && all.compare(pos, replacement.size(), replacement) == 0) {
           piece(all.substr(start, pos - start));
           start = pos;
         }
@@ -279,7 +279,7 @@ void for_each_word(std::string_view piece, Word word) {
   size_t start = 0;
   bool in_run = false;
   for (size_t pos = 0; pos < piece.size();) {
-    if (piece.compare(pos, kSpace.size(), kSpace) == 0) {
+    if (piece[pos] == kSpace[0] && piece.compare(pos, kSpace.size(), kSpace) == 0) {
       if (!in_run && pos > start) {
         word(piece.substr(start, pos - start));
         start = pos;
