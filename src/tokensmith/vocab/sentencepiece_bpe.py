@@ -11,6 +11,8 @@
 No merge list is stored: the scores are the ranks. When no piece has ``▁`` after another
 character, no merge can cross the start of a ``▁`` run, so words are merged independently and
 cached; otherwise the whole text is one merge problem, exactly as SentencePiece does it.
+:meth:`SentencePieceBPEModel.text_encoder` runs normalizer, words and merges in one compiled call
+per text (``_core/_spm_bpe.cpp``); the Python stages here are the path tests compare it with.
 """
 
 from __future__ import annotations

@@ -19,7 +19,10 @@ The unknown piece, the byte pieces and ``special_ids`` (``<s>``, ``</s>``, ...) 
 
 Speed: when no piece has ``▁`` after another character, no piece can cross the start of a ``▁``
 run, so the text is cut there into words whose segmentations are cached and computed by the
-compiled lattice (``_core/_lattice.cpp``, twin of ``_reference/lattice.py``).
+compiled lattice (``_core/_lattice.cpp``, twin of ``_reference/lattice.py``). With a normalizer
+and splitter that have a compiled form, :meth:`UnigramModel.text_encoder` gives the Tokenizer one
+compiled call per text (normalize, split, words, Viterbi, unknowns; ``_core/include/spm_encoder.h``);
+the stages above stay the readable path that tests compare it with.
 """
 
 from __future__ import annotations
