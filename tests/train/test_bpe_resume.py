@@ -76,3 +76,10 @@ def test_bad_initial_merges_and_failing_predicates(counts):
 
     with pytest.raises(KeyError, match="predicate failed"):
         train_bpe_from_counts(counts, 10, allowed=broken)
+
+
+def test_the_compiled_counter_checks_initial_merge_ids(english_sample):
+    counter = make_counter(*reversed(resolve_pattern("gpt2")))
+    counter.add_texts([english_sample[:2_000]])
+    with pytest.raises(ValueError, match="initial merge 1"):
+        counter.train(10, 2, None, 256, initial_merges=[(97, 98), (300, 97)])

@@ -163,6 +163,9 @@ public:
                       const py::object& progress, size_t every, const Merges& initial_merges = {},
                       const py::object& allowed = py::none()) {
         std::exception_ptr error;
+        for (size_t k = 0; k < initial_merges.size(); ++k)  // ids must exist before their merge
+            if (std::max(initial_merges[k].first, initial_merges[k].second) >= 256 + k)
+                throw py::value_error("initial merge " + std::to_string(k) + " uses an id not made yet");
         trainer.resume_from(initial_merges);
         if (!allowed.is_none()) {
             trainer.refuse_unless([&](const std::string& merged) {
