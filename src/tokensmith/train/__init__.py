@@ -39,6 +39,7 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("sage", "sage", "train_sage"),
                                   ("xlmv", "xlmv", "train_xlmv"),
                                   ("bytespan", "bytespan", "train_bytespan"),
+                                  ("lib", "lib", "train_lib"),
                                   ("unigram", "unigram", "train_unigram")):
     TRAINERS[_name] = _lazy(_module, _function)
 
