@@ -33,9 +33,11 @@ for source in sorted(glob.glob(os.path.join(HERE, CORE, "_*.cpp"))):
             [os.path.relpath(source, HERE)],
             include_dirs=[os.path.join(CORE, "include")],
             cxx_std=17,
-            extra_compile_args=extra_compile,
+            extra_compile_args=list(extra_compile),  # pybind11 appends to the list it is given
             extra_link_args=["-pthread"],
         )
     )
 
-setup(ext_modules=ext_modules, cmdclass={"build_ext": build_ext})
+# One extension per file: build them side by side on every core.
+setup(ext_modules=ext_modules, cmdclass={"build_ext": build_ext},
+      options={"build_ext": {"parallel": os.cpu_count() or 1}})

@@ -142,6 +142,40 @@ inline char contraction_letter(uint32_t cp) {{
 """
 
 
+def read_classes(path: str = OUT) -> bytearray:
+    """The class byte of every code point as a generated header defines it (the inverse of
+    :func:`render`), so that tests can tell which code points two Unicode versions classify alike."""
+    import re
+
+    text = open(path, encoding="utf-8").read()
+
+    def array(name: str) -> list[int]:
+        body = re.search(name + r"\[[^\]]*\] = \{(.*?)\};", text, re.S).group(1)
+        return [int(v) for v in body.replace("\n", "").split(",") if v.strip()]
+
+    shift = int(re.search(r"kBlockShift = (\d+);", text).group(1))
+    ascii_class, stage1, blocks = array("kAsciiClass"), array("kBlockIndex"), array("kBlocks")
+    size = 1 << shift
+    classes = bytearray(MAX_CP)
+    for cp in range(MAX_CP):
+        classes[cp] = blocks[(stage1[cp >> shift] << shift) | (cp & (size - 1))]
+    classes[:128] = bytes(ascii_class)
+    return classes
+
+
+def read_folds(path: str = OUT) -> dict[int, str]:
+    import re
+
+    text = open(path, encoding="utf-8").read()
+    return {int(cp, 16): letter for cp, letter in re.findall(r"case 0x([0-9A-F]+): return '(\w)';", text)}
+
+
+def generator_version(path: str = OUT) -> str:
+    """The ``regex`` version named on the header's first line."""
+    first = open(path, encoding="utf-8").readline()
+    return first.split("`regex` module ")[1].split(":")[0]
+
+
 def main() -> int:
     all_chars = "".join(map(chr, range(MAX_CP)))
     classes = class_bytes(all_chars)
