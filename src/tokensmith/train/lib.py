@@ -49,6 +49,7 @@ continuing-subword marker and an unknown token), so the tokenizer is saved in th
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from typing import Iterable
@@ -281,7 +282,10 @@ def train_lib(corpus, vocab_size: int, *, pattern: str | None = SUPERWORD_PATTER
                           "max_len >= 2 and slack >= 0")
     spans = sentences(opts.texts(corpus), pattern, sample_bytes)
     if not spans:
-        raise InputError("the corpus is empty: no text to train on")
+        named = [str(c) for c in ([corpus] if isinstance(corpus, (str, os.PathLike)) else corpus)
+                 if isinstance(c, os.PathLike) or (isinstance(c, str) and os.path.exists(c))]
+        where = f" ({', '.join(named)})" if named else ""
+        raise InputError(f"the corpus{where} is empty: no text to train on")
     capacity = vocab_size - 256
     lexicon = Lexicon(max_len=max_len, memorise=memorise, min_frequency=min_frequency,
                       update_rate=update_rate, life=life, forget_fraction=forget_fraction,
