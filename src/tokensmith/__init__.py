@@ -2,12 +2,14 @@
 
 from .errors import InputError, ModelFileError, OptionError, SpecialTokenError, TokensmithError
 from .tokenizer import Tokenizer
-from .train import train_bpe
+# ``tokensmith.train(corpus, method=...)`` is the function; the trainers' package stays importable
+# as ``tokensmith.train.<method>`` modules (``from tokensmith.train import unigram``).
+from .train import train, train_bpe
 
 __version__ = "0.1.0"
 
 __all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
-           "SpecialTokenError", "load", "train_bpe"]
+           "SpecialTokenError", "load", "train", "train_bpe"]
 
 
 def load(path, **kwargs) -> Tokenizer:

@@ -26,7 +26,12 @@ def register(cls):
 
 # Modules whose stages register themselves on import; imported the first time a saved file
 # names a type that is not registered yet, so loading never depends on what was imported before.
-PROVIDER_MODULES = ["tokensmith.segment", "tokensmith.train.scaffold_bpe", "tokensmith.train.domain"]
+PROVIDER_MODULES = [
+    "tokensmith.normalizers", "tokensmith.splitters", "tokensmith.decoders", "tokensmith.metaspace",
+    "tokensmith.bert", "tokensmith.vocab.bpe", "tokensmith.vocab.unigram",
+    "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
+    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain",
+]
 
 
 def from_dict(stage: str, data: dict[str, Any] | None):

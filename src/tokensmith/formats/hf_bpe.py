@@ -1,4 +1,4 @@
-"""HF ``tokenizer.json`` for byte-level BPE (GPT-2, RoBERTa, Llama 3 style files).
+r"""HF ``tokenizer.json`` for byte-level BPE (GPT-2, RoBERTa, Llama 3 style files).
 
 Read: the ``ByteLevel`` pre-tokenizer (with its GPT-2 regex) or a ``Split`` regex followed by
 ``ByteLevel``; vocabulary and merges through GPT-2's byte-to-character map. Other pre-tokenizers
