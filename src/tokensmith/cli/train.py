@@ -19,6 +19,9 @@ def add_parser(sub) -> None:
     p.add_argument("--text-field", default=None, help="JSONL field / Parquet column holding the text")
     p.add_argument("--errors", choices=["strict", "replace", "ignore"], default=None,
                    help="invalid UTF-8 in the corpus: fail (default), replace or skip it")
+    p.add_argument("--option", "-O", action="append", metavar="NAME=VALUE",
+                   help="an option of the method, e.g. transition=0.8 or protected-terms=@terms.txt "
+                        "(repeatable; see tokensmith.train)")
     p.add_argument("--format", default="native", help="output format: native (default), hf, tiktoken, gpt2")
     p.add_argument("-o", "--output", required=True, help="where to write the tokenizer")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -27,13 +30,17 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..train import train
+    from .common import parse_options
 
-    options = {"vocab_size": args.vocab_size, "special_tokens": args.special, "progress": not args.quiet}
-    for name, value in (("pattern", args.pattern), ("min_frequency", args.min_frequency),
+    options = {"vocab_size": args.vocab_size, "progress": not args.quiet}
+    # Options left unset take the method's defaults (WordPiece's are BERT's special tokens).
+    for name, value in (("special_tokens", args.special or None), ("pattern", args.pattern),
+                        ("min_frequency", args.min_frequency),
                         ("num_workers", args.workers), ("text_field", args.text_field),
                         ("errors", args.errors)):
         if value is not None:
             options[name] = value
+    options.update(parse_options(args.option, args.method))
     started = time.perf_counter()
     tokenizer = train(args.corpus, method=args.method, **options)
     tokenizer.save(args.output, format=args.format)

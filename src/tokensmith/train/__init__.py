@@ -40,7 +40,8 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("xlmv", "xlmv", "train_xlmv"),
                                   ("bytespan", "bytespan", "train_bytespan"),
                                   ("lib", "lib", "train_lib"),
-                                  ("unigram", "unigram", "train_unigram")):
+                                  ("unigram", "unigram", "train_unigram"),
+                                  ("wordpiece", "wordpiece", "train_wordpiece")):
     TRAINERS[_name] = _lazy(_module, _function)
 
 

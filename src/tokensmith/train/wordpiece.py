@@ -1,170 +1,175 @@
-"""WordPiece training: merges chosen by likelihood gain, with ``##`` continuations.
+"""WordPiece training: merges of characters into ``##``-continued subwords, two ways of scoring them.
 
-As published (Schuster & Nakajima, 2012, "Japanese and Korean Voice Search"; the scoring
-popularised by BERT's WordPiece): start from characters (word-initial ones plain, the others
-``##``-prefixed) and repeatedly merge the adjacent pair ``(a, b)`` with the highest
+Example::
 
-    score(a, b) = count(ab) / (count(a) * count(b)),
+    from tokensmith.train.wordpiece import train_wordpiece
+    tok = train_wordpiece("corpus.txt", vocab_size=30_000)          # HF/BERT-compatible
+    tok = train_wordpiece(texts, 30_000, score="likelihood", min_frequency=50)
 
-the gain in unigram likelihood of the corpus from merging them. ``a + ##b`` becomes ``ab`` and
-``##a + ##b`` becomes ``##ab``. Adapted: pairs seen fewer than ``min_frequency`` times are never
-merged (without this the score favours pairs seen once, whose parts are seen only together).
+Words are BERT's (its normalizer and pre-tokenizer, lowercased by default). Each word starts as
+its characters, the first plain and the others ``##``-prefixed; training repeatedly merges an
+adjacent pair ``(a, b)`` into ``a + b`` without ``b``'s prefix (``un + ##able -> unable``,
+``##a + ##b -> ##ab``) in every word, until the vocabulary is full or no pair is counted
+``min_frequency`` times.
 
-Tie-break (the output depends on the counts alone): highest score, then highest pair count,
-then the lexicographically smallest ``(a, b)``. Vocabulary order: special tokens, the alphabet
-(sorted), then the merged tokens in the order they were made; a merge whose result is already a
-token adds nothing.
+``score="frequency"`` (the default) — the most frequent pair first. This is what HF's
+``WordPieceTrainer`` does (a BPE trainer with a continuation prefix), so it is what users of HF
+and of BERT-style vocabularies trained with it get; held-out compression matches HF's within 1%
+(docs/benchmarks.md, "WordPiece").
 
-Scores only grow when a merge lowers ``count(a)`` or ``count(b)``; those pairs are pushed again on
-a heap, and every other stale entry is re-scored when it reaches the top.
+``score="likelihood"`` — as published by Schuster & Nakajima (2012), "Japanese and Korean Voice
+Search" (the WordPiece model): the pair with the highest ``count(ab) / (count(a) * count(b))``,
+the gain in unigram likelihood of the training data from adding the merged unit. It prefers pairs
+whose parts rarely occur apart, however rare the pair: with a low ``min_frequency`` it spends the
+vocabulary on rare letter combinations (names, foreign words, typos) and compresses common text
+worse than frequency scoring. Adapted: pairs seen fewer than ``min_frequency`` times are never
+merged (the paper has no such guard; without it pairs seen once, whose parts are seen only
+together, score highest). Raise ``min_frequency`` (tens to hundreds on megabytes of text) to make
+it usable; the paper's other stopping rule (a likelihood-gain threshold) is not implemented.
+
+As HF: the alphabet is the ``limit_alphabet`` most frequent characters; a merge whose string is
+already a token reuses its id (the words change, the vocabulary does not grow). Adapted: a word
+with a character outside the alphabet is left out of training (HF drops the character and joins
+its neighbours), and ties are broken deterministically (HF's depend on hash order).
+
+Tie-break (the output depends on the counts alone): frequency -> highest count, then the smallest
+``(a, b)`` as strings; likelihood -> highest score, then highest count, then smallest strings.
+Vocabulary order: ``special_tokens``, the alphabet (sorted), its ``##`` forms that occur (sorted),
+then the merged tokens in the order they were made.
+
+The merge loop is compiled (``tokensmith._core._wordpiece_train``) when built, else the readable
+twin in :mod:`tokensmith._reference.wordpiece_train`; both give the same merges.
 """
 
 from __future__ import annotations
 
-import heapq
-from collections import Counter
-from typing import Iterable
+import sys
+from typing import Sequence
 
+import numpy as np
+
+from .._reference import wordpiece_train as _reference
 from ..errors import InputError, OptionError
 from ..vocab.wordpiece import BERT_SPECIALS
+from .wordpiece_words import count_bert_words
+
+SCORES = ("frequency", "likelihood")
 
 
-def count_words(texts: Iterable[str], normalizer, splitter) -> Counter:
-    """``{pre-token: count}`` of the texts after BERT's normalizer and pre-tokenizer."""
-    counts: Counter = Counter()
-    for text in texts:
-        counts.update(splitter.split(normalizer.normalize(text)))
-    return counts
+def _core():
+    try:
+        from .._core import _wordpiece_train
+    except ImportError:  # compiled core not built
+        return None
+    return _wordpiece_train
 
 
-def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
-                                min_frequency: int = 2, special_tokens=BERT_SPECIALS,
-                                prefix: str = "##", limit_alphabet: int | None = None) -> list[str]:
-    """The WordPiece vocabulary (tokens in id order) learnt from ``{word: count}``."""
-    if min_frequency < 1:
-        raise OptionError(f"min_frequency must be at least 1, got {min_frequency}")
-    words, counts = [w for w, c in word_counts.items() if c > 0 and w], []
+def _alphabet(words: list[str], counts: list[int], limit: int | None):
+    """(codes of every word's characters, word lengths, kept-word mask, alphabet sorted)."""
+    codes = np.frombuffer("".join(words).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    totals = np.bincount(codes, weights=np.repeat(np.asarray(counts, dtype=np.float64), lengths))
+    present = np.nonzero(totals)[0]
+    if limit is not None and len(present) > limit:
+        order = np.lexsort((present, -totals[present]))  # most frequent, then smallest code point
+        present = np.sort(present[order[:limit]])
+    kept = np.zeros(len(totals), dtype=bool)
+    kept[present] = True
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    word_ok = np.minimum.reduceat(kept[codes], starts) if len(words) else np.zeros(0, dtype=bool)
+    return codes, lengths, word_ok.astype(bool), [chr(c) for c in present]
+
+
+def initial_symbols(word_counts: dict[str, int], special_tokens: Sequence[str], prefix: str,
+                    limit_alphabet: int | None):
+    """(tokens, symbol ids of every kept word end to end, word lengths, word counts)."""
+    words = [w for w, c in word_counts.items() if c > 0 and w]
     if not words:
         raise InputError("no words to train on (empty corpus?)")
     counts = [word_counts[w] for w in words]
-    if limit_alphabet is not None:
-        chars = Counter()
-        for w, c in zip(words, counts):
-            for ch in w:
-                chars[ch] += c
-        keep = {ch for ch, _ in sorted(chars.items(), key=lambda kv: (-kv[1], kv[0]))[:limit_alphabet]}
-        pairs = [(w, c) for w, c in zip(words, counts) if set(w) <= keep]
-        words, counts = [w for w, _ in pairs], [c for _, c in pairs]
-
-    symbols: list[str] = []
-    sym_id: dict[str, int] = {}
-
-    def intern(s: str) -> int:
-        if s not in sym_id:
-            sym_id[s] = len(symbols)
-            symbols.append(s)
-        return sym_id[s]
-
-    seqs = [[intern(w[0])] + [intern(prefix + ch) for ch in w[1:]] for w in words]
-    alphabet = sorted(symbols)
-    vocab = list(dict.fromkeys(list(special_tokens) + alphabet))
-    if vocab_size < len(vocab):
-        raise OptionError(f"vocab_size {vocab_size} is smaller than the special tokens and the "
-                          f"alphabet ({len(vocab)} tokens)")
-    in_vocab = set(vocab)
-
-    unit: Counter = Counter()
-    pair_count: Counter = Counter()
-    pair_words: dict[tuple[int, int], set[int]] = {}
-    pairs_of: dict[int, set] = {}
-    for wi, (seq, c) in enumerate(zip(seqs, counts)):
-        for s in seq:
-            unit[s] += c
-        for p in zip(seq, seq[1:]):
-            pair_count[p] += c
-            pair_words.setdefault(p, set()).add(wi)
-            pairs_of.setdefault(p[0], set()).add(p)
-            pairs_of.setdefault(p[1], set()).add(p)
-
-    def entry(p):
-        n = pair_count[p]
-        return (-n / (unit[p[0]] * unit[p[1]]), -n, symbols[p[0]], symbols[p[1]], p)
-
-    heap = [entry(p) for p, n in pair_count.items() if n >= min_frequency]
-    heapq.heapify(heap)
-    n_prefix = len(prefix)
-    while heap and len(vocab) < vocab_size:
-        item = heapq.heappop(heap)
-        p = item[-1]
-        if pair_count.get(p, 0) < min_frequency:
-            continue
-        current = entry(p)
-        if current[:2] != item[:2]:
-            if current[:2] > item[:2]:      # score fell since: re-file it; if it rose, a newer entry exists
-                heapq.heappush(heap, current)
-            continue
-        a, b = p
-        sb = symbols[b]
-        merged = intern(symbols[a] + (sb[n_prefix:] if sb.startswith(prefix) else sb))
-        if symbols[merged] not in in_vocab:
-            in_vocab.add(symbols[merged])
-            vocab.append(symbols[merged])
-        touched: set = set()
-        for wi in list(pair_words.get(p, ())):
-            seq, c = seqs[wi], counts[wi]
-            new = []
-            i = 0
-            while i < len(seq):
-                if i + 1 < len(seq) and seq[i] == a and seq[i + 1] == b:
-                    new.append(merged)
-                    i += 2
-                else:
-                    new.append(seq[i])
-                    i += 1
-            for q in zip(seq, seq[1:]):
-                pair_count[q] -= c
-                touched.add(q)
-                if pair_count[q] <= 0:
-                    del pair_count[q]
-                    pair_words.pop(q, None)
-                    pairs_of[q[0]].discard(q)
-                    pairs_of[q[1]].discard(q)
-                else:
-                    pair_words[q].discard(wi)
-            for s in seq:
-                unit[s] -= c
-            for s in new:
-                unit[s] += c
-            for q in zip(new, new[1:]):
-                pair_count[q] += c
-                touched.add(q)
-                pair_words.setdefault(q, set()).add(wi)
-                pairs_of.setdefault(q[0], set()).add(q)
-                pairs_of.setdefault(q[1], set()).add(q)
-            seqs[wi] = new
-        # count(a) and count(b) fell, so every pair with a or b scores higher now.
-        touched |= pairs_of.get(a, set()) | pairs_of.get(b, set())
-        for q in touched:
-            if pair_count.get(q, 0) >= min_frequency:
-                heapq.heappush(heap, entry(q))
-    return vocab
+    codes, lengths, ok, alphabet = _alphabet(words, counts, limit_alphabet)
+    codes = codes[np.repeat(ok, lengths)]
+    lengths, counts = lengths[ok], np.asarray(counts, dtype=np.int64)[ok]
+    first = np.zeros(len(codes), dtype=bool)
+    first[np.concatenate(([0], np.cumsum(lengths)[:-1]))] = True
+    continued = sorted(chr(c) for c in np.unique(codes[~first]))
+    tokens = list(dict.fromkeys(list(special_tokens) + alphabet + [prefix + ch for ch in continued]))
+    table_plain = np.zeros(int(codes.max()) + 1, dtype=np.uint32)
+    table_cont = np.zeros_like(table_plain)
+    index = {t: i for i, t in enumerate(tokens)}
+    for ch in alphabet:
+        table_plain[ord(ch)] = index[ch]
+    for ch in continued:
+        table_cont[ord(ch)] = index[prefix + ch]
+    syms = np.where(first, table_plain[codes], table_cont[codes]).astype(np.uint32)
+    return tokens, syms, lengths.astype(np.uint32), counts
 
 
-def train_wordpiece(texts: Iterable[str], vocab_size: int = 30_000, *, lowercase: bool = True,
-                    strip_accents: bool | None = None, min_frequency: int = 2,
-                    special_tokens=BERT_SPECIALS, prefix: str = "##",
-                    limit_alphabet: int | None = 1000, name: str | None = None):
-    """Train a BERT-style WordPiece tokenizer on ``texts`` (an iterable of strings)."""
+def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
+                                score: str = "frequency", min_frequency: int = 2,
+                                special_tokens: Sequence[str] = BERT_SPECIALS, prefix: str = "##",
+                                limit_alphabet: int | None = 1000,
+                                use_reference: bool = False) -> list[str]:
+    """The WordPiece vocabulary (tokens in id order) learnt from ``{word: count}``."""
+    if score not in SCORES:
+        raise OptionError(f"score must be one of {', '.join(SCORES)}, got {score!r}")
+    if not isinstance(min_frequency, int) or min_frequency < 1:
+        raise OptionError(f"min_frequency must be an integer >= 1, got {min_frequency!r}")
+    if limit_alphabet is not None and (not isinstance(limit_alphabet, int) or limit_alphabet < 1):
+        raise OptionError(f"limit_alphabet must be a positive integer or None, got {limit_alphabet!r}")
+    if not isinstance(prefix, str) or not prefix:
+        raise OptionError("the continuation prefix must be a non-empty string")
+    tokens, syms, lengths, counts = initial_symbols(word_counts, special_tokens, prefix, limit_alphabet)
+    if not isinstance(vocab_size, int) or vocab_size < len(tokens):
+        raise OptionError(f"vocab_size {vocab_size!r} is smaller than the special tokens and the "
+                          f"alphabet ({len(tokens)} tokens); raise it or lower limit_alphabet")
+    max_new = vocab_size - len(tokens)
+    core = None if use_reference else _core()
+    if core is not None:
+        merges = core.train_merges(syms, lengths, counts, tokens, prefix, max_new, min_frequency, score)
+    else:
+        ends = np.cumsum(lengths)
+        words = [syms[e - n:e].tolist() for e, n in zip(ends, lengths)]
+        loop = _reference.train_frequency if score == "frequency" else _reference.train_likelihood
+        merges = loop(words, counts.tolist(), tokens, prefix, max_new, min_frequency)
+    for a, b, c in merges:
+        if c == len(tokens):
+            tokens.append(_reference.joined(tokens, a, b, prefix))
+    return tokens
+
+
+def train_wordpiece(corpus, vocab_size: int = 30_000, *, score: str = "frequency",
+                    lowercase: bool = True, strip_accents: bool | None = None,
+                    min_frequency: int = 2, special_tokens: Sequence[str] = BERT_SPECIALS,
+                    unk_token: str = "[UNK]", prefix: str = "##", limit_alphabet: int | None = 1000,
+                    num_workers: int | None = None, errors: str = "strict", text_field: str = "text",
+                    progress: bool = False, name: str | None = None):
+    """Train a BERT-style WordPiece tokenizer of ``vocab_size`` ids (fewer if the corpus runs out).
+
+    ``corpus``: a path (text, JSON Lines, Parquet, gzip: see :mod:`tokensmith.corpus`), a text, or
+    an iterable of paths and texts; ``errors`` and ``text_field`` are passed to the reader.
+    ``unk_token`` is put first among the special tokens if they lack it.
+    """
     from ..bert import BertNormalizer, BertPreTokenizer
-    from ..vocab.wordpiece import wordpiece_tokenizer
+    from ..tokenizer import Tokenizer
+    from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
 
+    specials = list(dict.fromkeys(special_tokens))
+    if any(not isinstance(s, str) or not s for s in specials) or not isinstance(unk_token, str):
+        raise OptionError("special tokens and unk_token must be non-empty strings")
+    if unk_token not in specials:
+        specials.insert(0, unk_token)
     normalizer = BertNormalizer(lowercase=lowercase, strip_accents=strip_accents)
-    counts = count_words(texts, normalizer, BertPreTokenizer())
-    tokens = train_wordpiece_from_counts(counts, vocab_size, min_frequency=min_frequency,
-                                         special_tokens=special_tokens, prefix=prefix,
+    counts = count_bert_words(corpus, normalizer, BertPreTokenizer(), threads=num_workers,
+                              errors=errors, text_field=text_field)
+    if progress:
+        print(f"wordpiece: {len(counts):,} distinct words", file=sys.stderr)
+    tokens = train_wordpiece_from_counts(counts, vocab_size, score=score, min_frequency=min_frequency,
+                                         special_tokens=specials, prefix=prefix,
                                          limit_alphabet=limit_alphabet)
-    unk = "[UNK]" if "[UNK]" in tokens else (list(special_tokens) or [None])[0]
-    if unk is None:
-        raise OptionError("WordPiece needs an unknown token among special_tokens")
-    return wordpiece_tokenizer(tokens, lowercase=lowercase, strip_accents=strip_accents,
-                               unk_token=unk, prefix=prefix, name=name)
+    if progress:
+        print(f"wordpiece: {len(tokens):,} tokens", file=sys.stderr)
+    model = WordPieceModel(tokens, unk_token, prefix)
+    return Tokenizer(model, BertPreTokenizer(), normalizer=normalizer,
+                     decoder=WordPieceDecoder(prefix, cleanup=True),
+                     special_tokens={t: model.token_id[t] for t in specials}, name=name)

@@ -1,0 +1,97 @@
+"""Corpus -> ``{word: count}`` as BERT's normalizer and pre-tokenizer cut it, fast.
+
+Equal to normalizing each text with :class:`~tokensmith.bert.BertNormalizer` and splitting it
+with :class:`~tokensmith.bert.BertPreTokenizer`, but each distinct whitespace-separated chunk is
+normalized and split once (the compiled word counter finds the chunks). That is the same because
+every step of BERT's pipeline is local to a chunk: dropped and whitespace characters are one
+character each, CJK padding and accent stripping never join across a space, and the one
+contextual case mapping (final sigma) stops at whitespace. Python's whitespace includes a few
+control characters BERT *drops* (joining their neighbours); they are deleted before the cut.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from typing import Iterable
+
+from ..corpus import iter_corpus
+from ..corpus.sources import is_path
+from ..errors import InputError
+
+# Whitespace for str.split() but control characters for BERT (deleted, not spaces).
+_DROPPED_SPACES = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
+_DELETE = {ord(c): None for c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85"}
+# A printable ASCII chunk: BERT splits it into alphanumeric runs and single other characters.
+_ASCII_PIECES = re.compile(r"[A-Za-z0-9]+|[^A-Za-z0-9]")
+BATCH_CHARS = 4 << 20
+
+
+def _word_counter(threads: int):
+    try:
+        from .._core._unigram_train import WordCounter
+    except ImportError:  # compiled core not built
+        return None
+    return WordCounter(threads)
+
+
+def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
+    """``{chunk: count}`` of the texts cut at whitespace (after deleting BERT-dropped controls).
+
+    Short texts (lines) are joined with newlines into batches of about ``BATCH_CHARS``: the
+    compiled counter then starts its threads once per batch, not once per line.
+    """
+    counter = _word_counter(threads)
+    raw: Counter[str] = Counter()
+
+    def add(text: str) -> None:
+        if _DROPPED_SPACES.search(text):
+            text = text.translate(_DELETE)
+        if counter is None:
+            raw.update(text.split())
+            return
+        try:
+            counter.add(text)
+        except UnicodeEncodeError as exc:
+            raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
+
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if not isinstance(text, str):
+            raise InputError(f"a corpus holds str texts, got {type(text).__name__}")
+        batch.append(text)
+        size += len(text) + 1
+        if size >= BATCH_CHARS:
+            add("\n".join(batch))
+            batch, size = [], 0
+    if batch:
+        add("\n".join(batch))
+    return raw if counter is None else counter.items()
+
+
+def bert_words(chunks: dict[str, int], normalizer, splitter) -> dict[str, int]:
+    """``{word: count}``: each chunk normalized and split once, its count given to its pieces."""
+    words: dict[str, int] = {}
+    lower = normalizer.lowercase
+    for chunk, n in chunks.items():
+        if chunk.isascii() and chunk.isprintable():  # no accents, CJK or controls: the fast path
+            if lower:
+                chunk = chunk.lower()
+            pieces = (chunk,) if chunk.isalnum() else _ASCII_PIECES.findall(chunk)
+        else:
+            pieces = splitter.split(normalizer.normalize(chunk))
+        for piece in pieces:
+            words[piece] = words.get(piece, 0) + n
+    return words
+
+
+def count_bert_words(corpus, normalizer, splitter, *, threads: int | None = None,
+                     errors: str = "strict", text_field: str = "text") -> dict[str, int]:
+    """``{word: count}`` of ``corpus`` (a path, paths, a text or texts: :mod:`tokensmith.corpus`)."""
+    if isinstance(corpus, str) and not is_path(corpus):
+        corpus = [corpus]  # one text
+    texts = iter_corpus(corpus, errors=errors, text_field=text_field)
+    chunks = count_chunks(texts, threads or os.cpu_count() or 1)
+    return bert_words(chunks, normalizer, splitter)
