@@ -32,3 +32,33 @@ def read_text(text: str | None, path: str | None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError("invalid UTF-8", path=where, offset=exc.start) from None
+
+
+def parse_options(pairs: list[str] | None, what: str) -> dict:
+    """``["dropout=0.1", "seed=3", "protected-terms=@terms.txt"]`` -> keyword arguments.
+
+    A value is read as JSON where it parses (numbers, ``true``, lists), else as a string;
+    ``@FILE`` is the file's non-empty lines as a list. Dashes in names become underscores.
+    """
+    import json
+
+    from ..errors import OptionError
+
+    options: dict = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise OptionError(f"{what} option {pair!r} is not NAME=VALUE")
+        if value.startswith("@"):
+            try:
+                with open(value[1:], encoding="utf-8") as f:
+                    parsed = [line.strip() for line in f if line.strip()]
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InputError(f"cannot read the list for option {name!r}: {exc}", path=value[1:]) from None
+        else:
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                parsed = value
+        options[name.replace("-", "_")] = parsed
+    return options

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import open_tokenizer, read_text
+from ..errors import OptionError
+from .common import open_tokenizer, parse_options, read_text
 
 
 def add_parser(sub) -> None:
@@ -14,7 +15,10 @@ def add_parser(sub) -> None:
     p.add_argument("file", nargs="?", default="-", help="text file to encode ('-' = standard input)")
     p.add_argument("--text", help="text to encode instead of a file")
     p.add_argument("--pattern", help="split pattern, for formats that do not store one (.tiktoken)")
-    p.add_argument("--segmenter", help="segmentation method to use with this vocabulary")
+    p.add_argument("--segmenter", help="segmentation method to use with this vocabulary "
+                                       "(least_tokens, longest_prefix, bpe_dropout, stochastok, ...)")
+    p.add_argument("--option", "-O", action="append", metavar="NAME=VALUE",
+                   help="segmenter option, e.g. dropout=0.1 seed=7 (repeatable)")
     p.add_argument("--allow-special", action="store_true", help="encode special-token strings as specials")
     p.add_argument("--tokens", action="store_true", help="print the tokens, not the ids")
     p.add_argument("--json", action="store_true", help="print a JSON list")
@@ -23,8 +27,11 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     tokenizer = open_tokenizer(args.tokenizer, args.pattern)
+    options = parse_options(args.option, "segmenter")
     if args.segmenter:
-        tokenizer = tokenizer.with_segmenter(args.segmenter)
+        tokenizer = tokenizer.with_segmenter(args.segmenter, **options)
+    elif options:
+        raise OptionError("--option sets segmenter options: give --segmenter too")
     text = read_text(args.text, args.file)
     ids = tokenizer.encode(text, allowed_special="all" if args.allow_special else frozenset())
     if args.tokens:

@@ -3,7 +3,7 @@
 ``Tokenizer.with_segmenter(name, **options)`` returns a tokenizer whose model segments with
 ``name``, one of :data:`SEGMENTERS`:
 
-=================  ==========================================================================
+==================  =========================================================================
 ``merges``          BPE merge-rule replay (the BPE model itself)
 ``longest_prefix``  greedy from the left (WordPiece's own method)
 ``longest_suffix``  greedy from the right
@@ -12,13 +12,14 @@
 ``likelihood``      Viterbi over Unigram log-probabilities (vocabularies with scores)
 ``bpe_dropout``     BPE with merges dropped with probability ``dropout`` (seeded)
 ``stochastok``      StochasTok random splits with probability ``p`` (seeded)
-=================  ==========================================================================
+``unigram_sampling`` subword regularisation on a Unigram vocabulary, ``alpha`` (seeded)
+==================  =========================================================================
 """
 
 from .methods import METHODS
-from .models import (BPEDropoutModel, SegmentedModel, SEGMENTERS, StochasTokModel, segment_piece,
-                     segmented_model)
+from .models import (BPEDropoutModel, SegmentedModel, SEGMENTERS, StochasTokModel,
+                     UnigramSamplingModel, segment_piece, segmented_model)
 from .vocabulary import SegmentVocabulary, vocabulary_of
 
 __all__ = ["SEGMENTERS", "METHODS", "segmented_model", "SegmentedModel", "BPEDropoutModel",
-           "StochasTokModel", "SegmentVocabulary", "vocabulary_of", "segment_piece"]
+           "StochasTokModel", "UnigramSamplingModel", "SegmentVocabulary", "vocabulary_of", "segment_piece"]

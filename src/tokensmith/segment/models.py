@@ -146,7 +146,45 @@ class StochasTokModel(_Wrapper):
         return cls(components.from_dict("model", data["base"]), data["p"], data.get("seed", 0))
 
 
-STOCHASTIC = {"bpe_dropout": BPEDropoutModel, "stochastok": StochasTokModel}
+@register
+class UnigramSamplingModel(_Wrapper):
+    """Subword regularisation (Kudo 2018): each piece's segmentation drawn from a Unigram
+    vocabulary's lattice with probability ∝ ``exp(alpha · score)`` (all paths, or the
+    ``nbest_size`` best), as :meth:`UnigramModel.sample` does; ``nbest_size=1`` is Viterbi.
+    The draws come from one generator seeded with ``seed``, so a run is reproducible."""
+
+    kind = "unigram_sampling"
+
+    def __init__(self, base: Model, alpha: float = 0.1, nbest_size: int = -1, seed: int | None = 0):
+        from ..vocab.unigram import UnigramModel
+
+        if not isinstance(base, UnigramModel):
+            raise OptionError(f"Unigram sampling needs a Unigram vocabulary with scores, not {type(base).__name__}")
+        if not isinstance(alpha, (int, float)) or alpha < 0:
+            raise OptionError(f"sampling alpha must be a number >= 0, got {alpha!r}")
+        if not isinstance(nbest_size, int) or nbest_size < -1:
+            raise OptionError(f"nbest_size must be -1 (every path), 0, 1 or more, got {nbest_size!r}")
+        self.base, self.alpha, self.nbest_size, self.seed = base, float(alpha), nbest_size, seed
+        self.rng = random.Random(seed)
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        out: list[int] = []
+        for piece in pieces:
+            out += self.base.sample(piece, self.alpha, self.nbest_size, seed=self.rng.getrandbits(63))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "alpha": self.alpha, "nbest_size": self.nbest_size,
+                "seed": self.seed, "base": self.base.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(components.from_dict("model", data["base"]), data["alpha"],
+                   data.get("nbest_size", -1), data.get("seed", 0))
+
+
+STOCHASTIC = {"bpe_dropout": BPEDropoutModel, "stochastok": StochasTokModel,
+              "unigram_sampling": UnigramSamplingModel}
 
 
 def segmented_model(model: Model, name: str, **options) -> Model:
@@ -154,7 +192,8 @@ def segmented_model(model: Model, name: str, **options) -> Model:
 
     ``merges`` gives the BPE model itself. ``bpe_dropout`` takes ``dropout`` and ``seed``;
     ``stochastok`` takes ``p``, ``seed`` and ``inner`` (the method whose output it splits; the
-    vocabulary's own by default). Unknown options are an error.
+    vocabulary's own by default); ``unigram_sampling`` takes ``alpha``, ``nbest_size`` and
+    ``seed``. Unknown options are an error.
     """
     from ..vocab.bpe import BPEModel
 
@@ -166,6 +205,9 @@ def segmented_model(model: Model, name: str, **options) -> Model:
         _only(name, options, {"p", "seed"})
         inner = base if inner_name is None else segmented_model(base, inner_name)
         return StochasTokModel(inner, **options)
+    if name == "unigram_sampling":
+        _only(name, options, {"alpha", "nbest_size", "seed"})
+        return UnigramSamplingModel(base, **options)
     if name == "bpe_dropout":
         _only(name, options, {"dropout", "seed"})
         return BPEDropoutModel(base, **options)
