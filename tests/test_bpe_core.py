@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tokensmith._reference.bpe import merge_piece
 from tokensmith.split import split_reference
 from tokensmith.vocab.bpe import BPEModel
 
@@ -74,6 +75,34 @@ def test_long_pieces_with_ranks_out_of_creation_order(seed, length):
     rng = random.Random(seed + length)
     for piece in (b"a" * length, bytes(rng.choice(ALPHABET) for _ in range(length))):
         assert model.core.encode_pieces([piece]) == model.encode_pieces_reference([piece])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 60), unit=st.binary(min_size=1, max_size=5), repeats=st.integers(20, 300),
+       shuffled=st.booleans())
+def test_long_repetitive_pieces_merge_rank_by_rank_like_the_reference(seed, unit, repeats, shuffled):
+    # Many positions of one rank at once (the rank queue's batches, overlaps like "aaa" included);
+    # shuffled merges make some merge create a pair of lower rank mid-batch (then the heap takes over).
+    tokens, merges = random_vocabulary(seed, 150)
+    if shuffled:
+        random.Random(seed).shuffle(merges)
+    unit = bytes(ALPHABET[x % len(ALPHABET)] for x in unit)
+    piece = (unit * repeats)[:1500] + unit[:1]
+    for model in (BPEModel(tokens, merges, semantics="merges"), BPEModel(tokens, semantics="tiktoken")):
+        assert model.core.encode_pieces([piece]) == model.encode_pieces_reference([piece])
+
+
+def test_sparse_ranks_merge_like_dense_ones():
+    # The core keeps only the order of ranks; gaps and huge values must not change the merges.
+    tokens, merges = random_vocabulary(4, 80)
+    model = BPEModel(tokens, merges, semantics="merges")
+    table = model.table.astype(np.uint32).copy()
+    table[:, 2] = table[:, 2] * 40_000_003 % (2**32 - 1)  # distinct, no longer in merge order
+    sparse = _bpe.BPECore(model.tokens, table, False)
+    py_table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in table}
+    rng = random.Random(4)
+    for piece in (b"a" * 300, bytes(rng.choice(ALPHABET) for _ in range(500)), b"ab c" * 40, b"ab c"):
+        assert sparse.encode_pieces([piece]) == merge_piece([model.byte_ids[b] for b in piece], py_table)
 
 
 def test_ties_merge_leftmost():

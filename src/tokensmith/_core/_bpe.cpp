@@ -160,13 +160,24 @@ class BPECore {
     size_t rows = size_t(table.shape(0));
     const uint32_t* r = table.data();
     uint32_t n = uint32_t(id_objects_.size());
-    rules_.pairs.reserve(rows);
+    // Ranks are stored as their order among the distinct ranks (same comparisons, so the same
+    // merges), which lets the long-piece queue index an array by rank.
+    std::vector<uint32_t> ranks(rows);
     for (size_t i = 0; i < rows; ++i, r += 4) {
       if (r[0] >= n || r[1] >= n || r[3] >= n)
         throw py::value_error("merge table row " + std::to_string(i) + " has an id out of range (vocabulary size " +
                               std::to_string(n) + ")");
       if (r[2] == UINT32_MAX) throw py::value_error("merge table row " + std::to_string(i) + " has rank 2^32-1");
-      rules_.pairs.insert(r[0], r[1], r[2], r[3]);
+      ranks[i] = r[2];
+    }
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    rules_.rank_count = uint32_t(ranks.size());
+    rules_.pairs.reserve(rows);
+    r = table.data();
+    for (size_t i = 0; i < rows; ++i, r += 4) {
+      uint32_t dense = uint32_t(std::lower_bound(ranks.begin(), ranks.end(), r[2]) - ranks.begin());
+      rules_.pairs.insert(r[0], r[1], dense, r[3]);
     }
     rules_.finish();
   }

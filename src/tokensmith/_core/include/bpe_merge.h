@@ -2,8 +2,8 @@
 // lowest rank, the leftmost on ties (src/tokensmith/_reference/bpe.py::merge_piece).
 //
 // Short pieces use an array scan (quadratic, but the array fits in a cache line or two). Long
-// pieces use a min-heap of candidate pairs over a linked list, O(n log n), so that a megabyte of
-// one repeated character costs about what prose does per byte.
+// pieces use a linked list and a queue of candidate pairs by rank (bpe_rank_queue.h), so that a
+// megabyte of one repeated character costs a small multiple of what prose does per byte.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "bpe_maps.h"
+#include "bpe_rank_queue.h"
 
 namespace tokensmith {
 namespace bpe {
@@ -20,6 +21,7 @@ namespace bpe {
 // (byte, byte) precomputed in a dense 256 x 256 array, which stays in cache.
 struct MergeRules {
   PairTable pairs;
+  uint32_t rank_count = 0;  // ranks are dense: every rank in pairs is < rank_count
   uint32_t byte_id[256];
   std::vector<uint64_t> byte_pairs;
 
@@ -32,7 +34,7 @@ struct MergeRules {
   inline uint64_t find_bytes(uint8_t a, uint8_t b) const { return byte_pairs[unsigned(a) << 8 | b]; }
 };
 
-// Pieces with at least this many bytes take the heap path.
+// Pieces with at least this many bytes take the linked-list path (merge_long).
 constexpr size_t kHeapMergeMinBytes = 64;
 
 // A small direct-mapped memo of pair lookups (misses included) in front of the pair table. The
@@ -106,54 +108,6 @@ class QuadHeap {
   std::vector<uint64_t> a_;
 };
 
-// A radix heap: a min-queue for keys that never go below the last key popped, which is how BPE
-// ranks behave in real vocabularies (a merge creates pairs whose tokens come later). Pushing and
-// popping touch vectors sequentially, much cheaper than a heap's random access on a long piece.
-// push() refuses a key below the last popped one; the caller then moves to a QuadHeap.
-class RadixHeap {
- public:
-  void clear() {
-    for (auto& b : buckets_) b.clear();
-    last_ = 0;
-    size_ = 0;
-  }
-  bool empty() const { return size_ == 0; }
-  bool push(uint64_t v) {
-    if (v < last_) return false;
-    buckets_[bucket(v)].push_back(v);
-    ++size_;
-    return true;
-  }
-  uint64_t pop() {
-    if (buckets_[0].empty()) {
-      size_t i = 1;
-      while (buckets_[i].empty()) ++i;
-      auto& b = buckets_[i];
-      last_ = *std::min_element(b.begin(), b.end());
-      for (uint64_t v : b) buckets_[bucket(v)].push_back(v);  // each lands in a lower bucket
-      b.clear();
-    }
-    uint64_t v = buckets_[0].back();
-    buckets_[0].pop_back();
-    --size_;
-    return v;
-  }
-  template <class F>
-  void drain(F&& f) {
-    for (auto& b : buckets_) {
-      for (uint64_t v : b) f(v);
-      b.clear();
-    }
-    size_ = 0;
-  }
-
- private:
-  size_t bucket(uint64_t v) const { return v == last_ ? 0 : 64 - size_t(__builtin_clzll(v ^ last_)); }
-  std::vector<uint64_t> buckets_[65];
-  uint64_t last_ = 0;
-  size_t size_ = 0;
-};
-
 // Reusable buffers, one set per thread.
 struct MergeScratch {
   PairMemo memo;
@@ -161,10 +115,12 @@ struct MergeScratch {
   std::vector<uint64_t> pairs;  // rank << 32 | merged of (ids[i], ids[i + 1])
   struct Node {
     uint32_t id, prev, next;
+    uint64_t pair;  // rank << 32 | merged of the pair (this, next); kNoMerge if none or dead
   };
   std::vector<Node> nodes;
-  RadixHeap radix;  // rank << 32 | position of the pair's left node
-  QuadHeap heap;    // the same, once a key went below the last one popped
+  RankQueue queue;              // candidate positions by rank
+  std::vector<uint32_t> batch;  // the positions of the rank being merged
+  QuadHeap heap;                // rank << 32 | position, once a merge created a pair of lower rank
 };
 
 inline uint32_t rank_of(uint64_t packed) { return uint32_t(packed >> 32); }
@@ -202,57 +158,70 @@ inline void merge_short(const MergeRules& rules, const uint8_t* p, size_t n, Mer
   out.insert(out.end(), ids, ids + m);
 }
 
-// Same result as merge_short in O(n log n). The heap holds (rank, position of the left node),
-// so the smallest key is "lowest rank, leftmost". Entries are not removed when a merge changes
-// a pair: a popped entry is used only if its node is alive and the pair there still has that
-// rank (then it is a current candidate, and the smallest one); every changed pair gets a new entry.
+// Same result as merge_short, in about linear time when ranks grow with each merge. The queue
+// holds (rank, position of the left node); popping the lowest rank gives its positions left to
+// right. Entries are not removed when a merge changes a pair: each node keeps its current pair,
+// and a queued entry counts only if that pair still has the entry's rank (then it is a current
+// candidate, and the lowest, leftmost one); every changed pair is queued again.
 inline void merge_long(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
                        std::vector<uint32_t>& out) {
   const PairTable& table = rules.pairs;
   using Node = MergeScratch::Node;
-  constexpr uint32_t kNil = UINT32_MAX, kDead = UINT32_MAX;
+  constexpr uint32_t kNil = UINT32_MAX;
+  constexpr uint64_t kNone = PairTable::kNoMerge;
   s.nodes.resize(n);
   Node* nodes = s.nodes.data();
-  for (size_t i = 0; i < n; ++i)
-    nodes[i] = Node{rules.byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil};
-  RadixHeap& radix = s.radix;
+  RankQueue& queue = s.queue;
   QuadHeap& heap = s.heap;
-  radix.clear();
+  std::vector<uint32_t>& batch = s.batch;
+  queue.reset(rules.rank_count);
   heap.clear();
-  bool monotone = true;  // keys so far never went below the last popped: radix heap in use
-  auto push = [&](uint64_t key) {
-    if (monotone && radix.push(key)) return;
-    if (monotone) {
-      monotone = false;
-      radix.drain([&](uint64_t v) { heap.push_unordered(v); });
-      heap.heapify();
-    }
-    heap.push(key);
-  };
-  for (size_t i = 0; i + 1 < n; ++i) {
-    uint64_t hit = rules.find_bytes(p[i], p[i + 1]);
-    if (hit != PairTable::kNoMerge) radix.push(uint64_t(rank_of(hit)) << 32 | i);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t hit = i + 1 < n ? rules.find_bytes(p[i], p[i + 1]) : kNone;
+    nodes[i] = Node{rules.byte_id[p[i]], i ? uint32_t(i - 1) : kNil, i + 1 < n ? uint32_t(i + 1) : kNil, hit};
+    if (hit != kNone) queue.push(rank_of(hit), uint32_t(i));
   }
-  auto push_pair = [&](uint32_t pos) {
-    uint64_t hit = s.memo.find(table, nodes[pos].id, nodes[nodes[pos].next].id);
-    if (hit != PairTable::kNoMerge) push(uint64_t(rank_of(hit)) << 32 | pos);
+  bool by_rank = true;  // ranks so far only grew: the rank queue is in use, else the heap
+  uint32_t rank = 0;    // of the batch being merged
+  size_t next_in_batch = 0;
+  auto to_heap = [&]() {  // a merge created a pair of rank not above the current one
+    by_rank = false;
+    for (size_t k = next_in_batch; k < batch.size(); ++k) heap.push_unordered(uint64_t(rank) << 32 | batch[k]);
+    queue.drain([&](uint32_t rank, uint32_t pos) { heap.push_unordered(uint64_t(rank) << 32 | pos); });
+    heap.heapify();
   };
-  while (monotone ? !radix.empty() : !heap.empty()) {
-    uint64_t key = monotone ? radix.pop() : heap.pop();
-    uint32_t pos = uint32_t(key), rank = uint32_t(key >> 32);
+  auto set_pair = [&](uint32_t pos) {
+    Node& node = nodes[pos];
+    uint64_t hit = node.next == kNil ? kNone : s.memo.find(table, node.id, nodes[node.next].id);
+    node.pair = hit;
+    if (hit == kNone) return;
+    if (by_rank && queue.push(rank_of(hit), pos)) return;
+    if (by_rank) to_heap();
+    heap.push(uint64_t(rank_of(hit)) << 32 | pos);
+  };
+  auto merge_at = [&](uint32_t pos) {
     Node& left = nodes[pos];
-    if (left.id == kDead || left.next == kNil) continue;
     Node& right = nodes[left.next];
-    uint64_t hit = s.memo.find(table, left.id, right.id);
-    if (hit == PairTable::kNoMerge || rank_of(hit) != rank) continue;  // stale entry
-    left.id = uint32_t(hit);
+    left.id = uint32_t(left.pair);
     left.next = right.next;
-    right.id = kDead;
-    if (left.next != kNil) {
-      nodes[left.next].prev = pos;
-      push_pair(pos);
+    right.pair = kNone;
+    if (left.next != kNil) nodes[left.next].prev = pos;
+    set_pair(pos);
+    if (left.prev != kNil) set_pair(left.prev);
+  };
+  while (by_rank && queue.pop(rank, batch)) {
+    for (size_t k = 0; k < batch.size() && by_rank; ++k) {
+      uint32_t pos = batch[k];
+      if (rank_of(nodes[pos].pair) != rank) continue;  // stale entry
+      next_in_batch = k + 1;
+      merge_at(pos);
     }
-    if (left.prev != kNil) push_pair(left.prev);
+  }
+  while (!by_rank && !heap.empty()) {
+    uint64_t key = heap.pop();
+    uint32_t pos = uint32_t(key);
+    if (rank_of(nodes[pos].pair) != uint32_t(key >> 32)) continue;  // stale entry
+    merge_at(pos);
   }
   for (uint32_t i = 0; i != kNil; i = nodes[i].next) out.push_back(nodes[i].id);
 }
