@@ -237,6 +237,21 @@ class UnigramModel(Model):
         return reference.nbest(self.lattice(data), n)
 
     # -- vocabulary -----------------------------------------------------------------------------
+    def segment_vocabulary(self):
+        """The pieces for :mod:`tokensmith.segment`'s methods, with their scores (``likelihood``
+        on this view is this model's Viterbi). With byte fallback the byte pieces are included,
+        scored as unknowns, so that every method covers any text and uses them only as a last
+        resort."""
+        from ..segment.vocabulary import SegmentVocabulary
+
+        table = dict(self.vocab)
+        scores = list(self.scores)
+        if self.byte_fallback:
+            for b, i in enumerate(self.byte_ids):
+                table.setdefault(bytes([b]), i)
+                scores[i] = self.unk_score
+        return SegmentVocabulary(table, table, unk_id=self.unk_id, scores=scores)
+
     def token_bytes(self) -> list[bytes]:
         return self._tokens
 

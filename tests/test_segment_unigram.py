@@ -1,4 +1,5 @@
-"""Unigram sampling (subword regularisation) through the Tokenizer API and the CLI's segmenter options."""
+"""Segmentation methods on a Unigram vocabulary (Viterbi as ``likelihood``, PathPiece, subword
+regularisation by sampling) through the Tokenizer API, and the CLI's method options."""
 
 from __future__ import annotations
 
@@ -24,7 +25,30 @@ def t5(tokenizer_files):
 @pytest.fixture(scope="module")
 def lines(ntrex_files):
     english = next(p for p in ntrex_files if "eng" in p.name)
-    return english.read_text(encoding="utf-8").split("\n")[:40]
+    return english.read_text(encoding="utf-8").split("\n")[:200]
+
+
+def test_likelihood_is_the_models_viterbi_and_least_tokens_is_shorter(t5, lines):
+    likelihood, fewest = t5.with_segmenter("likelihood"), t5.with_segmenter("least_tokens")
+    viterbi_total = fewest_total = 0
+    for line in lines:
+        ids = t5.encode(line)
+        assert likelihood.encode(line) == ids
+        shortest = fewest.encode(line)
+        assert len(shortest) <= len(ids) and fewest.decode(shortest) == t5.decode(ids)
+        viterbi_total, fewest_total = viterbi_total + len(ids), fewest_total + len(shortest)
+    assert fewest_total < viterbi_total
+
+
+def test_byte_fallback_pieces_cover_any_text(tokenizer_files):
+    from tokensmith.vocab.unigram import UnigramModel, byte_piece
+
+    pieces = [("<unk>", 0.0)] + [(byte_piece(b), 0.0) for b in range(256)] + [("▁a", -1.0), ("b", -2.0)]
+    tok = Tokenizer(UnigramModel(pieces, unk_id=0, byte_fallback=True))
+    for name in ("likelihood", "least_tokens", "longest_prefix"):
+        seg = tok.with_segmenter(name)
+        assert seg.decode(seg.encode_ordinary("▁ab€")) == "▁ab€"
+    assert tok.with_segmenter("likelihood").encode_ordinary("▁ab") == tok.encode_ordinary("▁ab")
 
 
 def test_nbest_one_is_viterbi_and_samples_decode_alike(t5, lines):
