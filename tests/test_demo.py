@@ -28,3 +28,11 @@ def test_demo_command(tmp_path):
     # Bytes per token printed is the real held-out figure.
     printed = float(done.stdout.splitlines()[1].split()[3])
     assert abs(printed - len(held_out.encode()) / len(tok.encode(held_out))) < 1e-3
+    # One tokenizer per vocabulary family, each reloading, compared in one report.
+    for family, model in (("unigram", "UnigramModel"), ("wordpiece", "WordPieceModel")):
+        other = tokensmith.load(out / f"{family}.json")
+        assert type(other.model).__name__ == model and other.vocab_size == 2048
+        assert family in done.stdout
+    report = (out / "report" / "report.html").read_text(encoding="utf-8")
+    assert all(name in report for name in ("bpe", "unigram", "wordpiece"))
+    assert "bytes / token" in done.stdout and "report.html" in done.stdout

@@ -10,8 +10,9 @@ tokenizer sees the same strings), each encoded after a space as in running text:
   ``(1, 1, 1, 1, 1)`` for Llama 2). ``consistency`` = share of numbers whose pattern is the most
   common one for their length, averaged over lengths (1.0: splitting depends only on the length).
   ``direction``: ``single digits``, ``left to right`` (full groups first, remainder last),
-  ``right to left`` (remainder first, like thousands separators), ``whole`` (one token) or
-  ``irregular``.
+  ``right to left`` (remainder first, like thousands separators), ``whole`` (one token),
+  ``irregular``, or ``unknown`` when the most common form of some length holds no digit at all
+  (the vocabulary lacks digits: they become the unknown token).
 * **dates and times**: per format, tokens per character and ``field_aligned``: share of strings in
   which no token holds digits of two different fields (a token matching ``\\d\\D+\\d``, e.g.
   ``"4-1"`` in ``2023-04-15``, mixes fields).
@@ -68,6 +69,8 @@ def digit_pattern(tokenizer, ids: list[int]) -> tuple[int, ...]:
 
 
 def _direction(patterns: dict[int, tuple[int, ...]]) -> str:
+    if any(not p for p in patterns.values()):  # digits the vocabulary does not cover (unk)
+        return "unknown"
     if all(set(p) == {1} for p in patterns.values()):
         return "single digits"
     if all(len(p) == 1 for p in patterns.values()):

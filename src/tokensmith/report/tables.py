@@ -73,7 +73,9 @@ def build_tables(data: dict) -> list[Table]:
             ("bytes / token", c("bytes_per_token"), num, "high"),
             ("characters / token", c("chars_per_token"), num, "high"),
             ("tokens / word (fertility)", c("tokens_per_word"), num, "low"),
-            ("words split into >1 token", c("split_word_share"), pct, "low"),
+            # none of the words could be placed (normalizing tokenizers): not measured, not 0%
+            ("words split into >1 token", lambda r: r["compression"]["split_word_share"]
+             if r["compression"]["words_checked"] else None, pct, "low"),
             ("tokens", c("n_tokens"), num),
             ("texts not aligned", c("unaligned_texts"), num),
         ]),
