@@ -55,3 +55,8 @@ def test_against_tiktoken(tiktoken_encodings, ts_tokenizers):
 def test_digit_pattern(toy_class):
     tok = toy_class([" 12", "3", "45", " "])
     assert digit_pattern(tok, tok.encode(" 12345")) == (2, 1, 2)
+
+
+def test_digits_outside_the_vocabulary_are_unknown_not_a_crash():
+    assert _direction({1: (), 2: (1, 1), 3: (1, 1, 1)}) == "unknown"
+    assert _direction({1: (), 2: ()}) == "unknown"
