@@ -96,6 +96,21 @@ def test_compiled_equals_reference_on_real_text(sample_words, score, vocab, min_
     assert len(fast) == vocab and len(set(fast)) == vocab
 
 
+@pytest.mark.parametrize("score", ["frequency", "likelihood"])
+def test_compiled_heap_rebuilds_change_nothing(sample_words, score):
+    from tokensmith._core import _wordpiece_train
+    from tokensmith._reference import wordpiece_train as reference
+
+    tokens, syms, lengths, counts = initial_symbols(sample_words, ["[UNK]"], "##", 1000)
+    ends = lengths.cumsum()
+    words = [syms[e - n:e].tolist() for e, n in zip(ends, lengths)]
+    loop = reference.train_frequency if score == "frequency" else reference.train_likelihood
+    expected = loop(words, counts.tolist(), tokens, "##", 800, 10)
+    for min_rebuild in (1, 500):  # rebuild whenever stale entries pile up / now and then
+        got = _wordpiece_train.train_merges(syms, lengths, counts, tokens, "##", 800, 10, score, min_rebuild)
+        assert [tuple(m) for m in got] == expected
+
+
 def test_word_counts_equal_normalizing_whole_texts(english_sample):
     # A slice with accents, curly quotes and dashes, plus the whitespace/control cases that differ
     # between Python's str.split() and BERT (dropped controls join their neighbours).

@@ -13,8 +13,10 @@
 //
 // The heap holds possibly stale entries. Frequency: a pair's latest entry (`pushed`) is never below
 // its count (a count that rises is pushed again; one that falls is re-filed when its entry pops).
-// Likelihood: a merge lowers count(a) and count(b), raising the score of every pair holding a or b;
-// those are pushed again, and an entry whose score fell since is re-filed when it pops.
+// Likelihood: a merge lowers count(a) and count(b), raising the score of every pair holding a or b
+// (a list per symbol, of the pairs counted at least min_frequency); those are pushed again.
+// In both, a pair is pushed when it ranks above its latest entry, and its latest entry is re-filed
+// when it pops ranking below it.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -57,8 +59,9 @@ public:
         }
     }
 
-    std::vector<Merge> train(size_t max_new, int64_t min_frequency) {
+    std::vector<Merge> train(size_t max_new, int64_t min_frequency, size_t min_rebuild) {
         min_freq_ = std::max<int64_t>(min_frequency, 1);
+        min_rebuild_ = rebuild_at_ = std::max<size_t>(min_rebuild, 1);
         for (size_t w = 0; w < arena_.size(); w += kHeader + arena_[w]) {
             const uint32_t* s = &arena_[w + kHeader];
             for (uint32_t i = 0; i + 1 < arena_[w]; ++i) add(s[i], s[i + 1], count_of(w), w, true);
@@ -101,7 +104,8 @@ private:
 
     struct Pair {
         uint32_t left, right;
-        int64_t count = 0, pushed = 0;  // pushed: count of its latest heap entry (frequency)
+        int64_t count = 0, pushed = 0;  // pushed, pushed_score: its latest heap entry
+        double pushed_score = -1.0;
         uint64_t step = UINT64_MAX;     // last merge that touched it
         std::vector<uint32_t> words;    // words that hold (or held) it
     };
@@ -130,20 +134,18 @@ private:
 
     uint32_t pair_index(uint32_t a, uint32_t b) {
         auto [idx, inserted] = map_.find_or_insert((uint64_t(a) << 32) | b, static_cast<uint32_t>(pairs_.size()));
-        if (inserted) {
-            pairs_.push_back(Pair{a, b});
-            if (likelihood_) {
-                if (std::max(a, b) >= pairs_of_.size()) pairs_of_.resize(std::max(a, b) + 1);
-                pairs_of_[a].push_back(idx);
-                if (b != a) pairs_of_[b].push_back(idx);
-            }
-        }
+        if (inserted) pairs_.push_back(Pair{a, b});
         return idx;
     }
 
     void add(uint32_t a, uint32_t b, int64_t delta, size_t w, bool index) {
         const uint32_t idx = pair_index(a, b);
         Pair& p = pairs_[idx];
+        if (likelihood_ && p.count < min_freq_ && p.count + delta >= min_freq_) {  // (re)listed
+            if (std::max(a, b) >= pairs_of_.size()) pairs_of_.resize(std::max(a, b) + 1);
+            pairs_of_[a].push_back(idx);
+            if (b != a) pairs_of_[b].push_back(idx);
+        }
         p.count += delta;
         if (index && (p.words.empty() || p.words.back() != w)) p.words.push_back(static_cast<uint32_t>(w));
         touch(idx);
@@ -159,7 +161,20 @@ private:
         Pair& p = pairs_[idx];
         if (p.count < min_freq_) return;
         p.pushed = p.count;
-        heap_.push({score(p), p.count, idx});
+        p.pushed_score = score(p);
+        heap_.push({p.pushed_score, p.count, idx});
+    }
+    // Pushes the pair if it now ranks above its latest entry (every pair counted at least
+    // min_frequency has an entry ranking at least where the pair does now).
+    void push_if_better(uint32_t idx) {
+        const Pair& p = pairs_[idx];
+        if (p.count < min_freq_) return;
+        const double s = score(p);
+        if (s > p.pushed_score || (s == p.pushed_score && p.count > p.pushed)) push(idx);
+    }
+    static void forget_entries(Pair& p) {
+        p.pushed = 0;
+        p.pushed_score = -1.0;
     }
 
     bool pop_best(uint32_t& best) {
@@ -167,18 +182,38 @@ private:
             const Entry top = heap_.top();
             heap_.pop();
             Pair& p = pairs_[top.pair];
-            if (p.count < min_freq_) continue;
+            const bool latest = top.score == p.pushed_score && top.count == p.pushed;
+            if (p.count < min_freq_) {
+                if (latest) forget_entries(p);  // a count that rises again is pushed again
+                continue;
+            }
             const Entry now{score(p), p.count, top.pair};
             if (now.score != top.score || now.count != top.count) {
-                // Worse than when pushed: re-file. Better: a newer entry is in the heap.
-                if (better(top, now) && (likelihood_ || top.count == p.pushed)) push(top.pair);
+                // Worse than its latest entry: re-file. Otherwise a better entry is in the heap.
+                if (latest && better(top, now)) push(top.pair);
                 continue;
             }
             best = top.pair;
-            p.pushed = 0;  // its entries are spent: a count that rises again is pushed again
+            forget_entries(p);
             return true;
         }
         return false;
+    }
+
+    // One entry per pair counted at least min_frequency, at its current rank: drops the stale
+    // entries (likelihood pushes every pair of a merged symbol again, most never reach the top).
+    void rebuild_heap() {
+        std::vector<Entry> entries;
+        for (uint32_t idx = 0; idx < pairs_.size(); ++idx) {
+            Pair& p = pairs_[idx];
+            forget_entries(p);
+            if (p.count < min_freq_) continue;
+            p.pushed = p.count;
+            p.pushed_score = score(p);
+            entries.push_back({p.pushed_score, p.count, idx});
+        }
+        heap_ = Heap(Worse{this}, std::move(entries));
+        rebuild_at_ = std::max(min_rebuild_, 3 * heap_.size());
     }
 
     static bool holds(const uint32_t* s, uint32_t n, uint32_t a, uint32_t b) {
@@ -211,14 +246,21 @@ private:
             for (uint32_t i = 0; i + 1 < out; ++i) add(s[i], s[i + 1], f, w, s[i] == c || s[i + 1] == c);
         }
         if (likelihood_) {  // count(a) and count(b) fell: every pair holding them scores higher
-            for (uint32_t sym : {a, b})
-                if (sym < pairs_of_.size())
-                    for (uint32_t idx : pairs_of_[sym]) touch(idx);
-            for (uint32_t idx : touched_) push(idx);
-        } else {
-            for (uint32_t idx : touched_)
-                if (pairs_[idx].count > pairs_[idx].pushed) push(idx);
+            for (uint32_t sym : {a, b}) {
+                if (sym >= pairs_of_.size()) continue;
+                std::vector<uint32_t>& list = pairs_of_[sym];
+                for (size_t k = 0; k < list.size();) {
+                    if (pairs_[list[k]].count < min_freq_) {  // too rare now: relisted if it rises
+                        list[k] = list.back();
+                        list.pop_back();
+                    } else {
+                        touch(list[k++]);
+                    }
+                }
+            }
         }
+        for (uint32_t idx : touched_) push_if_better(idx);
+        if (heap_.size() > rebuild_at_) rebuild_heap();
     }
 
     std::vector<std::string> tokens_;
@@ -233,14 +275,17 @@ private:
     std::vector<uint32_t> touched_;
     uint64_t step_ = 0;
     int64_t min_freq_ = 1;
-    std::priority_queue<Entry, std::vector<Entry>, Worse> heap_{Worse{this}};
+    using Heap = std::priority_queue<Entry, std::vector<Entry>, Worse>;
+    Heap heap_{Worse{this}};
+    size_t min_rebuild_ = 0, rebuild_at_ = 0;  // heap entries that trigger a rebuild
 };
 
 std::vector<Merge> train_merges(py::array_t<uint32_t, py::array::c_style | py::array::forcecast> syms,
                                 py::array_t<uint32_t, py::array::c_style | py::array::forcecast> lengths,
                                 py::array_t<int64_t, py::array::c_style | py::array::forcecast> counts,
                                 std::vector<std::string> tokens, const std::string& prefix,
-                                size_t max_new, int64_t min_frequency, const std::string& score) {
+                                size_t max_new, int64_t min_frequency, const std::string& score,
+                                size_t min_rebuild) {
     if (score != "frequency" && score != "likelihood")
         throw py::value_error("score must be 'frequency' or 'likelihood'");
     if (lengths.size() != counts.size()) throw py::value_error("lengths and counts differ in size");
@@ -250,7 +295,7 @@ std::vector<Merge> train_merges(py::array_t<uint32_t, py::array::c_style | py::a
     Merger merger(syms.data(), lengths.data(), counts.data(), static_cast<size_t>(lengths.size()),
                   std::move(tokens), prefix, score == "likelihood");
     py::gil_scoped_release release;
-    return merger.train(max_new, min_frequency);
+    return merger.train(max_new, min_frequency, min_rebuild);
 }
 
 }  // namespace
@@ -259,6 +304,7 @@ PYBIND11_MODULE(_wordpiece_train, m) {
     m.doc() = "WordPiece training: the merge loop (frequency or likelihood scores, ## continuations).";
     m.def("train_merges", &train_merges, py::arg("syms"), py::arg("lengths"), py::arg("counts"),
           py::arg("tokens"), py::arg("prefix"), py::arg("max_new"), py::arg("min_frequency"),
-          py::arg("score"),
+          py::arg("score"), py::arg("min_rebuild") = size_t(1) << 20,
+          "min_rebuild: least heap size at which stale entries are dropped (tests force rebuilds).\n"
           "Merges (left, right, made) in order; `made` >= len(tokens) are new tokens in order.");
 }
