@@ -157,5 +157,28 @@ def test_iterables_and_path_detection(tmp_path):
         list(iter_corpus(["ok", 3]))
     with pytest.raises(InputError, match="not bytes"):
         list(iter_corpus(b"raw bytes"))
-    with pytest.raises(InputError, match="directory"):
-        list(iter_corpus(str(tmp_path)))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("not a corpus file", encoding="utf-8")
+    with pytest.raises(InputError, match="empty: no corpus files"):
+        list(iter_corpus(str(empty)))
+
+
+def test_a_directory_is_its_corpus_files_in_order(tmp_path):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "2.jsonl").write_text('{"text": "second"}\n', encoding="utf-8")
+    (tmp_path / "1.txt").write_text("first", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    (tmp_path / "README.md").write_text("readme", encoding="utf-8")
+    with gzip.open(tmp_path / "b" / "3.txt.gz", "wt", encoding="utf-8") as f:
+        f.write("third")
+    assert list(iter_corpus(tmp_path)) == ["first", "second", "third"]
+    assert list(iter_corpus(["x", str(tmp_path)])) == ["x", "first", "second", "third"]
+
+    from tokensmith.dataset.documents import iter_parts
+    from tokensmith.distributed.work_units import iter_units
+
+    assert [t for t, _ in iter_parts(str(tmp_path))] == ["first", "second", "third"]
+    assert [u.path for u in iter_units([tmp_path])] == [str(tmp_path / "1.txt"),
+                                                        str(tmp_path / "b" / "2.jsonl"),
+                                                        str(tmp_path / "b" / "3.txt.gz")]

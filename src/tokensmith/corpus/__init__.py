@@ -3,7 +3,7 @@
 from .cutting import find_cut
 from .jsonl import read_jsonl
 from .parquet import read_parquet
-from .sources import iter_corpus, read_file
+from .sources import corpus_files, iter_corpus, read_file
 from .text_files import read_text_file
 
-__all__ = ["iter_corpus", "read_file", "read_text_file", "read_jsonl", "read_parquet", "find_cut"]
+__all__ = ["corpus_files", "iter_corpus", "read_file", "read_text_file", "read_jsonl", "read_parquet", "find_cut"]

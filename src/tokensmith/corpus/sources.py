@@ -1,8 +1,10 @@
 """What a ``corpus`` argument may be, and the texts it holds.
 
 A corpus is a path (``str`` or ``os.PathLike``), a list of paths, or any iterable of ``str``
-texts. In a list, a ``str`` is taken as a path when it names an existing file or ends with a
-corpus suffix (then a missing file is an error, not a text); any other ``str`` is a text.
+texts. In a list, a ``str`` is taken as a path when it names an existing file or directory or
+ends with a corpus suffix (then a missing file is an error, not a text); any other ``str`` is a
+text. A directory stands for the files under it that have a corpus suffix (recursively, hidden
+ones skipped, in sorted order).
 The reader follows the suffix: ``.txt`` and anything else -> text, ``.jsonl`` / ``.ndjson`` ->
 JSON Lines (field ``text_field``), ``.parquet`` -> Parquet (column ``text_field``); a ``.gz``
 suffix after ``.txt`` or ``.jsonl`` decompresses on the fly.
@@ -27,7 +29,22 @@ def is_path(item: Any) -> bool:
         return True
     if not isinstance(item, str) or len(item) > 4096 or "\n" in item or not item:
         return False
-    return item.lower().endswith(CORPUS_SUFFIXES) or os.path.isfile(item)
+    return item.lower().endswith(CORPUS_SUFFIXES) or os.path.isfile(item) or os.path.isdir(item)
+
+
+def corpus_files(path: str | os.PathLike) -> list[str]:
+    """``[path]``, or for a directory the corpus files under it (see the module doc)."""
+    path = os.fspath(path)
+    if not os.path.isdir(path):
+        return [path]
+    found = []
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(root, f) for f in sorted(files)
+                  if not f.startswith(".") and f.lower().endswith(CORPUS_SUFFIXES)]
+    if not found:
+        raise InputError(f"no corpus files ({', '.join(CORPUS_SUFFIXES)}) in the directory", path)
+    return found
 
 
 def read_file(path: str | os.PathLike, *, errors: str = "strict", text_field: str = "text",
@@ -52,7 +69,8 @@ def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text"
     options = dict(errors=errors, text_field=text_field, chunk_size=chunk_size, as_bytes=as_bytes)
     check_errors_policy(errors)
     if isinstance(corpus, (str, os.PathLike)):
-        yield from read_file(corpus, **options)
+        for path in corpus_files(corpus):
+            yield from read_file(path, **options)
         return
     if isinstance(corpus, (bytes, bytearray)):
         raise InputError("a corpus is a path, a list of paths or an iterable of str, not bytes")
@@ -61,7 +79,8 @@ def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text"
                          f"not {type(corpus).__name__}")
     for index, item in enumerate(corpus):
         if is_path(item):
-            yield from read_file(item, **options)
+            for path in corpus_files(item):
+                yield from read_file(path, **options)
         elif isinstance(item, str):
             yield item
         else:

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from ..corpus.jsonl import read_jsonl
 from ..corpus.opening import check_errors_policy
 from ..corpus.parquet import read_parquet
-from ..corpus.sources import is_path
+from ..corpus.sources import corpus_files, is_path
 from ..corpus.text_files import read_text_file
 from ..errors import InputError
 
@@ -28,14 +28,16 @@ def iter_parts(corpus: Any, *, errors: str = "strict", text_field: str = "text",
     """``(text, ends_document)`` for every part of every document of ``corpus``, in order."""
     check_errors_policy(errors)
     if isinstance(corpus, (str, os.PathLike)):
-        yield from file_parts(os.fspath(corpus), errors, text_field, chunk_size)
+        for path in corpus_files(corpus):
+            yield from file_parts(path, errors, text_field, chunk_size)
         return
     if isinstance(corpus, (bytes, bytearray)) or not isinstance(corpus, Iterable):
         raise InputError(f"a corpus is a path, a list of paths or an iterable of str, "
                          f"not {type(corpus).__name__}")
     for index, item in enumerate(corpus):
         if is_path(item):
-            yield from file_parts(os.fspath(item), errors, text_field, chunk_size)
+            for path in corpus_files(item):
+                yield from file_parts(path, errors, text_field, chunk_size)
         elif isinstance(item, str):
             yield item, True
         else:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from ..corpus.sources import is_path
+from ..corpus.sources import corpus_files, is_path
 from ..errors import InputError
 
 DEFAULT_RANGE_BYTES = 32 << 20   # nominal size of a byte range
@@ -58,7 +58,8 @@ def iter_units(corpus: Any, range_bytes: int = DEFAULT_RANGE_BYTES,
                texts_chars: int = TEXTS_BATCH_CHARS) -> Iterator[FileUnit | RangeUnit | TextsUnit]:
     """The units of ``corpus`` (a path, a list of paths, an iterable of texts), lazily."""
     if isinstance(corpus, (str, os.PathLike)):
-        yield from file_units(os.fspath(corpus), range_bytes)
+        for path in corpus_files(corpus):
+            yield from file_units(path, range_bytes)
         return
     if isinstance(corpus, (bytes, bytearray)) or not isinstance(corpus, Iterable):
         raise InputError(f"a corpus is a path, a list of paths or an iterable of str, "
@@ -67,7 +68,8 @@ def iter_units(corpus: Any, range_bytes: int = DEFAULT_RANGE_BYTES,
     size = 0
     for index, item in enumerate(corpus):
         if is_path(item):
-            yield from file_units(os.fspath(item), range_bytes)
+            for path in corpus_files(item):
+                yield from file_units(path, range_bytes)
         elif isinstance(item, str):
             texts.append(item)
             size += len(item)
