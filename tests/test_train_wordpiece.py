@@ -15,7 +15,7 @@ import tokensmith
 from tokensmith.bert import BertNormalizer, BertPreTokenizer
 from tokensmith.errors import InputError, OptionError
 from tokensmith.train.wordpiece import initial_symbols, train_wordpiece, train_wordpiece_from_counts
-from tokensmith.train.wordpiece_words import bert_words, count_bert_words
+from tokensmith.train.wordpiece_words import bert_words, count_bert_words, count_chunks
 
 CORES = [True, False]  # use_reference
 
@@ -27,17 +27,18 @@ def test_likelihood_prefers_parts_seen_together_frequency_prefers_counts():
     alphabet = ["a", "b", "e", "h", "i", "s", "t", "x", "y", "##a", "##b", "##e", "##h", "##i", "##s", "##y"]
     for use_reference in CORES:
         likely = train_wordpiece_from_counts(counts, 18, score="likelihood", special_tokens=["[UNK]"],
-                                             use_reference=use_reference)
+                                             min_frequency=2, use_reference=use_reference)
         assert likely[:17] == ["[UNK]"] + alphabet
         assert likely[17] == "xy"
         frequent = train_wordpiece_from_counts(counts, 18, special_tokens=["[UNK]"], use_reference=use_reference)
         assert frequent[17] == "th"
 
 
-def _naive(counts, vocab_size, min_frequency, score, prefix="##"):
+def _naive(counts, vocab_size, min_frequency, score, halving=False, prefix="##"):
     """Recompute every count from scratch at every step: slow, obviously right."""
     seqs = {w: [w[0]] + [prefix + ch for ch in w[1:]] for w in counts}
     vocab = sorted({ch for w in counts for ch in w}) + sorted({s for q in seqs.values() for s in q[1:]})
+    threshold = None
     while len(vocab) < vocab_size:
         unit, pairs = {}, {}
         for w, seq in seqs.items():
@@ -45,7 +46,11 @@ def _naive(counts, vocab_size, min_frequency, score, prefix="##"):
                 unit[s] = unit.get(s, 0) + counts[w]
             for p in zip(seq, seq[1:]):
                 pairs[p] = pairs.get(p, 0) + counts[w]
-        pairs = {p: n for p, n in pairs.items() if n >= min_frequency}
+        if threshold is None:  # halving: half the top count at first
+            threshold = max(min_frequency, max(pairs.values(), default=0) // 2) if halving else min_frequency
+        while threshold > min_frequency and not any(n >= threshold for n in pairs.values()):
+            threshold = max(min_frequency, threshold // 2)
+        pairs = {p: n for p, n in pairs.items() if n >= threshold}
         if not pairs:
             break
         if score == "frequency":
@@ -68,15 +73,16 @@ def _naive(counts, vocab_size, min_frequency, score, prefix="##"):
     return vocab
 
 
-@pytest.mark.parametrize("score", ["frequency", "likelihood"])
+@pytest.mark.parametrize("score, guard", [("frequency", "fixed"), ("likelihood", "fixed"),
+                                          ("likelihood", "halving")])
 @pytest.mark.parametrize("use_reference", CORES)
 @pytest.mark.parametrize("seed", range(15))
-def test_whole_training_equals_naive_recomputation(seed, use_reference, score):
+def test_whole_training_equals_naive_recomputation(seed, use_reference, score, guard):
     rng = random.Random(seed)
     counts = {"".join(rng.choice("abcde") for _ in range(rng.randint(1, 7))): rng.randint(1, 12)
               for _ in range(30)}
-    min_frequency = rng.choice([1, 2, 3])
-    expected = _naive(counts, 70, min_frequency, score)
+    min_frequency = rng.choice([1, 2, 3]) if guard == "fixed" else None
+    expected = _naive(counts, 70, min_frequency or 2, score, halving=guard == "halving")
     got = train_wordpiece_from_counts(counts, 70, score=score, special_tokens=[],
                                       min_frequency=min_frequency, use_reference=use_reference)
     assert got == expected
@@ -87,7 +93,8 @@ def sample_words(english_sample):
     return count_bert_words([english_sample[:600_000]], BertNormalizer(), BertPreTokenizer())
 
 
-@pytest.mark.parametrize("score, vocab, min_frequency", [("frequency", 3000, 2), ("likelihood", 1500, 20)])
+@pytest.mark.parametrize("score, vocab, min_frequency", [("frequency", 3000, None), ("likelihood", 1500, 20),
+                                                         ("likelihood", 1500, None)])
 def test_compiled_equals_reference_on_real_text(sample_words, score, vocab, min_frequency):
     fast = train_wordpiece_from_counts(sample_words, vocab, score=score, min_frequency=min_frequency)
     slow = train_wordpiece_from_counts(sample_words, vocab, score=score, min_frequency=min_frequency,
@@ -96,18 +103,21 @@ def test_compiled_equals_reference_on_real_text(sample_words, score, vocab, min_
     assert len(fast) == vocab and len(set(fast)) == vocab
 
 
-@pytest.mark.parametrize("score", ["frequency", "likelihood"])
-def test_compiled_heap_rebuilds_change_nothing(sample_words, score):
+@pytest.mark.parametrize("score, halving", [("frequency", False), ("likelihood", False), ("likelihood", True)])
+def test_compiled_heap_rebuilds_change_nothing(sample_words, score, halving):
     from tokensmith._core import _wordpiece_train
     from tokensmith._reference import wordpiece_train as reference
 
     tokens, syms, lengths, counts = initial_symbols(sample_words, ["[UNK]"], "##", 1000)
     ends = lengths.cumsum()
     words = [syms[e - n:e].tolist() for e, n in zip(ends, lengths)]
-    loop = reference.train_frequency if score == "frequency" else reference.train_likelihood
-    expected = loop(words, counts.tolist(), tokens, "##", 800, 10)
+    if score == "frequency":
+        expected = reference.train_frequency(words, counts.tolist(), tokens, "##", 800, 10)
+    else:
+        expected = reference.train_likelihood(words, counts.tolist(), tokens, "##", 800, 10, halving)
     for min_rebuild in (1, 500):  # rebuild whenever stale entries pile up / now and then
-        got = _wordpiece_train.train_merges(syms, lengths, counts, tokens, "##", 800, 10, score, min_rebuild)
+        got = _wordpiece_train.train_merges(syms, lengths, counts, tokens, "##", 800, 10, score,
+                                            min_rebuild, halving)
         assert [tuple(m) for m in got] == expected
 
 
@@ -134,7 +144,8 @@ def test_word_counts_equal_normalizing_whole_texts_any_text(texts):
     for text in texts:
         for w in split.split(norm.normalize(text)):
             expected[w] = expected.get(w, 0) + 1
-    assert count_bert_words(texts, norm, split) == expected
+    # (texts straight to the counter: a corpus item like "." would be taken as a path)
+    assert bert_words(count_chunks(texts, threads=2), norm, split) == expected
     chunks: dict[str, int] = {}
     for text in texts:
         for c in text.translate({ord(c): None for c in "\x0b\x1c\x85"}).split():
@@ -159,13 +170,21 @@ def test_compression_within_a_few_percent_of_hf(english_sample):
     assert len(shared) > 0.9 * 5000
 
 
-def test_likelihood_with_min_frequency_guard_compresses(english_sample):
+def test_likelihood_with_the_frequency_guard_compresses(english_sample):
     lines = english_sample[:600_000].split("\n")
     held = english_sample[1_500_000:1_700_000]
-    guarded = train_wordpiece(lines, 3000, score="likelihood", min_frequency=50)
-    loose = train_wordpiece(lines, 3000, score="likelihood", min_frequency=2)
     n = len(held.encode())
-    assert n / len(guarded.encode_ordinary(held)) > 1.2 * n / len(loose.encode_ordinary(held))
+
+    def bytes_per_token(**options):
+        tok = train_wordpiece(lines, 3000, **options)
+        assert tok.vocab_size == 3000
+        return n / len(tok.encode_ordinary(held))
+
+    guarded = bytes_per_token(score="likelihood")
+    loose = bytes_per_token(score="likelihood", min_frequency=2)
+    frequency = bytes_per_token()
+    assert guarded > 1.5 * loose
+    assert abs(guarded / frequency - 1) < 0.03, (guarded, frequency)
 
 
 def test_training_is_deterministic_and_encodes(english_sample):

@@ -59,18 +59,32 @@ public:
         }
     }
 
-    std::vector<Merge> train(size_t max_new, int64_t min_frequency, size_t min_rebuild) {
-        min_freq_ = std::max<int64_t>(min_frequency, 1);
-        min_rebuild_ = rebuild_at_ = std::max<size_t>(min_rebuild, 1);
+    // halving: start with pairs counted at least half the top count; when none is left, halve
+    // that threshold (down to min_frequency) and go on.
+    std::vector<Merge> train(size_t max_new, int64_t min_frequency, size_t min_rebuild, bool halving) {
+        const int64_t floor = std::max<int64_t>(min_frequency, 1);
+        min_rebuild_ = std::max<size_t>(min_rebuild, 1);
+        min_freq_ = INT64_MAX;  // while counting: nothing listed yet
         for (size_t w = 0; w < arena_.size(); w += kHeader + arena_[w]) {
             const uint32_t* s = &arena_[w + kHeader];
             for (uint32_t i = 0; i + 1 < arena_[w]; ++i) add(s[i], s[i + 1], count_of(w), w, true);
         }
-        for (uint32_t p = 0; p < pairs_.size(); ++p) push(p);
+        int64_t top = 0;
+        for (const Pair& p : pairs_) top = std::max(top, p.count);
+        min_freq_ = halving ? std::max(floor, top / 2) : floor;
+        relist();
+        rebuild_heap();
         std::vector<Merge> merges;
         size_t made = 0;
         uint32_t best;
-        while (made < max_new && pop_best(best)) {
+        while (made < max_new) {
+            if (!pop_best(best)) {
+                if (min_freq_ <= floor) break;
+                min_freq_ = std::max(floor, min_freq_ / 2);
+                relist();
+                rebuild_heap();
+                continue;
+            }
             const uint32_t a = pairs_[best].left, b = pairs_[best].right;
             const std::string& tb = tokens_[b];
             const bool cont = tb.compare(0, prefix_.size(), prefix_) == 0;
@@ -216,6 +230,18 @@ private:
         rebuild_at_ = std::max(min_rebuild_, 3 * heap_.size());
     }
 
+    // The per-symbol lists of pairs counted at least the threshold (likelihood).
+    void relist() {
+        if (!likelihood_) return;
+        pairs_of_.assign(tokens_.size(), {});
+        for (uint32_t idx = 0; idx < pairs_.size(); ++idx) {
+            const Pair& p = pairs_[idx];
+            if (p.count < min_freq_) continue;
+            pairs_of_[p.left].push_back(idx);
+            if (p.right != p.left) pairs_of_[p.right].push_back(idx);
+        }
+    }
+
     static bool holds(const uint32_t* s, uint32_t n, uint32_t a, uint32_t b) {
         for (uint32_t i = 0; i + 1 < n; ++i)
             if (s[i] == a && s[i + 1] == b) return true;
@@ -274,7 +300,7 @@ private:
     std::vector<std::vector<uint32_t>> pairs_of_;  // symbol -> pairs holding it (likelihood)
     std::vector<uint32_t> touched_;
     uint64_t step_ = 0;
-    int64_t min_freq_ = 1;
+    int64_t min_freq_ = 1;  // pairs counted less are not merged (now)
     using Heap = std::priority_queue<Entry, std::vector<Entry>, Worse>;
     Heap heap_{Worse{this}};
     size_t min_rebuild_ = 0, rebuild_at_ = 0;  // heap entries that trigger a rebuild
@@ -285,7 +311,7 @@ std::vector<Merge> train_merges(py::array_t<uint32_t, py::array::c_style | py::a
                                 py::array_t<int64_t, py::array::c_style | py::array::forcecast> counts,
                                 std::vector<std::string> tokens, const std::string& prefix,
                                 size_t max_new, int64_t min_frequency, const std::string& score,
-                                size_t min_rebuild) {
+                                size_t min_rebuild, bool halving) {
     if (score != "frequency" && score != "likelihood")
         throw py::value_error("score must be 'frequency' or 'likelihood'");
     if (lengths.size() != counts.size()) throw py::value_error("lengths and counts differ in size");
@@ -295,7 +321,7 @@ std::vector<Merge> train_merges(py::array_t<uint32_t, py::array::c_style | py::a
     Merger merger(syms.data(), lengths.data(), counts.data(), static_cast<size_t>(lengths.size()),
                   std::move(tokens), prefix, score == "likelihood");
     py::gil_scoped_release release;
-    return merger.train(max_new, min_frequency, min_rebuild);
+    return merger.train(max_new, min_frequency, min_rebuild, halving);
 }
 
 }  // namespace
@@ -304,7 +330,7 @@ PYBIND11_MODULE(_wordpiece_train, m) {
     m.doc() = "WordPiece training: the merge loop (frequency or likelihood scores, ## continuations).";
     m.def("train_merges", &train_merges, py::arg("syms"), py::arg("lengths"), py::arg("counts"),
           py::arg("tokens"), py::arg("prefix"), py::arg("max_new"), py::arg("min_frequency"),
-          py::arg("score"), py::arg("min_rebuild") = size_t(1) << 20,
+          py::arg("score"), py::arg("min_rebuild") = size_t(1) << 20, py::arg("halving") = false,
           "min_rebuild: least heap size at which stale entries are dropped (tests force rebuilds).\n"
           "Merges (left, right, made) in order; `made` >= len(tokens) are new tokens in order.");
 }

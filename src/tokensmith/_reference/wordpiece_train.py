@@ -84,8 +84,12 @@ def train_frequency(words: Sequence[Sequence[int]], counts: Sequence[int], token
 
 
 def train_likelihood(words: Sequence[Sequence[int]], counts: Sequence[int], tokens: Sequence[str],
-                     prefix: str, max_new: int, min_frequency: int) -> list[tuple[int, int, int]]:
-    """Scores only rise when a merge lowers ``count(a)`` or ``count(b)``: those pairs are pushed
+                     prefix: str, max_new: int, min_frequency: int,
+                     halving: bool = False) -> list[tuple[int, int, int]]:
+    """Only pairs counted at least a threshold are merged: ``min_frequency``, or with ``halving``
+    half the top pair count at first, halved (down to ``min_frequency``) whenever no pair is left.
+
+    Scores only rise when a merge lowers ``count(a)`` or ``count(b)``: those pairs are pushed
     again on a heap, and any other stale entry is re-filed with its current score when it pops."""
     tokens = list(tokens)
     token_id = {t: i for i, t in enumerate(tokens)}
@@ -107,14 +111,25 @@ def train_likelihood(words: Sequence[Sequence[int]], counts: Sequence[int], toke
         n = pair_count[pair]
         return (-n / (unit[pair[0]] * unit[pair[1]]), -n, tokens[pair[0]], tokens[pair[1]], pair)
 
-    heap = [entry(p) for p, n in pair_count.items() if n >= min_frequency]
-    heapq.heapify(heap)
+    def fill(threshold):
+        heap = [entry(p) for p, n in pair_count.items() if n >= threshold]
+        heapq.heapify(heap)
+        return heap
+
+    threshold = max(min_frequency, max(pair_count.values(), default=0) // 2) if halving else min_frequency
+    heap = fill(threshold)
     merges: list[tuple[int, int, int]] = []
     made = 0
-    while heap and made < max_new:
+    while made < max_new:
+        if not heap:
+            if threshold <= min_frequency:
+                break
+            threshold = max(min_frequency, threshold // 2)
+            heap = fill(threshold)
+            continue
         item = heapq.heappop(heap)
         a, b = pair = item[-1]
-        if pair_count[pair] < min_frequency:
+        if pair_count[pair] < threshold:
             continue
         current = entry(pair)
         if current[:2] != item[:2]:
@@ -148,6 +163,6 @@ def train_likelihood(words: Sequence[Sequence[int]], counts: Sequence[int], toke
                 pairs_of[q[1]].add(q)
             words[i] = merged
         for q in touched:
-            if pair_count[q] >= min_frequency:
+            if pair_count[q] >= threshold:
                 heapq.heappush(heap, entry(q))
     return merges

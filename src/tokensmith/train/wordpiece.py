@@ -4,13 +4,13 @@ Example::
 
     from tokensmith.train.wordpiece import train_wordpiece
     tok = train_wordpiece("corpus.txt", vocab_size=30_000)          # HF/BERT-compatible
-    tok = train_wordpiece(texts, 30_000, score="likelihood", min_frequency=50)
+    tok = train_wordpiece(texts, 30_000, score="likelihood")       # Schuster & Nakajima's score
 
 Words are BERT's (its normalizer and pre-tokenizer, lowercased by default). Each word starts as
 its characters, the first plain and the others ``##``-prefixed; training repeatedly merges an
 adjacent pair ``(a, b)`` into ``a + b`` without ``b``'s prefix (``un + ##able -> unable``,
 ``##a + ##b -> ##ab``) in every word, until the vocabulary is full or no pair is counted
-``min_frequency`` times.
+``min_frequency`` times (default 2).
 
 ``score="frequency"`` (the default) — the most frequent pair first. This is what HF's
 ``WordPieceTrainer`` does (a BPE trainer with a continuation prefix), so it is what users of HF
@@ -20,12 +20,15 @@ and of BERT-style vocabularies trained with it get; held-out compression matches
 ``score="likelihood"`` — as published by Schuster & Nakajima (2012), "Japanese and Korean Voice
 Search" (the WordPiece model): the pair with the highest ``count(ab) / (count(a) * count(b))``,
 the gain in unigram likelihood of the training data from adding the merged unit. It prefers pairs
-whose parts rarely occur apart, however rare the pair: with a low ``min_frequency`` it spends the
-vocabulary on rare letter combinations (names, foreign words, typos) and compresses common text
-worse than frequency scoring. Adapted: pairs seen fewer than ``min_frequency`` times are never
-merged (the paper has no such guard; without it pairs seen once, whose parts are seen only
-together, score highest). Raise ``min_frequency`` (tens to hundreds on megabytes of text) to make
-it usable; the paper's other stopping rule (a likelihood-gain threshold) is not implemented.
+whose parts rarely occur apart, however rare the pair: left alone it spends the vocabulary on rare
+letter combinations (names, foreign words, typos; pairs seen twice whose parts are seen only
+together score highest) and compresses common text far worse than frequency scoring (2.24 vs
+4.46 held-out bytes/token at 20 MB / 32,000 with only ``min_frequency=2``). Adapted, a frequency
+guard: by default only pairs counted at least half the top pair count compete, by likelihood;
+when none is left the threshold halves, down to 2. Likelihood then orders merges within each
+frequency band, and held-out compression is within 0.3% of frequency scoring. An explicit
+``min_frequency`` is a fixed threshold instead (the published rule plus a floor). The paper's
+other stopping rule (a likelihood-gain threshold) is not implemented.
 
 As HF: the alphabet is the ``limit_alphabet`` most frequent characters; a merge whose string is
 already a token reuses its id (the words change, the vocabulary does not grow). Adapted: a word
@@ -106,13 +109,19 @@ def initial_symbols(word_counts: dict[str, int], special_tokens: Sequence[str], 
 
 
 def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
-                                score: str = "frequency", min_frequency: int = 2,
+                                score: str = "frequency", min_frequency: int | None = None,
                                 special_tokens: Sequence[str] = BERT_SPECIALS, prefix: str = "##",
                                 limit_alphabet: int | None = 1000,
                                 use_reference: bool = False) -> list[str]:
-    """The WordPiece vocabulary (tokens in id order) learnt from ``{word: count}``."""
+    """The WordPiece vocabulary (tokens in id order) learnt from ``{word: count}``.
+
+    ``min_frequency=None``: 2, and with ``score="likelihood"`` the halving guard (module doc).
+    """
     if score not in SCORES:
         raise OptionError(f"score must be one of {', '.join(SCORES)}, got {score!r}")
+    halving = min_frequency is None and score == "likelihood"
+    if min_frequency is None:
+        min_frequency = 2
     if not isinstance(min_frequency, int) or min_frequency < 1:
         raise OptionError(f"min_frequency must be an integer >= 1, got {min_frequency!r}")
     if limit_alphabet is not None and (not isinstance(limit_alphabet, int) or limit_alphabet < 1):
@@ -126,12 +135,16 @@ def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
     max_new = vocab_size - len(tokens)
     core = None if use_reference else _core()
     if core is not None:
-        merges = core.train_merges(syms, lengths, counts, tokens, prefix, max_new, min_frequency, score)
+        merges = core.train_merges(syms, lengths, counts, tokens, prefix, max_new, min_frequency, score,
+                                   halving=halving)
     else:
         ends = np.cumsum(lengths)
         words = [syms[e - n:e].tolist() for e, n in zip(ends, lengths)]
-        loop = _reference.train_frequency if score == "frequency" else _reference.train_likelihood
-        merges = loop(words, counts.tolist(), tokens, prefix, max_new, min_frequency)
+        if score == "frequency":
+            merges = _reference.train_frequency(words, counts.tolist(), tokens, prefix, max_new, min_frequency)
+        else:
+            merges = _reference.train_likelihood(words, counts.tolist(), tokens, prefix, max_new,
+                                                 min_frequency, halving)
     for a, b, c in merges:
         if c == len(tokens):
             tokens.append(_reference.joined(tokens, a, b, prefix))
@@ -140,7 +153,7 @@ def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
 
 def train_wordpiece(corpus, vocab_size: int = 30_000, *, score: str = "frequency",
                     lowercase: bool = True, strip_accents: bool | None = None,
-                    min_frequency: int = 2, special_tokens: Sequence[str] = BERT_SPECIALS,
+                    min_frequency: int | None = None, special_tokens: Sequence[str] = BERT_SPECIALS,
                     unk_token: str = "[UNK]", prefix: str = "##", limit_alphabet: int | None = 1000,
                     num_workers: int | None = None, errors: str = "strict", text_field: str = "text",
                     progress: bool = False, name: str | None = None):
