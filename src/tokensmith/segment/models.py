@@ -12,32 +12,11 @@ from typing import Any, Sequence
 
 from .. import components
 from ..components import Model, register
-from ..errors import InputError, OptionError
+from ..errors import OptionError
 from .methods import METHODS
+from .pieces import compiled_segmenter, segment_piece, segment_pieces  # noqa: F401 (segment_piece: public here too)
 from .stochastic import bpe_splits, dropout_merge, stochastok_expand, vocabulary_splits
 from .vocabulary import SegmentVocabulary, vocabulary_of
-
-
-def segment_piece(piece: bytes, vocab: SegmentVocabulary, method) -> list[int]:
-    """Ids of one piece; the unknown id when it cannot be covered (or an error without one)."""
-    if vocab.max_piece_chars is not None and len(piece) > vocab.max_piece_chars:
-        if _chars(piece) > vocab.max_piece_chars:
-            return _unknown(piece, vocab, "is longer than the vocabulary's word limit")
-    ids = method(piece, vocab)
-    if ids is None:
-        return _unknown(piece, vocab, "cannot be covered by the vocabulary")
-    return ids
-
-
-def _chars(piece: bytes) -> int:
-    return len(piece) - sum(1 for b in piece if 0x80 <= b < 0xC0)
-
-
-def _unknown(piece: bytes, vocab: SegmentVocabulary, why: str) -> list[int]:
-    if vocab.unk_id is None:
-        raise InputError(f"the piece {piece.decode('utf-8', 'replace')!r} {why} and the "
-                         "vocabulary has no unknown token")
-    return [vocab.unk_id]
 
 
 class _Wrapper(Model):
@@ -64,13 +43,12 @@ class SegmentedModel(_Wrapper):
         if method == "likelihood" and self.vocab.scores is None:
             raise OptionError(f"the likelihood method needs token scores, and this "
                               f"{type(base).__name__} vocabulary has none")
-        self._fn = METHODS[method]
+        self._kernel = None  # the compiled tables, built on first use
 
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
-        out: list[int] = []
-        for piece in pieces:
-            out += segment_piece(piece, self.vocab, self._fn)
-        return out
+        if self._kernel is None:
+            self._kernel = compiled_segmenter(self.vocab) or False
+        return segment_pieces(pieces, self.vocab, self.method, self._kernel or None)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "method": self.method, "base": self.base.to_dict()}

@@ -20,7 +20,7 @@ from .. import bert  # noqa: F401  (registers BERT's normalizer and pre-tokenize
 from ..components import Decoder, Model, register
 from ..errors import OptionError
 from ..segment.methods import longest_prefix
-from ..segment.models import segment_piece
+from ..segment.pieces import compiled_segmenter, segment_piece, segment_pieces
 from ..segment.vocabulary import SegmentVocabulary
 
 # BERT's special tokens, in the order HF's BertWordPieceTokenizer declares them.
@@ -49,6 +49,7 @@ class WordPieceModel(Model):
             raise OptionError("the WordPiece continuation prefix must not be empty")
         self._bytes = [t.encode("utf-8") for t in self.tokens]
         self._vocab = self._segment_vocabulary()
+        self._kernel = None  # the compiled tables, built on first use
 
     def _segment_vocabulary(self) -> SegmentVocabulary:
         start, cont = {}, {}
@@ -65,10 +66,16 @@ class WordPieceModel(Model):
         return self._vocab
 
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
-        vocab, start = self._vocab, self._vocab.start
+        if self._kernel is None:
+            self._kernel = compiled_segmenter(self._vocab) or False
+        if self._kernel:
+            return segment_pieces(pieces, self._vocab, "longest_prefix", self._kernel)
+        vocab, start, limit = self._vocab, self._vocab.start, self.max_input_chars_per_word
         out: list[int] = []
         for piece in pieces:
-            whole = start.get(piece)  # most words are one token: one lookup
+            # Most words are one token: one lookup (a word within the limit in bytes is within
+            # it in characters).
+            whole = start.get(piece) if len(piece) <= limit else None
             if whole is not None:
                 out.append(whole)
             else:
