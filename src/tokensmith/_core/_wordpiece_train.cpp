@@ -1,22 +1,23 @@
 // WordPiece training kernel: the merge loop over words given as symbol ids.
 //
-// Must agree with the readable twins: src/tokensmith/_reference/wordpiece_train.py (score
-// "frequency") and src/tokensmith/train/wordpiece_likelihood.py (score "likelihood").
+// Must agree with the readable twin, src/tokensmith/_reference/wordpiece_train.py
+// (train_frequency, train_likelihood).
 //
 // Symbols are strings (`tokens`); a merge of (a, b) makes the string a + b without b's
 // continuation prefix. If that string is already a token its id is reused (as HF's trainer does):
 // the words still change, the vocabulary does not grow. Training stops after `max_new` new tokens
-// or when no pair is counted at least `min_frequency` times.
+// or when no pair is counted at least the threshold: `min_frequency`, or with `halving` half the
+// top pair count at first, halved (down to `min_frequency`) whenever no pair is left.
 //
 // Order: frequency -> highest pair count, then smallest (left string, right string);
 //        likelihood -> highest count(ab) / (count(a) count(b)), then highest count, then strings.
 //
-// The heap holds possibly stale entries. Frequency: a pair's latest entry (`pushed`) is never below
-// its count (a count that rises is pushed again; one that falls is re-filed when its entry pops).
-// Likelihood: a merge lowers count(a) and count(b), raising the score of every pair holding a or b
-// (a list per symbol, of the pairs counted at least min_frequency); those are pushed again.
-// In both, a pair is pushed when it ranks above its latest entry, and its latest entry is re-filed
-// when it pops ranking below it.
+// The heap holds possibly stale entries. A pair is pushed when it ranks above its latest entry,
+// and its latest entry is re-filed when it pops ranking below the pair, so every pair counted at
+// least the threshold has an entry ranking at least where the pair does. Frequency: only counts
+// that rise (pairs with the new token) push. Likelihood: a merge lowers count(a) and count(b),
+// raising the score of every pair holding a or b (a list per symbol of the pairs counted at least
+// the threshold); those are pushed. The heap is rebuilt when stale entries pile up.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
