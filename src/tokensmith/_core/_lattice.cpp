@@ -1,4 +1,4 @@
-// Unigram lattice kernel: a byte trie of the pieces, Viterbi, k-best and forward-filtering
+// Unigram lattice kernel: a double-array trie of the pieces (double_array.h), Viterbi, k-best and forward-filtering
 // backward-sampling. The readable twin is tokensmith/_reference/lattice.py; tests compare both,
 // including the tie-breaks (first candidate wins: starts left to right, pieces shortest first,
 // the unknown edge last). Unknown edges (no single-character piece at a position) carry id -1.
@@ -6,17 +6,16 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "double_array.h"
 #include "spm_encoder.h"
 
 namespace py = pybind11;
@@ -36,70 +35,6 @@ int char_length(unsigned char first) {
 struct Edge {
     int start, end, id;
     double score;
-};
-
-// Byte trie flattened into arrays: node k's children are labels/targets[begin[k] .. begin[k+1]).
-class Trie {
-  public:
-    void build(const std::vector<std::string>& keys, const std::vector<int>& ids) {
-        std::vector<std::map<unsigned char, int>> children(1);
-        std::vector<int> value(1, -1);
-        for (size_t k = 0; k < keys.size(); ++k) {
-            int node = 0;
-            for (unsigned char c : keys[k]) {
-                auto it = children[node].find(c);
-                if (it == children[node].end()) {
-                    children[node][c] = static_cast<int>(children.size());
-                    int fresh = static_cast<int>(children.size());
-                    children.emplace_back();
-                    value.push_back(-1);
-                    node = fresh;
-                } else {
-                    node = it->second;
-                }
-            }
-            value[node] = ids[k];
-        }
-        value_ = value;
-        begin_.assign(children.size() + 1, 0);
-        for (size_t k = 0; k < children.size(); ++k) {
-            begin_[k + 1] = begin_[k] + static_cast<int>(children[k].size());
-            for (auto& [label, target] : children[k]) {
-                labels_.push_back(label);
-                targets_.push_back(target);
-            }
-        }
-        root_.fill(-1);
-        for (auto& [label, target] : children[0]) root_[label] = target;
-    }
-
-    // Calls visit(end, id) for every key that starts at text[start], shortest first.
-    template <class Visit>
-    void prefixes(std::string_view text, size_t start, Visit visit) const {
-        if (start >= text.size()) return;
-        int node = root_[static_cast<unsigned char>(text[start])];  // the root: a direct table
-        if (node < 0) return;
-        if (value_[node] >= 0) visit(start + 1, value_[node]);
-        for (size_t i = start + 1; i < text.size(); ++i) {
-            unsigned char c = static_cast<unsigned char>(text[i]);
-            const unsigned char* lo = labels_.data() + begin_[node];
-            const unsigned char* hi = labels_.data() + begin_[node + 1];
-            const unsigned char* at = lo;
-            if (hi - lo > 8) {
-                at = std::lower_bound(lo, hi, c);
-            } else {
-                while (at < hi && *at < c) ++at;
-            }
-            if (at == hi || *at != c) return;
-            node = targets_[at - labels_.data()];
-            if (value_[node] >= 0) visit(i + 1, value_[node]);
-        }
-    }
-
-  private:
-    std::vector<int> value_, begin_, targets_;
-    std::vector<unsigned char> labels_;
-    std::array<int, 256> root_{};
 };
 
 class LatticeCore {
@@ -325,7 +260,7 @@ class LatticeCore {
     }
 
   private:
-    Trie trie_;
+    tokensmith::DoubleArrayTrie trie_;
     std::vector<double> scores_;
     double unk_score_;
     std::vector<size_t> lengths_;

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cstring>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -30,50 +31,71 @@ namespace tokensmith {
 namespace spm {
 
 namespace py = pybind11;
-using tokensmith::FlatStringMap;
+using tokensmith::hash_bytes;
 
-// Ids of words already segmented, in one flat array; dropped whole when full. Keys live in
-// fixed-capacity chunks, so the views the map holds stay valid.
+// Ids of words already segmented: an open-addressing table of 16-byte slots (2 MB in all,
+// so probes of the many words seen once in multilingual text stay mostly in cache) over two
+// flat arenas of keys and ids; dropped whole when full.
 class WordCache {
  public:
-  static constexpr size_t kMaxEntries = 1 << 16, kMaxWordBytes = 64, kChunk = 1 << 16;
+  static constexpr size_t kMaxEntries = 1 << 16, kSlots = 2 * kMaxEntries, kMaxWordBytes = 64;
 
   const int* find(std::string_view word, size_t& count, uint64_t generation) {
     if (generation != generation_) {
       clear();
       generation_ = generation;
     }
-    const std::pair<uint32_t, uint32_t>* at = map_.find(word);
-    if (at == nullptr) return nullptr;
-    count = at->second;
-    return ids_.data() + at->first;
+    if (slots_.empty() || word.empty() || word.size() > kMaxWordBytes) return nullptr;
+    uint64_t h = hash_bytes(word.data(), word.size());
+    uint32_t tag = uint32_t(h >> 32);
+    for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+      const Slot& s = slots_[i];
+      if (s.key_length == 0) return nullptr;
+      if (s.tag == tag && s.key_length == word.size() &&
+          std::memcmp(keys_.data() + s.key_offset, word.data(), word.size()) == 0) {
+        count = s.count;
+        return ids_.data() + s.ids_offset;
+      }
+    }
   }
 
   void insert(std::string_view word, const int* ids, size_t count) {
-    if (word.size() > kMaxWordBytes) return;
-    if (map_.size() >= kMaxEntries) clear();
-    if (chunks_.empty() || chunks_.back().size() + word.size() > kChunk) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(kChunk);
+    if (word.empty() || word.size() > kMaxWordBytes || count > 255) return;
+    if (size_ >= kMaxEntries) clear();
+    if (slots_.empty()) slots_.assign(kSlots, Slot{});
+    uint64_t h = hash_bytes(word.data(), word.size());
+    uint32_t tag = uint32_t(h >> 32);
+    size_t i = h & (kSlots - 1);
+    while (slots_[i].key_length != 0) {
+      const Slot& s = slots_[i];
+      if (s.tag == tag && s.key_length == word.size() &&
+          std::memcmp(keys_.data() + s.key_offset, word.data(), word.size()) == 0)
+        return;
+      i = (i + 1) & (kSlots - 1);
     }
-    std::string& chunk = chunks_.back();
-    size_t at = chunk.size();
-    chunk.append(word);
-    map_.insert(std::string_view(chunk.data() + at, word.size()),
-                std::make_pair(uint32_t(ids_.size()), uint32_t(count)));
+    slots_[i] = {tag, uint32_t(keys_.size()), uint32_t(ids_.size()), uint8_t(word.size()), uint8_t(count)};
+    keys_.append(word);
     ids_.insert(ids_.end(), ids, ids + count);
+    ++size_;
   }
 
   void clear() {
-    map_.clear();
+    if (size_ == 0) return;
+    std::fill(slots_.begin(), slots_.end(), Slot{});
+    keys_.clear();
     ids_.clear();
-    chunks_.clear();
+    size_ = 0;
   }
 
  private:
-  FlatStringMap<std::pair<uint32_t, uint32_t>> map_;
+  struct Slot {
+    uint32_t tag = 0, key_offset = 0, ids_offset = 0;
+    uint8_t key_length = 0, count = 0;  // key_length 0: a free slot
+  };
+  std::vector<Slot> slots_;
+  std::string keys_;
   std::vector<int> ids_;
-  std::vector<std::string> chunks_;
+  size_t size_ = 0;
   uint64_t generation_ = 0;
 };
 
@@ -98,6 +120,7 @@ inline TextPipeline pipeline_from_spec(const py::dict& spec) {
     } else if (kind == "precompiled") {
       pipe.norm = TextPipeline::Norm::kHfPrecompiled;
       pipe.hf_charsmap = Charsmap(blob.cast<std::string>());
+      pipe.hf_charsmap.build_char_table();
     } else {
       throw py::value_error("no compiled form for the normalizer '" + kind + "'");
     }
@@ -238,18 +261,36 @@ class TextEncoder {
     std::vector<std::thread> pool;
     for (size_t t = 1; t < threads; ++t)
       pool.emplace_back([&] {
-        Workspace ws;
-        work(ws);
+        std::unique_ptr<Workspace> ws = borrow_workspace();
+        work(*ws);
+        return_workspace(std::move(ws));
       });
     with_workspace(work);
     for (auto& th : pool) th.join();
     if (error) std::rethrow_exception(error);
   }
 
+  // The helper threads' workspaces outlive a batch, so their word caches (and buffers) carry
+  // over to the next batch as the calling thread's own does.
+  std::unique_ptr<Workspace> borrow_workspace() {
+    std::lock_guard<std::mutex> guard(spare_mutex_);
+    if (spare_.empty()) return std::make_unique<Workspace>();
+    std::unique_ptr<Workspace> ws = std::move(spare_.back());
+    spare_.pop_back();
+    return ws;
+  }
+
+  void return_workspace(std::unique_ptr<Workspace> ws) {
+    std::lock_guard<std::mutex> guard(spare_mutex_);
+    spare_.push_back(std::move(ws));
+  }
+
   const Segmenter& segmenter_;
   TextPipeline pipe_;
   std::mutex own_mutex_;
   Workspace own_;
+  std::mutex spare_mutex_;
+  std::vector<std::unique_ptr<Workspace>> spare_;
 };
 
 template <class Segmenter>

@@ -86,7 +86,58 @@ class Charsmap {
     return found;
   }
 
+  // first() for the one UTF-8 character data[0, width): read from a table of every BMP
+  // character once build_char_table() has run (HF's normalizer looks up each character).
+  bool first_char(const char* data, size_t width, std::string_view& out) const {
+    auto b = reinterpret_cast<const unsigned char*>(data);
+    if (!char_table_.empty() && width <= 3 && utf8_length(b[0]) == width && (width > 1 || b[0] < 0x80)) {
+      uint32_t cp = width == 1 ? b[0]
+                  : width == 2 ? (uint32_t(b[0] & 0x1F) << 6) | (b[1] & 0x3F)
+                               : (uint32_t(b[0] & 0x0F) << 12) | (uint32_t(b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+      CharEntry e = char_table_[cp];
+      if (!e.found) return false;
+      out = std::string_view(strings_).substr(e.offset, e.length);
+      return true;
+    }
+    return first(data, width, out) != 0;
+  }
+
+  void build_char_table() {
+    char_table_.assign(0x10000, CharEntry{});
+    char buf[3];
+    for (uint32_t cp = 0; cp < 0x10000; ++cp) {
+      if (cp >= 0xD800 && cp <= 0xDFFF) continue;  // surrogates: not in UTF-8 text
+      size_t width;
+      if (cp < 0x80) {
+        buf[0] = char(cp);
+        width = 1;
+      } else if (cp < 0x800) {
+        buf[0] = char(0xC0 | (cp >> 6));
+        buf[1] = char(0x80 | (cp & 0x3F));
+        width = 2;
+      } else {
+        buf[0] = char(0xE0 | (cp >> 12));
+        buf[1] = char(0x80 | ((cp >> 6) & 0x3F));
+        buf[2] = char(0x80 | (cp & 0x3F));
+        width = 3;
+      }
+      std::string_view r;
+      if (!first(buf, width, r)) continue;
+      if (r.size() >= 0x10000) {  // too long for an entry: look every character up as before
+        char_table_.clear();
+        return;
+      }
+      char_table_[cp] = {uint32_t(r.data() - strings_.data()), uint16_t(r.size()), 1};
+    }
+  }
+
  private:
+  struct CharEntry {
+    uint32_t offset = 0;
+    uint16_t length = 0;
+    uint8_t found = 0;
+  };
+
   static uint32_t le32(const char* p) {
     auto b = reinterpret_cast<const unsigned char*>(p);
     return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
@@ -100,6 +151,7 @@ class Charsmap {
 
   std::vector<uint32_t> units_;
   std::string strings_;
+  std::vector<CharEntry> char_table_;  // empty until build_char_table()
 };
 
 // SentencePiece's Normalizer::Normalize (normalizers.SentencePieceNormalizer).
@@ -189,13 +241,21 @@ inline void hf_precompiled(const Charsmap& charsmap, std::string_view text, std:
   grapheme::for_each_cluster(text, [&](size_t begin, size_t end) {
     const char* p = text.data() + begin;
     size_t size = end - begin;
-    if (size < 6 && charsmap.first(p, size, r)) {
-      out.append(r);
-      return;
+    size_t width = std::min(utf8_length(static_cast<unsigned char>(p[0])), size);
+    if (size < 6) {
+      // The shortest key within the first character is the shortest within the cluster.
+      if (charsmap.first_char(p, width, r) || (size > width && charsmap.first(p, size, r))) {
+        out.append(r);
+        return;
+      }
+      if (size == width) {
+        out.append(p, width);
+        return;
+      }
     }
     for (size_t k = 0; k < size;) {
-      size_t width = std::min(utf8_length(static_cast<unsigned char>(p[k])), size - k);
-      if (charsmap.first(p + k, width, r)) out.append(r);
+      width = std::min(utf8_length(static_cast<unsigned char>(p[k])), size - k);
+      if (charsmap.first_char(p + k, width, r)) out.append(r);
       else out.append(p + k, width);
       k += width;
     }
