@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace py = pybind11;
@@ -30,74 +31,66 @@ std::string_view view_of(const py::handle& obj) {
     return {p, static_cast<size_t>(n)};
 }
 
-// A byte trie: node 0 is the root, ids_[node] the token ending there (-1: none). Edges live in
-// one open-addressing table keyed by (node, byte); the root's 256 edges in a plain array.
+// A byte trie laid out breadth first: node 0 is the root, the children of node v are the nodes
+// first_[v] .. first_[v + 1] - 1 with labels_ in ascending order, and ids_[v] is the token ending
+// at v (-1: none). Siblings sit side by side and nodes near the root together, so the walks
+// mostly touch memory already in cache. Nodes with many children (the root, a leading space)
+// also keep them in a 256-entry array: one load instead of a scan.
 class Trie {
 public:
-    void insert(std::string_view s, int32_t id, bool reversed) {
-        if (s.empty()) return;  // the methods never match an empty token
-        int32_t node = 0;
-        for (size_t k = 0; k < s.size(); ++k) {
-            const uint8_t b = static_cast<uint8_t>(reversed ? s[s.size() - 1 - k] : s[k]);
-            int32_t next = child(node, b);
-            if (next < 0) next = add_edge(node, b);
-            node = next;
+    // `tokens` (bytes, id) with distinct bytes; reversed: each token's bytes read backwards.
+    Trie(std::vector<std::pair<std::string, int32_t>> tokens, bool reversed) {
+        if (reversed)
+            for (auto& t : tokens) std::reverse(t.first.begin(), t.first.end());
+        std::sort(tokens.begin(), tokens.end());
+        // Each node stands for the run tokens[lo, hi) sharing its first `depth` bytes.
+        struct Run {
+            size_t lo, hi, depth;
+        };
+        std::vector<Run> runs = {{0, tokens.size(), 0}};
+        labels_.push_back(0);
+        for (size_t v = 0; v < runs.size(); ++v) {
+            auto [lo, hi, depth] = runs[v];
+            ids_.push_back(-1);
+            if (lo < hi && tokens[lo].first.size() == depth) ids_[v] = depth ? tokens[lo++].second : -1;
+            first_.push_back(static_cast<uint32_t>(runs.size()));
+            while (lo < hi) {
+                const char b = tokens[lo].first[depth];
+                size_t end = lo;
+                while (end < hi && tokens[end].first[depth] == b) ++end;
+                runs.push_back({lo, end, depth + 1});
+                labels_.push_back(static_cast<uint8_t>(b));
+                lo = end;
+            }
         }
-        ids_[node] = id;
+        first_.push_back(static_cast<uint32_t>(runs.size()));
+        dense_of_.assign(ids_.size(), -1);
+        for (size_t v = 0; v < ids_.size(); ++v) {
+            if (v != 0 && first_[v + 1] - first_[v] <= kDenseAbove) continue;
+            dense_of_[v] = static_cast<int32_t>(dense_.size() / 256);
+            dense_.resize(dense_.size() + 256, -1);
+            for (uint32_t c = first_[v]; c < first_[v + 1]; ++c)
+                dense_[dense_of_[v] * size_t{256} + labels_[c]] = static_cast<int32_t>(c);
+        }
     }
 
     int32_t child(int32_t node, uint8_t b) const {
-        if (node == 0) return root_[b];
-        if (keys_.empty()) return -1;
-        const uint64_t key = edge_key(node, b);
-        for (size_t i = slot_of(key);; i = (i + 1) & mask_) {
-            if (keys_[i] == key) return children_[i];
-            if (keys_[i] == 0) return -1;
-        }
+        if (dense_of_[node] >= 0) return dense_[dense_of_[node] * size_t{256} + b];
+        uint32_t lo = first_[node], hi = first_[node + 1];
+        for (; lo < hi; ++lo)
+            if (labels_[lo] == b) return static_cast<int32_t>(lo);
+        return -1;
     }
 
     int32_t id(int32_t node) const { return ids_[node]; }
 
 private:
-    static uint64_t edge_key(int32_t node, uint8_t b) { return (static_cast<uint64_t>(node) << 8 | b) + 1; }
-    size_t slot_of(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> 20) & mask_; }
-
-    int32_t add_edge(int32_t node, uint8_t b) {
-        const int32_t next = static_cast<int32_t>(ids_.size());
-        ids_.push_back(-1);
-        if (node == 0) {
-            root_[b] = next;
-            return next;
-        }
-        if (2 * (edges_ + 1) > keys_.size()) grow();
-        place(edge_key(node, b), next);
-        ++edges_;
-        return next;
-    }
-
-    void place(uint64_t key, int32_t value) {
-        size_t i = slot_of(key);
-        while (keys_[i] != 0) i = (i + 1) & mask_;
-        keys_[i] = key;
-        children_[i] = value;
-    }
-
-    void grow() {
-        std::vector<uint64_t> keys = std::move(keys_);
-        std::vector<int32_t> children = std::move(children_);
-        const size_t size = keys.empty() ? 1024 : 2 * keys.size();
-        keys_.assign(size, 0);
-        children_.assign(size, -1);
-        mask_ = size - 1;
-        for (size_t i = 0; i < keys.size(); ++i)
-            if (keys[i] != 0) place(keys[i], children[i]);
-    }
-
-    std::vector<int32_t> ids_ = {-1};
-    std::vector<int32_t> root_ = std::vector<int32_t>(256, -1);
-    std::vector<uint64_t> keys_;
-    std::vector<int32_t> children_;
-    size_t mask_ = 0, edges_ = 0;
+    std::vector<uint32_t> first_;
+    std::vector<uint8_t> labels_;
+    std::vector<int32_t> ids_;
+    static constexpr uint32_t kDenseAbove = 12;  // more children: a 256-entry array of them
+    std::vector<int32_t> dense_of_;               // per node: its array among dense_, or -1
+    std::vector<int32_t> dense_;
 };
 
 struct Match {
@@ -146,13 +139,8 @@ public:
               std::optional<std::vector<double>> scores, std::optional<int64_t> max_piece_chars)
         : unk_id_(unk_id), max_piece_chars_(max_piece_chars) {
         int64_t max_id = -1;
-        fill(start_, start, max_id);
-        if (shared) {
-            cont_ = start_;
-        } else {
-            cont_ = std::make_shared<Trie>();
-            fill(cont_, cont, max_id);
-        }
+        start_ = std::make_shared<Trie>(entries(start, max_id), false);
+        cont_ = shared ? start_ : std::make_shared<Trie>(entries(cont, max_id), false);
         cont_items_ = py::reinterpret_borrow<py::dict>(cont);
         if (scores && static_cast<int64_t>(scores->size()) > max_id) scores_ = std::move(*scores);
         has_scores_ = scores.has_value();
@@ -198,20 +186,21 @@ public:
     }
 
 private:
-    static void fill(std::shared_ptr<Trie>& trie, const py::dict& table, int64_t& max_id) {
-        if (!trie) trie = std::make_shared<Trie>();
+    static std::vector<std::pair<std::string, int32_t>> entries(const py::dict& table, int64_t& max_id) {
+        std::vector<std::pair<std::string, int32_t>> out;
+        out.reserve(table.size());
         for (const auto& item : table) {
             const int64_t id = item.second.cast<int64_t>();
             if (id < 0 || id > std::numeric_limits<int32_t>::max()) throw py::value_error("token ids must be in [0, 2**31)");
-            trie->insert(view_of(item.first), static_cast<int32_t>(id), false);
+            out.emplace_back(std::string(view_of(item.first)), static_cast<int32_t>(id));
             max_id = std::max(max_id, id);
         }
+        return out;
     }
 
     void build_reversed_cont() {
-        auto reversed = std::make_shared<Trie>();
-        for (const auto& item : cont_items_) reversed->insert(view_of(item.first), item.second.cast<int32_t>(), true);
-        reversed_cont_ = std::move(reversed);
+        int64_t max_id = -1;
+        reversed_cont_ = std::make_shared<Trie>(entries(cont_items_, max_id), true);
     }
 
     // WordPiece's rule: a piece of more than max_piece_chars characters is unknown outright.
