@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <queue>
 #include <string>
@@ -51,17 +52,20 @@ class SpmBpeCore {
         }
         std::sort(user_.begin(), user_.end(),
                   [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+        build_id_tables(mergeable_ids);
     }
 
     struct Symbol {
         size_t begin, size;
         int prev, next;
+        int id;  // the piece it spells, -1 if none (then pairs are looked up by string)
         bool frozen;
     };
     struct Pair {
         double score;
         int left, right;
         size_t size;
+        int id;
     };
     // Buffers reused from word to word.
     struct WordScratch {
@@ -99,7 +103,7 @@ class SpmBpeCore {
             }
             if (!width) width = std::min(char_length(static_cast<unsigned char>(word[pos])), word.size() - pos);
             int index = static_cast<int>(symbols.size());
-            symbols.push_back({pos, width, index - 1, -1, frozen});
+            symbols.push_back({pos, width, index - 1, -1, frozen ? -1 : char_id(word.data() + pos, width), frozen});
             if (index > 0) symbols[index - 1].next = index;
             pos += width;
         }
@@ -110,12 +114,20 @@ class SpmBpeCore {
         std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>> split_back;
         auto consider = [&](int left, int right) {
             if (left < 0 || right < 0 || symbols[left].frozen || symbols[right].frozen) return;
-            std::string_view merged = text.substr(symbols[left].begin, symbols[left].size + symbols[right].size);
-            const int* it = mergeable_.find(merged);
-            if (it == nullptr) return;
-            agenda.push_back({scores_[*it], left, right, merged.size()});
+            int id = -1;
+            if (symbols[left].id >= 0 && symbols[right].id >= 0) {
+                id = pair_id(symbols[left].id, symbols[right].id);
+            } else {
+                const int* it = mergeable_.find(
+                    text.substr(symbols[left].begin, symbols[left].size + symbols[right].size));
+                if (it != nullptr) id = *it;
+            }
+            if (id < 0) return;
+            agenda.push_back({scores_[id], left, right, symbols[left].size + symbols[right].size, id});
             std::push_heap(agenda.begin(), agenda.end(), worse);
-            if (unused_[*it]) split_back[merged] = {view(symbols[left]), view(symbols[right])};
+            if (unused_[id])
+                split_back[text.substr(symbols[left].begin, symbols[left].size + symbols[right].size)] = {
+                    view(symbols[left]), view(symbols[right])};
         };
         for (size_t k = 0; k + 1 < symbols.size(); ++k) consider(static_cast<int>(k), static_cast<int>(k + 1));
         while (!agenda.empty()) {
@@ -126,6 +138,7 @@ class SpmBpeCore {
             Symbol& right = symbols[top.right];
             if (!left.size || !right.size || left.size + right.size != top.size) continue;  // stale
             left.size += right.size;
+            left.id = top.id;
             right.size = 0;
             left.next = right.next;
             if (right.next >= 0) symbols[right.next].prev = top.left;
@@ -134,6 +147,11 @@ class SpmBpeCore {
         }
         std::vector<std::string_view>& stack = ws.stack;
         for (int k = symbols.empty() ? -1 : 0; k >= 0; k = symbols[k].next) {
+            int id = symbols[k].id;
+            if (id >= 0 && !unused_[id] && emit_as_[id] != unk_id_) {  // the common case, by id
+                ids.push_back(emit_as_[id]);
+                continue;
+            }
             stack.assign(1, view(symbols[k]));
             while (!stack.empty()) {  // depth-first, left part first: re-split unused pieces
                 std::string_view piece = stack.back();
@@ -193,6 +211,63 @@ class SpmBpeCore {
     }
 
   private:
+    // Ids instead of strings for the merge loop: single characters through a table of the BMP,
+    // pairs of pieces through a sorted list per left piece of (right piece, merged piece),
+    // every split of every piece into two pieces. Both give what mergeable_ gives by string.
+    void build_id_tables(const std::vector<int>& mergeable_ids) {
+        char_ids_.assign(0x10000, -1);
+        emit_as_.assign(scores_.size(), -1);
+        std::vector<std::pair<std::pair<int, int>, int>> pairs;
+        for (size_t k = 0; k < mergeable_ids.size(); ++k) {
+            std::string_view piece = storage_[k];
+            int id = mergeable_ids[k];
+            const int* r = reserved_.find(piece);
+            emit_as_[id] = r != nullptr ? *r : id;
+            uint32_t cp;
+            if (bmp_char(piece.data(), piece.size(), cp)) char_ids_[cp] = id;
+            for (size_t cut = 1; cut < piece.size(); ++cut) {
+                const int* left = mergeable_.find(piece.substr(0, cut));
+                const int* right = mergeable_.find(piece.substr(cut));
+                if (left != nullptr && right != nullptr) pairs.push_back({{*left, *right}, id});
+            }
+        }
+        std::sort(pairs.begin(), pairs.end());
+        pair_begin_.assign(scores_.size() + 1, 0);
+        for (auto& p : pairs) ++pair_begin_[p.first.first + 1];
+        for (size_t k = 0; k + 1 < pair_begin_.size(); ++k) pair_begin_[k + 1] += pair_begin_[k];
+        for (auto& p : pairs) pair_right_.push_back({p.first.second, p.second});
+    }
+
+    // The code point of data[0, width) if it is exactly one character of the BMP.
+    static bool bmp_char(const char* data, size_t width, uint32_t& cp) {
+        auto b = reinterpret_cast<const unsigned char*>(data);
+        if (width == 1 && b[0] < 0x80) cp = b[0];
+        else if (width == 2 && (b[0] & 0xE0) == 0xC0 && (b[1] & 0xC0) == 0x80)
+            cp = (uint32_t(b[0] & 0x1F) << 6) | (b[1] & 0x3F);
+        else if (width == 3 && (b[0] & 0xF0) == 0xE0 && (b[1] & 0xC0) == 0x80 && (b[2] & 0xC0) == 0x80)
+            cp = (uint32_t(b[0] & 0x0F) << 12) | (uint32_t(b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+        else return false;
+        return true;
+    }
+
+    int char_id(const char* data, size_t width) const {
+        uint32_t cp;
+        if (bmp_char(data, width, cp)) return char_ids_[cp];
+        const int* it = mergeable_.find(std::string_view(data, width));
+        return it == nullptr ? -1 : *it;
+    }
+
+    int pair_id(int left, int right) const {
+        const std::pair<int, int>* lo = pair_right_.data() + pair_begin_[left];
+        const std::pair<int, int>* hi = pair_right_.data() + pair_begin_[left + 1];
+        if (hi - lo > 8) {
+            lo = std::lower_bound(lo, hi, std::make_pair(right, std::numeric_limits<int>::min()));
+        } else {
+            while (lo < hi && lo->first < right) ++lo;
+        }
+        return lo < hi && lo->first == right ? lo->second : -1;
+    }
+
     void emit(std::string_view piece, std::vector<int>& ids) const {
         const int* r = reserved_.find(piece);
         int id = unk_id_;
@@ -219,6 +294,8 @@ class SpmBpeCore {
     std::vector<bool> unused_;
     int unk_id_;
     std::vector<int> byte_ids_;
+    std::vector<int> char_ids_, emit_as_, pair_begin_;
+    std::vector<std::pair<int, int>> pair_right_;
     bool split_words_ = false;
     std::atomic<uint64_t> generation_{0};
 };
