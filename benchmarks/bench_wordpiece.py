@@ -119,7 +119,8 @@ def bench_train(mb: float, vocab: int, runs: int, trainers) -> None:
         comp = f"{(m['bytes_per_token'] / ref['bytes_per_token'] - 1) * 100:+.2f}%" if ref else "-"
         print(f"| {LABELS[trainer]} | {m['seconds']:.1f} s | {ratio} | {m['peak_mb']:.0f} MB "
               f"| {m['vocab']:,.0f} | {m['bytes_per_token']:.3f} | {comp} |")
-    print(f"(peak RSS includes the process with the text read: {statistics.median(r['baseline_mb'] for rs in results.values() for r in rs):.0f} MB before training)")
+    baseline = statistics.median(r["baseline_mb"] for rs in results.values() for r in rs)
+    print(f"(peak RSS includes the process with the text read: {baseline:.0f} MB before training)")
 
 
 def main():

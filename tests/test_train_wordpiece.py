@@ -135,6 +135,15 @@ def test_word_counts_equal_normalizing_whole_texts(english_sample):
         assert count_bert_words(texts, norm, split) == expected
 
 
+def test_python_chunk_counter_equals_compiled(english_sample, monkeypatch):
+    from tokensmith.train import wordpiece_words
+
+    texts = english_sample[:100_000].split("\n") + ["a\x0bb c\x1cd \u00a0e\u3000f"]
+    compiled = dict(count_chunks(texts, threads=2))
+    monkeypatch.setattr(wordpiece_words, "_word_counter", lambda threads: None)
+    assert dict(count_chunks(texts)) == compiled
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.text(alphabet=st.sampled_from(list("aZ\u00e9\u03a3\u4e2d.,#- \t\n\x0b\x1c\x85\u00a0\u2003\x00\u0301")),
                         max_size=30), max_size=5))
