@@ -128,6 +128,16 @@ def test_piece_lookup_is_tiktoken_semantics():
     assert BPEModel(tokens, semantics="tiktoken").core.encode_pieces([b"abc"]) == [257]
 
 
+def test_piece_lookup_with_a_table_whose_merges_are_not_concatenations():
+    # Tiktoken tables merge two tokens into the token of their bytes, so a piece that is not a
+    # token keeps its last two ids; with any other table the core must still look that pair up.
+    tokens = byte_tokens() + [b"xy", b"ab"]
+    c, d, a, b = (ord(ch) for ch in "cdab")
+    table = np.array([[c, d, 0, 256], [a, b, 1, 257], [257, c, 2, 256]], dtype=np.uint32)
+    core = _bpe.BPECore(tokens, table, True)
+    assert core.encode_pieces([b"cd", b"abc", b"ab", b"xy"]) == [256, 256, 257, 256]
+
+
 def test_cache_keeps_results_right_across_evictions():
     model = models(7, 200)[0]
     rng = random.Random(1)

@@ -63,7 +63,7 @@ class BPECore {
   BPECore(const py::list& tokens, const py::array& table, bool piece_lookup)
       : piece_lookup_(piece_lookup) {
     load_tokens(tokens);
-    load_table(table);
+    load_table(table, tokens);
     own_.cache = &cache_;
   }
 
@@ -153,7 +153,7 @@ class BPECore {
       }
   }
 
-  void load_table(const py::array& raw) {
+  void load_table(const py::array& raw, const py::list& tokens) {
     auto table = py::array_t<uint32_t, py::array::c_style | py::array::forcecast>::ensure(raw);
     if (!table || table.ndim() != 2 || table.shape(1) != 4)
       throw py::value_error("merge table must be a (M, 4) array of [left_id, right_id, rank, merged_id]");
@@ -174,12 +174,23 @@ class BPECore {
     ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
     rules_.rank_count = uint32_t(ranks.size());
     rules_.pairs.reserve(rows);
+    rules_.concatenating = true;
     r = table.data();
     for (size_t i = 0; i < rows; ++i, r += 4) {
       uint32_t dense = uint32_t(std::lower_bound(ranks.begin(), ranks.end(), r[2]) - ranks.begin());
       rules_.pairs.insert(r[0], r[1], dense, r[3]);
+      if (rules_.concatenating) rules_.concatenating = concatenates(tokens, r[0], r[1], r[3]);
     }
     rules_.finish();
+  }
+
+  static bool concatenates(const py::list& tokens, uint32_t left, uint32_t right, uint32_t merged) {
+    PyObject* l = PyList_GET_ITEM(tokens.ptr(), left);
+    PyObject* r = PyList_GET_ITEM(tokens.ptr(), right);
+    PyObject* m = PyList_GET_ITEM(tokens.ptr(), merged);
+    Py_ssize_t nl = PyBytes_GET_SIZE(l), nr = PyBytes_GET_SIZE(r);
+    return PyBytes_GET_SIZE(m) == nl + nr && std::memcmp(PyBytes_AS_STRING(m), PyBytes_AS_STRING(l), nl) == 0 &&
+           std::memcmp(PyBytes_AS_STRING(m) + nl, PyBytes_AS_STRING(r), nr) == 0;
   }
 
   // A piece of at least two bytes.
@@ -190,8 +201,16 @@ class BPECore {
         return;
       }
     }
+    // With tiktoken semantics the piece is not a token here, so its last two ids never merge;
+    // two bytes then stay two bytes, cheaper than any cache lookup.
+    const bool last_pair_stays = piece_lookup_ && rules_.concatenating;
+    if (last_pair_stays && key.n == 2) {
+      out.push_back(rules_.byte_id[key.p[0]]);
+      out.push_back(rules_.byte_id[key.p[1]]);
+      return;
+    }
     if (ws.cache == nullptr || key.n > PieceCache::kMaxPieceBytes) {
-      merge_bytes(rules_, key.p, key.n, ws.scratch, out);
+      merge_bytes(rules_, key.p, key.n, ws.scratch, out, last_pair_stays);
       return;
     }
     size_t count;
@@ -200,7 +219,7 @@ class BPECore {
       return;
     }
     size_t start = out.size();
-    merge_bytes(rules_, key.p, key.n, ws.scratch, out);
+    merge_bytes(rules_, key.p, key.n, ws.scratch, out, last_pair_stays);
     ws.cache->insert(key, out.data() + start, out.size() - start);
   }
 
@@ -220,6 +239,7 @@ class BPECore {
     const uint8_t* base = reinterpret_cast<const uint8_t*>(text.data());
     const uint8_t* end = base + text.size();
     const BytesMap& first_map = piece_lookup_ ? vocab_ : ws.cache != nullptr ? ws.cache->map() : vocab_;
+    const BytesMap* second_map = piece_lookup_ && ws.cache != nullptr ? &ws.cache->map() : nullptr;
     PieceKey keys[kBatch];
     size_t begins[kBatch], ends[kBatch], pending = 0;
     auto flush = [&]() {
@@ -227,6 +247,7 @@ class BPECore {
         if (ends[i] - begins[i] < 2) continue;
         keys[i] = PieceKey(base + begins[i], ends[i] - begins[i], end);
         first_map.prefetch(keys[i]);
+        if (second_map != nullptr) second_map->prefetch(keys[i]);
       }
       for (size_t i = 0; i < pending; ++i) {
         if (ends[i] - begins[i] == 1)

@@ -22,6 +22,7 @@ namespace bpe {
 struct MergeRules {
   PairTable pairs;
   uint32_t rank_count = 0;  // ranks are dense: every rank in pairs is < rank_count
+  bool concatenating = false;  // every merge makes the token whose bytes are its two tokens' bytes
   uint32_t byte_id[256];
   std::vector<uint64_t> byte_pairs;
 
@@ -125,9 +126,11 @@ struct MergeScratch {
 
 inline uint32_t rank_of(uint64_t packed) { return uint32_t(packed >> 32); }
 
-// Appends the merged ids of bytes p[0..n) to out.
+// Appends the merged ids of bytes p[0..n) to out. last_pair_stays: the caller knows that two
+// ids covering the whole piece never merge (the piece is not a token, and every merge makes the
+// token of its bytes), which saves the lookup of that pair.
 inline void merge_short(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
-                        std::vector<uint32_t>& out) {
+                        std::vector<uint32_t>& out, bool last_pair_stays) {
   const PairTable& table = rules.pairs;
   s.ids.resize(n);
   s.pairs.resize(n);
@@ -136,7 +139,8 @@ inline void merge_short(const MergeRules& rules, const uint8_t* p, size_t n, Mer
   for (size_t i = 0; i < n; ++i) ids[i] = rules.byte_id[p[i]];
   for (size_t i = 0; i + 1 < n; ++i) pairs[i] = rules.find_bytes(p[i], p[i + 1]);
   size_t m = n;
-  while (m > 1) {
+  const size_t done = last_pair_stays ? 2 : 1;
+  while (m > done) {
     uint32_t best_rank = UINT32_MAX;  // never a real rank (checked at construction)
     size_t best = 0;
     for (size_t i = 0; i + 1 < m; ++i) {
@@ -149,9 +153,11 @@ inline void merge_short(const MergeRules& rules, const uint8_t* p, size_t n, Mer
     if (best_rank == UINT32_MAX) break;
     ids[best] = uint32_t(pairs[best]);
     // Drop ids[best + 1] and the pair that started there; the pairs touching best change.
-    std::memmove(ids + best + 1, ids + best + 2, (m - best - 2) * sizeof(uint32_t));
-    if (best + 2 < m) std::memmove(pairs + best + 1, pairs + best + 2, (m - best - 3) * sizeof(uint64_t));
+    // (Plain loops: a few elements, cheaper than calls to memmove.)
+    for (size_t i = best + 1; i + 1 < m; ++i) ids[i] = ids[i + 1];
+    for (size_t i = best + 1; i + 2 < m; ++i) pairs[i] = pairs[i + 1];
     --m;
+    if (m == done) break;
     if (best + 1 < m) pairs[best] = s.memo.find(table, ids[best], ids[best + 1]);
     if (best > 0) pairs[best - 1] = s.memo.find(table, ids[best - 1], ids[best]);
   }
@@ -227,9 +233,9 @@ inline void merge_long(const MergeRules& rules, const uint8_t* p, size_t n, Merg
 }
 
 inline void merge_bytes(const MergeRules& rules, const uint8_t* p, size_t n, MergeScratch& s,
-                        std::vector<uint32_t>& out) {
+                        std::vector<uint32_t>& out, bool last_pair_stays = false) {
   if (n < kHeapMergeMinBytes)
-    merge_short(rules, p, n, s, out);
+    merge_short(rules, p, n, s, out, last_pair_stays);
   else
     merge_long(rules, p, n, s, out);
 }
