@@ -164,7 +164,7 @@ def test_iterables_and_path_detection(tmp_path):
         list(iter_corpus(str(empty)))
 
 
-def test_a_directory_is_its_corpus_files_in_order(tmp_path):
+def test_a_directory_is_its_corpus_files_in_order(tmp_path, monkeypatch):
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "2.jsonl").write_text('{"text": "second"}\n', encoding="utf-8")
     (tmp_path / "1.txt").write_text("first", encoding="utf-8")
@@ -174,6 +174,9 @@ def test_a_directory_is_its_corpus_files_in_order(tmp_path):
         f.write("third")
     assert list(iter_corpus(tmp_path)) == ["first", "second", "third"]
     assert list(iter_corpus(["x", str(tmp_path)])) == ["x", "first", "second", "third"]
+    # a bare name of an existing directory in a list of texts stays a text
+    monkeypatch.chdir(tmp_path)
+    assert list(iter_corpus(["b", ".", "b/"])) == ["b", ".", "second", "third"]
 
     from tokensmith.dataset.documents import iter_parts
     from tokensmith.distributed.work_units import iter_units

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 
 def add_parser(sub) -> None:
     p = sub.add_parser("train", help="train a tokenizer on text, JSONL or Parquet files")
-    p.add_argument("corpus", nargs="+", help="corpus files (.txt, .jsonl, .parquet; globs expanded by the shell)")
+    p.add_argument("corpus", nargs="+",
+                   help="corpus files or directories (.txt, .jsonl, .parquet, .gz; globs expanded by the shell)")
     p.add_argument("--vocab-size", type=int, required=True, help="size of the vocabulary, special tokens included")
     p.add_argument("--method", "--model", dest="method", default="bpe",
                    help="vocabulary builder: bpe (default), unigram, wordpiece, or a method of the literature")
@@ -42,7 +44,8 @@ def run(args) -> int:
             options[name] = value
     options.update(parse_options(args.option, args.method))
     started = time.perf_counter()
-    tokenizer = train(args.corpus, method=args.method, **options)
+    # Path objects: every argument is a file or directory, never a text (see tokensmith.corpus).
+    tokenizer = train([Path(p) for p in args.corpus], method=args.method, **options)
     tokenizer.save(args.output, format=args.format)
     elapsed = time.perf_counter() - started
     print(f"trained {args.method} with {tokenizer.vocab_size} tokens in {elapsed:.1f} s -> "

@@ -1,9 +1,9 @@
 """What a ``corpus`` argument may be, and the texts it holds.
 
 A corpus is a path (``str`` or ``os.PathLike``), a list of paths, or any iterable of ``str``
-texts. In a list, a ``str`` is taken as a path when it names an existing file or directory or
-ends with a corpus suffix (then a missing file is an error, not a text); any other ``str`` is a
-text. A directory stands for the files under it that have a corpus suffix (recursively, hidden
+texts. In a list, a ``str`` is taken as a path when it names an existing file, or an existing
+directory and holds a path separator, or ends with a corpus suffix (then a missing file is an
+error, not a text); any other ``str`` is a text. A directory stands for the files under it that have a corpus suffix (recursively, hidden
 ones skipped, in sorted order).
 The reader follows the suffix: ``.txt`` and anything else -> text, ``.jsonl`` / ``.ndjson`` ->
 JSON Lines (field ``text_field``), ``.parquet`` -> Parquet (column ``text_field``); a ``.gz``
@@ -13,6 +13,7 @@ suffix after ``.txt`` or ``.jsonl`` decompresses on the fly.
 from __future__ import annotations
 
 import os
+import stat
 from typing import Any, Iterable, Iterator
 
 from ..errors import InputError
@@ -25,11 +26,25 @@ CORPUS_SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".parquet", ".gz")
 
 
 def is_path(item: Any) -> bool:
+    """Whether a corpus list item is a path rather than a text.
+
+    A directory counts only when the string holds a path separator (``corpus/``, ``./data``):
+    texts such as ``"."`` or ``"notes"`` must not turn into a directory that happens to exist.
+    One ``access`` call for the common case, a text that names nothing.
+    """
     if isinstance(item, os.PathLike):
         return True
     if not isinstance(item, str) or len(item) > 4096 or "\n" in item or not item:
         return False
-    return item.lower().endswith(CORPUS_SUFFIXES) or os.path.isfile(item) or os.path.isdir(item)
+    if item[-8:].lower().endswith(CORPUS_SUFFIXES):  # the longest suffix has 8 characters
+        return True
+    try:
+        if not os.access(item, os.F_OK):  # no exception raised for the usual miss
+            return False
+        mode = os.stat(item).st_mode
+    except (OSError, ValueError):  # e.g. a NUL character in the text
+        return False
+    return stat.S_ISREG(mode) or (stat.S_ISDIR(mode) and os.sep in item)
 
 
 def corpus_files(path: str | os.PathLike) -> list[str]:
