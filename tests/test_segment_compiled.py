@@ -22,9 +22,12 @@ words = st.lists(alphabet, min_size=1, max_size=4).map(b"".join)
 
 @st.composite
 def cases(draw):
-    start = sorted(set(draw(st.lists(words, max_size=12))))
+    # With every single byte in the tables most pieces are covered (ties between segmentations),
+    # without them many are not (unknowns and errors).
+    singles = {b"a", b"b", b"c", b"\xc3", b"\xa9"} if draw(st.booleans()) else set()
+    start = sorted(singles | set(draw(st.lists(words, max_size=12))))
     shared = draw(st.booleans())
-    cont = start if shared else sorted(set(draw(st.lists(words, max_size=12))))
+    cont = start if shared else sorted(singles | set(draw(st.lists(words, max_size=12))))
     start_table = {t: i for i, t in enumerate(start)}
     cont_table = start_table if shared else {t: len(start) + i for i, t in enumerate(cont)}
     size = len(start) + (0 if shared else len(cont)) + 1
@@ -32,7 +35,7 @@ def cases(draw):
     scores = draw(st.none() | st.lists(st.sampled_from([-0.1, -0.2, -0.3, -1.0, -2.5]),
                                        min_size=size, max_size=size))
     unk = draw(st.none() | st.just(size - 1))
-    limit = draw(st.none() | st.integers(0, 6))
+    limit = draw(st.sampled_from([None, None, 0, 2, 4, 6]))
     vocab = SegmentVocabulary(start_table, cont_table, unk_id=unk, scores=scores, max_piece_chars=limit)
     pieces = draw(st.lists(st.lists(alphabet, max_size=9).map(b"".join), max_size=6))
     return vocab, pieces
@@ -54,6 +57,8 @@ def test_kernel_equals_the_python_methods(case):
         if method == "likelihood" and vocab.scores is None:
             continue
         assert outcome(pieces, vocab, method, kernel) == outcome(pieces, vocab, method, None), method
+        for piece in pieces:  # one by one too: an error in the list hides the pieces after it
+            assert outcome([piece], vocab, method, kernel) == outcome([piece], vocab, method, None), method
 
 
 def test_unknown_and_errors_name_the_piece():
@@ -118,3 +123,22 @@ def test_wordpiece_and_segmented_models_use_the_kernel(tokenizer_files, ntrex_te
     fewest = bert.with_segmenter("least_tokens")
     fewest.encode_ordinary("tokenization")
     assert isinstance(fewest.model._kernel, _segment.Segmenter)
+
+
+def test_python_methods_when_the_kernel_is_missing(monkeypatch):
+    from tokensmith.segment.models import SegmentedModel
+    from tokensmith.vocab.bpe import BPEModel
+    from tokensmith.vocab.wordpiece import WordPieceModel
+
+    import sys
+
+    import tokensmith._core
+
+    monkeypatch.setitem(sys.modules, "tokensmith._core._segment", None)  # the import fails
+    monkeypatch.delattr(tokensmith._core, "_segment")
+    tokens = [bytes([b]) for b in range(256)] + [b"ab", b"bab"]
+    model = SegmentedModel(BPEModel(tokens, []), "least_tokens")
+    assert model.encode_pieces([b"abab", b"b"]) == [256, 256, ord("b")] and model._kernel is False  # longest first token
+    wordpiece = WordPieceModel(["[UNK]", "un", "##aff", "##able", "a"], max_input_chars_per_word=4)
+    # The whole-word shortcut respects the word limit, as the kernel and HF do.
+    assert wordpiece.encode_pieces([b"unaffable", b"a", b"xyz"]) == [0, 4, 0]

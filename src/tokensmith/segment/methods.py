@@ -4,7 +4,9 @@ Than Compression" (Schmidt et al., 2024), which introduced least-tokens segmenta
 
 Each method takes the piece's bytes and a :class:`SegmentVocabulary` and returns token ids, or
 ``None`` when the vocabulary cannot cover the piece with that method (the caller then emits the
-unknown token, or raises). Byte-level vocabularies always cover every piece.
+unknown token, or raises). Byte-level vocabularies always cover every piece. These are the
+readable definitions: models encode with the compiled kernel ``_core/_segment.cpp`` when it is
+built (:mod:`.pieces` chooses), which the tests hold to the same ids.
 
 * ``longest_prefix``: from the left, the longest token that matches (WordPiece's MaxMatch).
 * ``longest_suffix``: from the right, the longest token that ends here.
