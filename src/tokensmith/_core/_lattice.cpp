@@ -41,18 +41,20 @@ class LatticeCore {
   public:
     LatticeCore(const std::vector<py::bytes>& tokens, const std::vector<double>& scores,
                 const std::vector<bool>& in_lattice, double unk_score)
-        : scores_(scores), unk_score_(unk_score) {
+        : unk_score_(unk_score) {
         if (tokens.size() != scores.size() || tokens.size() != in_lattice.size())
             throw std::invalid_argument("tokens, scores and in_lattice differ in length");
         std::vector<std::string> keys;
         std::vector<int> ids;
+        std::vector<double> key_scores;
         for (size_t i = 0; i < tokens.size(); ++i) {
             lengths_.push_back(std::string_view(tokens[i]).size());
             if (!in_lattice[i]) continue;
             keys.push_back(std::string(tokens[i]));
             ids.push_back(static_cast<int>(i));
+            key_scores.push_back(scores[i]);
         }
-        trie_.build(keys, ids);
+        trie_.build(keys, ids, key_scores);
     }
 
     // Every edge of the lattice of text, grouped by start, in the reference's order.
@@ -62,8 +64,8 @@ class LatticeCore {
         for (size_t start = 0; start < n;) {
             size_t step = std::min<size_t>(char_length(static_cast<unsigned char>(text[start])), n - start);
             bool single = false;
-            trie_.prefixes(text, start, [&](size_t end, int id) {
-                out.push_back({static_cast<int>(start), static_cast<int>(end), id, scores_[id]});
+            trie_.prefixes(text, start, [&](size_t end, int id, double score) {
+                out.push_back({static_cast<int>(start), static_cast<int>(end), id, score});
                 single |= end == start + step;
             });
             if (!single)
@@ -109,8 +111,8 @@ class LatticeCore {
                         b.back_id[end] = id;
                     }
                 };
-                trie_.prefixes(text, start, [&](size_t end, int id) {
-                    relax(end, id, scores_[id]);
+                trie_.prefixes(text, start, [&](size_t end, int id, double score) {
+                    relax(end, id, score);
                     single |= end == start + step;
                 });
                 if (!single) relax(start + step, -1, unk_score_);
@@ -156,6 +158,10 @@ class LatticeCore {
             });
         } else {
             viterbi_into(piece, s.buffers, s.raw);
+        }
+        if (std::find(s.raw.begin(), s.raw.end(), -1) == s.raw.end()) {  // no unknown edge
+            out.insert(out.end(), s.raw.begin(), s.raw.end());
+            return;
         }
         size_t first = out.size(), pos = 0;
         for (int id : s.raw) {
@@ -261,7 +267,6 @@ class LatticeCore {
 
   private:
     tokensmith::DoubleArrayTrie trie_;
-    std::vector<double> scores_;
     double unk_score_;
     std::vector<size_t> lengths_;
     int unk_id_ = 0;

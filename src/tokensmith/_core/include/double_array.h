@@ -1,6 +1,7 @@
 // A double-array trie of byte strings (Aoe 1989, as in Darts, which SentencePiece uses) for the
-// Unigram lattice's common-prefix search: one step per byte is one load of a 12-byte unit at
+// Unigram lattice's common-prefix search: one step per byte is one load of a unit at
 // base[node] + byte, checked by its parent field, instead of a search among a node's labels.
+// A unit carries its key's score too, so an edge of the lattice costs no second lookup.
 // Built once from the pieces; read-only afterwards, so threads share it.
 #pragma once
 
@@ -15,11 +16,13 @@ namespace tokensmith {
 
 class DoubleArrayTrie {
  public:
-  // keys[k] maps to ids[k] (ids >= 0); a repeated key keeps its last id.
-  void build(const std::vector<std::string>& keys, const std::vector<int>& ids) {
+  // keys[k] maps to ids[k] (ids >= 0) and scores[k]; a repeated key keeps its last id.
+  void build(const std::vector<std::string>& keys, const std::vector<int>& ids,
+             const std::vector<double>& scores) {
     // A plain trie first: children[node] ordered by label.
     std::vector<std::map<unsigned char, int>> children(1);
     std::vector<int> value(1, -1);
+    std::vector<double> score(1, 0.0);
     for (size_t k = 0; k < keys.size(); ++k) {
       int node = 0;
       for (unsigned char c : keys[k]) {
@@ -32,15 +35,18 @@ class DoubleArrayTrie {
         children[node][c] = fresh;
         children.emplace_back();
         value.push_back(-1);
+        score.push_back(0.0);
         node = fresh;
       }
       value[node] = ids[k];
+      score[node] = scores[k];
     }
     // Place nodes breadth first: each node's children go to base + label, at the first base
     // whose slots are all free. Free slots form a linked list, so the search skips taken ones.
     units_.assign(1, Unit{});
     units_[0].check = -2;  // the root has no parent
     units_[0].value = value[0];
+    units_[0].score = score[0];
     std::vector<int> next_free(1, -1);
     int head = -1, tail = -1;  // free slots in increasing order; next_free[tail] == -1
     auto grow = [&](size_t size) {
@@ -91,6 +97,7 @@ class DoubleArrayTrie {
         int at = base + label;
         units_[at].check = pos;
         units_[at].value = value[child];
+        units_[at].score = score[child];
         queue.emplace_back(child, at);
       }
       // Unlink the slots just taken (one pass over the free list from its head).
@@ -108,7 +115,7 @@ class DoubleArrayTrie {
     units_.shrink_to_fit();
   }
 
-  // visit(end, id) for every key that text[start..] begins with, shortest first.
+  // visit(end, id, score) for every key that text[start..] begins with, shortest first.
   template <class Visit>
   void prefixes(std::string_view text, size_t start, Visit visit) const {
     const Unit* units = units_.data();
@@ -117,7 +124,7 @@ class DoubleArrayTrie {
       int next = units[node].base + static_cast<unsigned char>(text[i]);
       if (units[next].check != node) return;
       node = next;
-      if (units[node].value >= 0) visit(i + 1, units[node].value);
+      if (units[node].value >= 0) visit(i + 1, units[node].value, units[node].score);
     }
   }
 
@@ -128,6 +135,7 @@ class DoubleArrayTrie {
     int32_t base = 0;     // children of this node are at base + byte (0: no children)
     int32_t check = -1;   // the parent's position; -1 for a free slot
     int32_t value = -1;   // the key's id, -1 if no key ends here
+    double score = 0.0;   // the key's score
   };
   std::vector<Unit> units_;
 };

@@ -33,9 +33,9 @@ namespace spm {
 namespace py = pybind11;
 using tokensmith::hash_bytes;
 
-// Ids of words already segmented: an open-addressing table of 16-byte slots (2 MB in all,
-// so probes of the many words seen once in multilingual text stay mostly in cache) over two
-// flat arenas of keys and ids; dropped whole when full.
+// Ids of words already segmented: open addressing over one control byte per slot (128 KB, so
+// probing for the many words seen once in multilingual text stays in cache) and 16-byte slots
+// that point into two flat arenas of keys and ids; dropped whole when full.
 class WordCache {
  public:
   static constexpr size_t kMaxEntries = 1 << 16, kSlots = 2 * kMaxEntries, kMaxWordBytes = 64;
@@ -45,13 +45,14 @@ class WordCache {
       clear();
       generation_ = generation;
     }
-    if (slots_.empty() || word.empty() || word.size() > kMaxWordBytes) return nullptr;
+    if (size_ == 0 || word.empty() || word.size() > kMaxWordBytes) return nullptr;
     uint64_t h = hash_bytes(word.data(), word.size());
-    uint32_t tag = uint32_t(h >> 32);
+    uint8_t control = control_of(h);
     for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+      if (control_[i] == 0) return nullptr;
+      if (control_[i] != control) continue;
       const Slot& s = slots_[i];
-      if (s.key_length == 0) return nullptr;
-      if (s.tag == tag && s.key_length == word.size() &&
+      if (s.tag == uint32_t(h) && s.key_length == word.size() &&
           std::memcmp(keys_.data() + s.key_offset, word.data(), word.size()) == 0) {
         count = s.count;
         return ids_.data() + s.ids_offset;
@@ -62,18 +63,21 @@ class WordCache {
   void insert(std::string_view word, const int* ids, size_t count) {
     if (word.empty() || word.size() > kMaxWordBytes || count > 255) return;
     if (size_ >= kMaxEntries) clear();
-    if (slots_.empty()) slots_.assign(kSlots, Slot{});
+    if (slots_.empty()) {
+      slots_.resize(kSlots);
+      control_.assign(kSlots, 0);
+    }
     uint64_t h = hash_bytes(word.data(), word.size());
-    uint32_t tag = uint32_t(h >> 32);
+    uint8_t control = control_of(h);
     size_t i = h & (kSlots - 1);
-    while (slots_[i].key_length != 0) {
+    for (; control_[i] != 0; i = (i + 1) & (kSlots - 1)) {
       const Slot& s = slots_[i];
-      if (s.tag == tag && s.key_length == word.size() &&
+      if (control_[i] == control && s.tag == uint32_t(h) && s.key_length == word.size() &&
           std::memcmp(keys_.data() + s.key_offset, word.data(), word.size()) == 0)
         return;
-      i = (i + 1) & (kSlots - 1);
     }
-    slots_[i] = {tag, uint32_t(keys_.size()), uint32_t(ids_.size()), uint8_t(word.size()), uint8_t(count)};
+    control_[i] = control;
+    slots_[i] = {uint32_t(h), uint32_t(keys_.size()), uint32_t(ids_.size()), uint8_t(word.size()), uint8_t(count)};
     keys_.append(word);
     ids_.insert(ids_.end(), ids, ids + count);
     ++size_;
@@ -81,17 +85,21 @@ class WordCache {
 
   void clear() {
     if (size_ == 0) return;
-    std::fill(slots_.begin(), slots_.end(), Slot{});
+    std::fill(control_.begin(), control_.end(), uint8_t(0));
     keys_.clear();
     ids_.clear();
     size_ = 0;
   }
 
  private:
+  // 0 marks a free slot; otherwise 7 bits of the hash that the slot index does not use.
+  static uint8_t control_of(uint64_t h) { return uint8_t(0x80 | (h >> 57)); }
+
   struct Slot {
-    uint32_t tag = 0, key_offset = 0, ids_offset = 0;
-    uint8_t key_length = 0, count = 0;  // key_length 0: a free slot
+    uint32_t tag, key_offset, ids_offset;  // tag: the low half of the hash
+    uint8_t key_length, count;
   };
+  std::vector<uint8_t> control_;
   std::vector<Slot> slots_;
   std::string keys_;
   std::vector<int> ids_;

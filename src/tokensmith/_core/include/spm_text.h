@@ -94,8 +94,8 @@ class Charsmap {
       uint32_t cp = width == 1 ? b[0]
                   : width == 2 ? (uint32_t(b[0] & 0x1F) << 6) | (b[1] & 0x3F)
                                : (uint32_t(b[0] & 0x0F) << 12) | (uint32_t(b[1] & 0x3F) << 6) | (b[2] & 0x3F);
+      if (!(char_found_[cp >> 6] >> (cp & 63) & 1)) return false;
       CharEntry e = char_table_[cp];
-      if (!e.found) return false;
       out = std::string_view(strings_).substr(e.offset, e.length);
       return true;
     }
@@ -104,6 +104,7 @@ class Charsmap {
 
   void build_char_table() {
     char_table_.assign(0x10000, CharEntry{});
+    char_found_.assign(0x10000 / 64, 0);
     char buf[3];
     for (uint32_t cp = 0; cp < 0x10000; ++cp) {
       if (cp >= 0xD800 && cp <= 0xDFFF) continue;  // surrogates: not in UTF-8 text
@@ -127,7 +128,8 @@ class Charsmap {
         char_table_.clear();
         return;
       }
-      char_table_[cp] = {uint32_t(r.data() - strings_.data()), uint16_t(r.size()), 1};
+      char_table_[cp] = {uint32_t(r.data() - strings_.data()), uint16_t(r.size())};
+      char_found_[cp >> 6] |= uint64_t(1) << (cp & 63);
     }
   }
 
@@ -135,7 +137,6 @@ class Charsmap {
   struct CharEntry {
     uint32_t offset = 0;
     uint16_t length = 0;
-    uint8_t found = 0;
   };
 
   static uint32_t le32(const char* p) {
@@ -152,6 +153,7 @@ class Charsmap {
   std::vector<uint32_t> units_;
   std::string strings_;
   std::vector<CharEntry> char_table_;  // empty until build_char_table()
+  std::vector<uint64_t> char_found_;   // a bit per BMP character that has a key (8 KB)
 };
 
 // SentencePiece's Normalizer::Normalize (normalizers.SentencePieceNormalizer).
@@ -238,6 +240,12 @@ struct SpmNormalizer {
 inline void hf_precompiled(const Charsmap& charsmap, std::string_view text, std::string& out) {
   out.clear();
   std::string_view r;
+  size_t copied = 0;  // text[copied, begin) is unchanged and not yet in out: copied in one go
+  auto replace = [&](size_t begin, size_t end, std::string_view by) {
+    out.append(text.data() + copied, begin - copied);
+    out.append(by);
+    copied = end;
+  };
   grapheme::for_each_cluster(text, [&](size_t begin, size_t end) {
     const char* p = text.data() + begin;
     size_t size = end - begin;
@@ -245,21 +253,18 @@ inline void hf_precompiled(const Charsmap& charsmap, std::string_view text, std:
     if (size < 6) {
       // The shortest key within the first character is the shortest within the cluster.
       if (charsmap.first_char(p, width, r) || (size > width && charsmap.first(p, size, r))) {
-        out.append(r);
+        replace(begin, end, r);
         return;
       }
-      if (size == width) {
-        out.append(p, width);
-        return;
-      }
+      if (size == width) return;
     }
-    for (size_t k = 0; k < size;) {
-      width = std::min(utf8_length(static_cast<unsigned char>(p[k])), size - k);
-      if (charsmap.first_char(p + k, width, r)) out.append(r);
-      else out.append(p + k, width);
+    for (size_t k = begin; k < end;) {
+      width = std::min(utf8_length(static_cast<unsigned char>(text[k])), end - k);
+      if (charsmap.first_char(text.data() + k, width, r)) replace(k, k + width, r);
       k += width;
     }
   });
+  out.append(text.data() + copied, text.size() - copied);
 }
 
 // Unicode White_Space, which HF's WhitespaceSplit splits on; the width of the one at text[pos].
@@ -310,9 +315,12 @@ struct Metaspace {
       bool add = prepend == 0 || (prepend == 1 && k == 0 && at_start);
       bool starts = (!word.empty() && word[0] == ' ') || word.substr(0, replacement.size()) == replacement;
       if (add && !starts) buffer.append(replacement);
-      for (char c : word) {
-        if (c == ' ') buffer.append(replacement);
-        else buffer.push_back(c);
+      for (size_t at = 0; at < word.size();) {  // spaces become the replacement
+        size_t space = word.find(' ', at);
+        if (space == std::string_view::npos) space = word.size();
+        buffer.append(word.data() + at, space - at);
+        if (space < word.size()) buffer.append(replacement);
+        at = space + 1;
       }
       spans.emplace_back(begin, buffer.size());
     }
