@@ -187,6 +187,7 @@ class TextEncoder {
   struct Workspace {
     TextPipeline::Scratch text;
     typename Segmenter::Scratch model;
+    std::vector<int> ids;  // a batch's texts are encoded here, then kept at their exact size
   };
 
   TextEncoder(const Segmenter& segmenter, TextPipeline pipe) : segmenter_(segmenter), pipe_(std::move(pipe)) {}
@@ -194,6 +195,11 @@ class TextEncoder {
   void encode_into(std::string_view text, Workspace& ws, std::vector<int>& out) const {
     out.clear();
     pipe_.pieces(text, ws.text, [&](std::string_view piece) { segmenter_.segment(piece, out, ws.model); });
+  }
+
+  void encode_kept(std::string_view text, Workspace& ws, std::vector<int>& kept) const {
+    encode_into(text, ws, ws.ids);
+    kept.assign(ws.ids.begin(), ws.ids.end());
   }
 
   // The second argument mirrors the byte-level core's call shape (its splitter name); unused.
@@ -244,7 +250,7 @@ class TextEncoder {
       py::gil_scoped_release release;
       if (threads <= 1) {
         with_workspace([&](Workspace& ws) {
-          for (size_t k = 0; k < views.size(); ++k) encode_into(views[k], ws, results[k]);
+          for (size_t k = 0; k < views.size(); ++k) encode_kept(views[k], ws, results[k]);
         });
       } else {
         run_workers(threads, views, results);
@@ -276,7 +282,7 @@ class TextEncoder {
     auto work = [&](Workspace& ws) {
       try {
         for (size_t k; (k = next.fetch_add(block)) < views.size();)
-          for (size_t j = k; j < std::min(k + block, views.size()); ++j) encode_into(views[j], ws, results[j]);
+          for (size_t j = k; j < std::min(k + block, views.size()); ++j) encode_kept(views[j], ws, results[j]);
       } catch (...) {
         std::lock_guard<std::mutex> guard(error_mutex);
         error = std::current_exception();

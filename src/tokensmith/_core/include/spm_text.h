@@ -102,7 +102,15 @@ class Charsmap {
     return first(data, width, out) != 0;
   }
 
+  // A printable ASCII character that no key begins with (HF's rule leaves it as it is).
+  bool plain_ascii(unsigned char c) const { return plain_ascii_[c]; }
+
   void build_char_table() {
+    for (int c = 0x20; c < 0x7F; ++c) {
+      char one = char(c);
+      std::string_view r;
+      plain_ascii_[c] = !first(&one, 1, r);
+    }
     char_table_.assign(0x10000, CharEntry{});
     char_found_.assign(0x10000 / 64, 0);
     char buf[3];
@@ -154,6 +162,7 @@ class Charsmap {
   std::string strings_;
   std::vector<CharEntry> char_table_;  // empty until build_char_table()
   std::vector<uint64_t> char_found_;   // a bit per BMP character that has a key (8 KB)
+  bool plain_ascii_[256] = {};
 };
 
 // SentencePiece's Normalizer::Normalize (normalizers.SentencePieceNormalizer).
@@ -237,6 +246,10 @@ struct SpmNormalizer {
 
 // HF's Precompiled: a grapheme cluster under 6 bytes that the shortest charsmap key prefixes is
 // replaced whole by that key's string; otherwise each character is looked up on its own.
+// Runs of printable ASCII that the charsmap leaves alone are skipped without cutting them into
+// clusters: each such character is a cluster of its own when an ASCII byte comes before and
+// after it (no Prepend before, no Extend, ZWJ or SpacingMark after), so a run keeps its first
+// and last character in the clustered text around it, which then starts and ends at a break.
 inline void hf_precompiled(const Charsmap& charsmap, std::string_view text, std::string& out) {
   out.clear();
   std::string_view r;
@@ -246,25 +259,48 @@ inline void hf_precompiled(const Charsmap& charsmap, std::string_view text, std:
     out.append(by);
     copied = end;
   };
-  grapheme::for_each_cluster(text, [&](size_t begin, size_t end) {
-    const char* p = text.data() + begin;
-    size_t size = end - begin;
-    size_t width = std::min(utf8_length(static_cast<unsigned char>(p[0])), size);
-    if (size < 6) {
-      // The shortest key within the first character is the shortest within the cluster.
-      if (charsmap.first_char(p, width, r) || (size > width && charsmap.first(p, size, r))) {
-        replace(begin, end, r);
-        return;
+  auto clusters = [&](size_t from, size_t to) {
+    grapheme::for_each_cluster(text.substr(from, to - from), [&](size_t begin, size_t end) {
+      begin += from;
+      end += from;
+      const char* p = text.data() + begin;
+      size_t size = end - begin;
+      size_t width = std::min(utf8_length(static_cast<unsigned char>(p[0])), size);
+      if (size < 6) {
+        // The shortest key within the first character is the shortest within the cluster.
+        if (charsmap.first_char(p, width, r) || (size > width && charsmap.first(p, size, r))) {
+          replace(begin, end, r);
+          return;
+        }
+        if (size == width) return;
       }
-      if (size == width) return;
+      for (size_t k = begin; k < end;) {
+        width = std::min(utf8_length(static_cast<unsigned char>(text[k])), end - k);
+        if (charsmap.first_char(text.data() + k, width, r)) replace(k, k + width, r);
+        k += width;
+      }
+    });
+  };
+  constexpr size_t kMinRun = 8;
+  size_t n = text.size(), from = 0;  // text[from, pos) still to be clustered
+  for (size_t pos = 0; pos < n;) {
+    if (!charsmap.plain_ascii(static_cast<unsigned char>(text[pos]))) {
+      ++pos;
+      continue;
     }
-    for (size_t k = begin; k < end;) {
-      width = std::min(utf8_length(static_cast<unsigned char>(text[k])), end - k);
-      if (charsmap.first_char(text.data() + k, width, r)) replace(k, k + width, r);
-      k += width;
+    size_t end = pos + 1;
+    while (end < n && charsmap.plain_ascii(static_cast<unsigned char>(text[end]))) ++end;
+    size_t a = pos, b = end;  // the run, less the characters that may join their neighbours
+    if (a > 0 && static_cast<unsigned char>(text[a - 1]) >= 0x80) ++a;
+    if (b < n && static_cast<unsigned char>(text[b]) >= 0x80) --b;
+    if (b >= a + kMinRun) {
+      if (a > from) clusters(from, a);
+      from = b;
     }
-  });
-  out.append(text.data() + copied, text.size() - copied);
+    pos = end;
+  }
+  if (n > from) clusters(from, n);
+  out.append(text.data() + copied, n - copied);
 }
 
 // Unicode White_Space, which HF's WhitespaceSplit splits on; the width of the one at text[pos].
@@ -285,10 +321,18 @@ struct Metaspace {
   int prepend = 0;  // 0 always, 1 first, 2 never
   bool split = true, whitespace_split = false;
 
-  // piece(view) for each piece, in order; buffer holds the rewritten words.
+  // Buffers reused from text to text.
+  struct Scratch {
+    std::string buffer;  // the rewritten words
+    std::vector<std::pair<size_t, size_t>> words, spans;
+  };
+
+  // piece(view) for each piece, in order.
   template <class Piece>
-  void pieces(std::string_view text, std::string& buffer, Piece piece) const {
-    std::vector<std::pair<size_t, size_t>> words;
+  void pieces(std::string_view text, Scratch& scratch, Piece piece) const {
+    std::string& buffer = scratch.buffer;
+    std::vector<std::pair<size_t, size_t>>& words = scratch.words;
+    words.clear();
     bool at_start = true;
     if (whitespace_split) {
       at_start = !text.empty() && white_space_at(text, 0) == 0;
@@ -308,7 +352,8 @@ struct Metaspace {
       words.emplace_back(0, text.size());
     }
     buffer.clear();
-    std::vector<std::pair<size_t, size_t>> spans;
+    std::vector<std::pair<size_t, size_t>>& spans = scratch.spans;
+    spans.clear();
     for (size_t k = 0; k < words.size(); ++k) {
       size_t begin = buffer.size();
       std::string_view word = text.substr(words[k].first, words[k].second - words[k].first);
@@ -371,7 +416,8 @@ struct TextPipeline {
   Metaspace ms;
 
   struct Scratch {
-    std::string normalized, buffer;
+    std::string normalized;
+    Metaspace::Scratch metaspace;
   };
 
   template <class Piece>
@@ -384,7 +430,7 @@ struct TextPipeline {
       hf_precompiled(hf_charsmap, text, scratch.normalized);
       normalized = scratch.normalized;
     }
-    if (metaspace) ms.pieces(normalized, scratch.buffer, piece);
+    if (metaspace) ms.pieces(normalized, scratch.metaspace, piece);
     else if (!normalized.empty()) piece(normalized);
   }
 };
