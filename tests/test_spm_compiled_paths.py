@@ -100,3 +100,20 @@ def test_batches_on_threads_keep_collector_state_and_ids(tokenizer_files, ntrex_
             tok.model.clear_cache()
     finally:
         gc.enable() if was_enabled else gc.disable()
+
+
+@pytest.mark.parametrize("text", [
+    "\u0600abcdefghijkl",        # Prepend joins the ASCII letter after it
+    "abcdefghijkl\u0301 xyz",    # a combining mark joins the ASCII letter before it
+    "abcdefghijkl\u200dx",       # ZWJ
+    "abcdefghijkl\u0903",        # SpacingMark
+    "ﬁabcdefghijklﬁ\u0301ﬁ",     # mapped characters around a run
+    "é" + "abcdefgh" * 3 + "\r\n" + "ijklmnop" * 2 + "\u0600",
+    "abcdefg\u0301hijklmnopq\u0600rstuvwxyz",
+])
+def test_ascii_runs_keep_their_neighbours_clusters(t5, text):
+    """The runs of plain ASCII skipped by the compiled normalizer give the pieces and ids of
+    clustering everything (the Python twin, regex's \\X)."""
+    python_pieces = [p.encode() for p in t5.splitter.split(t5.normalizer.normalize(text)) if p]
+    assert t5._fast[0].pieces(text) == python_pieces
+    assert t5.encode(text) == t5.model.encode_pieces(python_pieces)
