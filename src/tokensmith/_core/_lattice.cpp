@@ -128,7 +128,7 @@ class LatticeCore {
     struct Scratch {
         ViterbiBuffers buffers;
         std::vector<int> raw;
-        WordCache cache;
+        WordCache cache{1 << 13};  // 8,192 words (16 KB of probes): a miss costs one Viterbi
     };
 
     void set_unknown(int unk_id, const std::vector<int>& byte_ids, bool fuse_unk, bool split_words) {

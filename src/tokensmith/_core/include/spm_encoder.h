@@ -33,12 +33,16 @@ namespace spm {
 namespace py = pybind11;
 using tokensmith::hash_bytes;
 
-// Ids of words already segmented: open addressing over one control byte per slot (128 KB, so
-// probing for the many words seen once in multilingual text stays in cache) and 16-byte slots
-// that point into two flat arenas of keys and ids; dropped whole when full.
+// Ids of words already segmented: open addressing over one control byte per slot (so probing
+// for the many words seen once in multilingual text stays in cache) and 16-byte slots that
+// point into two flat arenas of keys and ids; dropped whole when full. A model whose words are
+// cheap to segment again (Viterbi) keeps a small one, one whose words are dear (BPE) a large one.
 class WordCache {
  public:
-  static constexpr size_t kMaxEntries = 1 << 16, kSlots = 2 * kMaxEntries, kMaxWordBytes = 64;
+  static constexpr size_t kMaxWordBytes = 64;
+
+  explicit WordCache(size_t max_entries = 1 << 16)
+      : max_entries_(max_entries), mask_(2 * max_entries - 1) {}
 
   const int* find(std::string_view word, size_t& count, uint64_t generation) {
     if (generation != generation_) {
@@ -48,7 +52,7 @@ class WordCache {
     if (size_ == 0 || word.empty() || word.size() > kMaxWordBytes) return nullptr;
     uint64_t h = hash_bytes(word.data(), word.size());
     uint8_t control = control_of(h);
-    for (size_t i = h & (kSlots - 1);; i = (i + 1) & (kSlots - 1)) {
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       if (control_[i] == 0) return nullptr;
       if (control_[i] != control) continue;
       const Slot& s = slots_[i];
@@ -62,15 +66,15 @@ class WordCache {
 
   void insert(std::string_view word, const int* ids, size_t count) {
     if (word.empty() || word.size() > kMaxWordBytes || count > 255) return;
-    if (size_ >= kMaxEntries) clear();
+    if (size_ >= max_entries_) clear();
     if (slots_.empty()) {
-      slots_.resize(kSlots);
-      control_.assign(kSlots, 0);
+      slots_.resize(mask_ + 1);
+      control_.assign(mask_ + 1, 0);
     }
     uint64_t h = hash_bytes(word.data(), word.size());
     uint8_t control = control_of(h);
-    size_t i = h & (kSlots - 1);
-    for (; control_[i] != 0; i = (i + 1) & (kSlots - 1)) {
+    size_t i = h & mask_;
+    for (; control_[i] != 0; i = (i + 1) & mask_) {
       const Slot& s = slots_[i];
       if (control_[i] == control && s.tag == uint32_t(h) && s.key_length == word.size() &&
           std::memcmp(keys_.data() + s.key_offset, word.data(), word.size()) == 0)
@@ -99,6 +103,7 @@ class WordCache {
     uint32_t tag, key_offset, ids_offset;  // tag: the low half of the hash
     uint8_t key_length, count;
   };
+  size_t max_entries_, mask_;  // max_entries_: a power of two; slots: twice as many
   std::vector<uint8_t> control_;
   std::vector<Slot> slots_;
   std::string keys_;
