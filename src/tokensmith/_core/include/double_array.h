@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,94 +18,94 @@ class DoubleArrayTrie {
   // keys[k] maps to ids[k] (ids >= 0) and scores[k]; a repeated key keeps its last id.
   void build(const std::vector<std::string>& keys, const std::vector<int>& ids,
              const std::vector<double>& scores) {
-    // A plain trie first: children[node] ordered by label.
-    std::vector<std::map<unsigned char, int>> children(1);
-    std::vector<int> value(1, -1);
-    std::vector<double> score(1, 0.0);
-    for (size_t k = 0; k < keys.size(); ++k) {
-      int node = 0;
-      for (unsigned char c : keys[k]) {
-        auto it = children[node].find(c);
-        if (it != children[node].end()) {
-          node = it->second;
-          continue;
-        }
-        int fresh = static_cast<int>(children.size());
-        children[node][c] = fresh;
-        children.emplace_back();
-        value.push_back(-1);
-        score.push_back(0.0);
-        node = fresh;
-      }
-      value[node] = ids[k];
-      score[node] = scores[k];
-    }
+    // Keys in byte order: a node is a range of keys sharing its first `depth` bytes, the key
+    // that ends there (if any) first, then one sub-range per next byte.
+    std::vector<size_t> order(keys.size());
+    for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    struct Range {
+      size_t lo, hi, depth;
+      int pos;
+    };
+    struct Child {
+      int label;
+      size_t lo, hi;
+    };
     // Place nodes breadth first: each node's children go to base + label, at the first base
-    // whose slots are all free. Free slots form a linked list, so the search skips taken ones.
+    // whose slots are all free. Free slots form a doubly linked list, so the search skips taken
+    // ones and taking one is a constant step; a search that has tried kMaxTries free slots
+    // opens new ones past the end instead (a little space for a bounded build time).
+    constexpr int kMaxTries = 32;
     units_.assign(1, Unit{});
     units_[0].check = -2;  // the root has no parent
-    units_[0].value = value[0];
-    units_[0].score = score[0];
-    std::vector<int> next_free(1, -1);
-    int head = -1, tail = -1;  // free slots in increasing order; next_free[tail] == -1
+    std::vector<int> next_free(1, -1), prev_free(1, -1);
+    int head = -1, tail = -1;  // free slots in increasing order
     auto grow = [&](size_t size) {
       size_t old = units_.size();
       if (size <= old) return;
       units_.resize(size, Unit{});
       next_free.resize(size, -1);
+      prev_free.resize(size, -1);
       for (size_t k = old; k < size; ++k) {
-        if (tail >= 0) next_free[tail] = static_cast<int>(k);
-        else head = static_cast<int>(k);
-        tail = static_cast<int>(k);
+        int slot = static_cast<int>(k);
+        prev_free[slot] = tail;
+        if (tail >= 0) next_free[tail] = slot;
+        else head = slot;
+        tail = slot;
       }
     };
-    auto take = [&](int slot, int before) {  // before: the free slot preceding slot, or -1
-      int after = next_free[slot];
+    auto take = [&](int slot) {
+      int before = prev_free[slot], after = next_free[slot];
       if (before >= 0) next_free[before] = after;
       else head = after;
-      if (tail == slot) tail = before;
+      if (after >= 0) prev_free[after] = before;
+      else tail = before;
     };
     grow(512);
-    std::vector<std::pair<int, int>> queue{{0, 0}};  // (plain node, position)
+    std::vector<Range> queue{{0, order.size(), 0, 0}};
+    std::vector<Child> kids;
     for (size_t q = 0; q < queue.size(); ++q) {
-      auto [node, pos] = queue[q];
-      const auto& kids = children[node];
+      Range r = queue[q];
+      size_t k = r.lo;
+      for (; k < r.hi && keys[order[k]].size() == r.depth; ++k) {
+        units_[r.pos].value = ids[order[k]];
+        units_[r.pos].score = scores[order[k]];
+      }
+      kids.clear();
+      while (k < r.hi) {
+        int label = static_cast<unsigned char>(keys[order[k]][r.depth]);
+        size_t end = k + 1;
+        while (end < r.hi && static_cast<unsigned char>(keys[order[end]][r.depth]) == label) ++end;
+        kids.push_back({label, k, end});
+        k = end;
+      }
       if (kids.empty()) continue;
-      int lowest = kids.begin()->first, highest = kids.rbegin()->first;
-      int base = 0;
-      for (int slot = head;; slot = next_free[slot]) {
-        if (slot < 0) {  // no free slot fits: open new ones past the end
-          base = static_cast<int>(units_.size());
-          break;
-        }
+      int lowest = kids.front().label, highest = kids.back().label;
+      int base = static_cast<int>(units_.size());  // past the end: always fits
+      int tries = 0;
+      for (int slot = head; slot >= 0 && tries < kMaxTries; slot = next_free[slot]) {
         if (slot - lowest < 1) continue;
-        base = slot - lowest;
+        ++tries;
         bool fits = true;
-        for (auto& kid : kids) {
-          size_t at = static_cast<size_t>(base) + kid.first;
+        for (const Child& kid : kids) {
+          size_t at = static_cast<size_t>(slot - lowest) + kid.label;
           if (at < units_.size() && units_[at].check != -1) {
             fits = false;
             break;
           }
         }
-        if (fits) break;
+        if (fits) {
+          base = slot - lowest;
+          break;
+        }
       }
       grow(static_cast<size_t>(base) + highest + 1);
-      units_[pos].base = base;
-      for (auto& [label, child] : kids) {
-        int at = base + label;
-        units_[at].check = pos;
-        units_[at].value = value[child];
-        units_[at].score = score[child];
-        queue.emplace_back(child, at);
-      }
-      // Unlink the slots just taken (one pass over the free list from its head).
-      for (int prev = -1, slot = head; slot >= 0;) {
-        int after = next_free[slot];
-        if (units_[slot].check != -1) take(slot, prev);
-        else prev = slot;
-        if (slot > base + highest) break;
-        slot = after;
+      units_[r.pos].base = base;
+      for (const Child& kid : kids) {
+        int at = base + kid.label;
+        units_[at].check = r.pos;
+        take(at);
+        queue.push_back({kid.lo, kid.hi, r.depth + 1, at});
       }
     }
     size_t used = units_.size();
