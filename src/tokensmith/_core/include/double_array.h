@@ -23,6 +23,15 @@ class DoubleArrayTrie {
     std::vector<size_t> order(keys.size());
     for (size_t k = 0; k < order.size(); ++k) order[k] = k;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+    // The sorted keys side by side: each level of the breadth-first walk reads them in order.
+    std::string arena;
+    std::vector<size_t> start(order.size() + 1, 0);
+    for (size_t k = 0; k < order.size(); ++k) {
+      arena += keys[order[k]];
+      start[k + 1] = arena.size();
+    }
+    auto length = [&](size_t k) { return start[k + 1] - start[k]; };
+    auto byte_at = [&](size_t k, size_t depth) { return static_cast<unsigned char>(arena[start[k] + depth]); };
     struct Range {
       size_t lo, hi, depth;
       int pos;
@@ -67,15 +76,15 @@ class DoubleArrayTrie {
     for (size_t q = 0; q < queue.size(); ++q) {
       Range r = queue[q];
       size_t k = r.lo;
-      for (; k < r.hi && keys[order[k]].size() == r.depth; ++k) {
+      for (; k < r.hi && length(k) == r.depth; ++k) {
         units_[r.pos].value = ids[order[k]];
         units_[r.pos].score = scores[order[k]];
       }
       kids.clear();
       while (k < r.hi) {
-        int label = static_cast<unsigned char>(keys[order[k]][r.depth]);
+        int label = byte_at(k, r.depth);
         size_t end = k + 1;
-        while (end < r.hi && static_cast<unsigned char>(keys[order[end]][r.depth]) == label) ++end;
+        while (end < r.hi && byte_at(end, r.depth) == label) ++end;
         kids.push_back({label, k, end});
         k = end;
       }
