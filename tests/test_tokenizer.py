@@ -78,3 +78,17 @@ def test_non_string_input(cl100k):
 def test_nul_bytes_and_control_characters_round_trip(cl100k):
     text = "a\x00b\x01\x7f\u200b\ufeff" * 100
     assert cl100k.decode(cl100k.encode(text)) == text
+
+
+@pytest.mark.parametrize("specials", [["<|x|>", "<|y|>"], ["<a>", "[b]", "{c}", "(d)", "|e|", "~f~"]])
+def test_every_special_is_refused_whatever_its_first_character(specials):
+    from tokensmith.vocab.bpe import BPEModel
+
+    model = BPEModel([bytes([b]) for b in range(256)], [])
+    tok = tokensmith.Tokenizer(model, special_tokens={s: 256 + i for i, s in enumerate(specials)})
+    for i, special in enumerate(specials):
+        with pytest.raises(SpecialTokenError, match="allowed_special"):
+            tok.encode(f"text {special} more")
+        assert tok.encode(f"a{special}", allowed_special="all") == [97, 256 + i]
+        assert tok.encode(special, disallowed_special=()) == list(special.encode())
+    assert tok.encode("plain < [ text") == list(b"plain < [ text")
