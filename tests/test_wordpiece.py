@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tokensmith.bert import BertNormalizer, BertPreTokenizer
 from tokensmith.errors import ModelFileError, OptionError
@@ -169,3 +171,21 @@ def test_native_round_trip(tmp_path, pair):
     text = "Hello, wonderful world of tokenization!"
     assert again.encode_ordinary(text) == ours.encode_ordinary(text)
     assert isinstance(again.model, WordPieceModel)
+
+
+_FAST_PATH_TEXT = st.lists(st.one_of(
+    st.characters(max_codepoint=0x7F), st.sampled_from(["\n", " ", "\t", "\r\n", "\x0b", "\x1c", "\x7f",
+                                                        "ΟΔΟΣ", "Σ", "é", "e\u0301", "中文", "İ", "ß", "\u00a0", "\u3000"]),
+    st.characters(codec="utf-8")), max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_FAST_PATH_TEXT, lowercase=st.booleans(), clean=st.booleans())
+def test_ascii_fast_paths_equal_the_general_path(text, lowercase, clean):
+    from tokensmith.bert import _PIECE
+
+    norm = BertNormalizer(clean_text=clean, lowercase=lowercase)
+    assert norm.normalize(text) == norm._normalize_any(text)
+    assert BertPreTokenizer().split(text) == _PIECE.findall(text)
+    long = (text + " ") * 300  # several chunks, cut at spaces
+    assert BertPreTokenizer().split(long) == _PIECE.findall(long)
