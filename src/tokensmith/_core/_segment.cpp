@@ -8,6 +8,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "py_bytes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -24,11 +26,7 @@ namespace py = pybind11;
 namespace {
 
 std::string_view view_of(const py::handle& obj) {
-    char* p = nullptr;
-    Py_ssize_t n = 0;
-    if (!PyBytes_Check(obj.ptr()) || PyBytes_AsStringAndSize(obj.ptr(), &p, &n) != 0)
-        throw py::type_error("segmentation tables and pieces hold bytes");
-    return {p, static_cast<size_t>(n)};
+    return tokensmith::bytes_view(obj, "segmentation tables and pieces hold bytes");
 }
 
 // A byte trie laid out breadth first: node 0 is the root, the children of node v are the nodes

@@ -5,6 +5,8 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "py_bytes.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -18,11 +20,7 @@ namespace py = pybind11;
 namespace {
 
 std::string_view view_of(const py::handle& obj) {
-    char* p = nullptr;
-    Py_ssize_t n = 0;
-    if (!PyBytes_Check(obj.ptr()) || PyBytes_AsStringAndSize(obj.ptr(), &p, &n) != 0)
-        throw py::type_error("expected bytes");
-    return {p, static_cast<size_t>(n)};
+    return tokensmith::bytes_view(obj, "expected bytes");
 }
 
 // Token bytes -> id; the views point into `bytes_` (owned copies).
