@@ -14,29 +14,11 @@ end to end. Medians of ``--runs`` runs; the Python methods' median of ``max(1, r
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-CORPUS = DATA / "corpora" / "en_gutenberg_100MB.txt"
+from bench_wordpiece import DATA, median_time, read_mb  # the sibling script's corpus and timer
+
 TOKENIZERS = DATA / "tokenizers"
 METHODS = ("longest_prefix", "longest_suffix", "longest_token", "least_tokens")
-
-
-def median_time(fn, runs):
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
-def read_mb(mb: float) -> str:
-    with open(CORPUS, "rb") as f:
-        f.seek(50_000_000)
-        return f.read(int(mb * 1_000_000)).decode("utf-8", errors="ignore")
 
 
 def pieces_of(tok, text: str) -> list[bytes]:
@@ -110,7 +92,7 @@ def main() -> None:
     ap.add_argument("--python-mb", type=float, default=0.2)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    text = read_mb(args.mb)
+    text = read_mb(args.mb, offset=50_000_000)
     bert = load_vocab_txt(TOKENIZERS / "bert_base_cased_vocab.txt", lowercase=False)
     r50k = tokensmith.load(TOKENIZERS / "r50k_base.tiktoken")
     print(f"median of {args.runs} runs")
