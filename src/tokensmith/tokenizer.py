@@ -32,7 +32,6 @@ class Tokenizer:
         self.name = name
         self._special_by_id = {i: s.encode("utf-8") for s, i in self.special_tokens.items()}
         self._all_specials = frozenset(self.special_tokens)
-        self._any_special_regex: regex.Pattern | None = None
         self._special_firsts = frozenset(s[0] for s in self.special_tokens if s)
         self._special_regex_cache: dict[frozenset, regex.Pattern] = {}
         self._fast = self._fast_path()
@@ -90,12 +89,12 @@ class Tokenizer:
         _check_str(text)
         if not allowed_special and disallowed_special == "all":  # the default, kept cheap per call
             if self._all_specials and self._may_hold_special(text):
-                if found := self._any_special().search(text):
+                if found := self._special_regex(self._all_specials).search(text):
                     self._refuse(found.group())
             return self.encode_ordinary(text)
         allowed = self._allowed(allowed_special)
         if disallowed_special == "all":
-            disallowed = frozenset(self.special_tokens) - allowed if allowed else self._all_specials
+            disallowed = self._all_specials - allowed  # allowed is not empty here
         else:
             disallowed = frozenset(disallowed_special)
         if disallowed and (found := self._special_regex(disallowed).search(text)):
@@ -206,11 +205,6 @@ class Tokenizer:
         (a substring test in C, much cheaper per short text than a regex search)."""
         firsts = self._special_firsts
         return len(firsts) > 4 or any(c in text for c in firsts)
-
-    def _any_special(self) -> regex.Pattern:
-        if self._any_special_regex is None:
-            self._any_special_regex = self._special_regex(self._all_specials)
-        return self._any_special_regex
 
     @staticmethod
     def _refuse(special: str) -> None:
