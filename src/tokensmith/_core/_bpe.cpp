@@ -20,6 +20,7 @@
 #include "bpe_maps.h"
 #include "bpe_merge.h"
 #include "pretokenize.h"
+#include "threads.h"
 
 namespace py = pybind11;
 using namespace tokensmith::bpe;
@@ -300,10 +301,10 @@ class BPECore {
         errors[t] = std::current_exception();
       }
     };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    tokensmith::ThreadGroup pool;  // a refused thread leaves its share to the others
+    for (size_t t = 1; t < threads && pool.spawn(worker, t); ++t) {}
     worker(0);
-    for (auto& th : pool) th.join();
+    pool.join();
     for (auto& e : errors)
       if (e) std::rethrow_exception(e);
   }

@@ -19,6 +19,7 @@
 #include "bpe_trainer.h"
 #include "pretokenize.h"
 #include "string_counter.h"
+#include "threads.h"
 
 namespace py = pybind11;
 using namespace tokensmith;
@@ -106,10 +107,11 @@ public:
                             [&](size_t b, size_t e) { counter->add(base + b, e - b, 1); });
             }
         };
-        std::vector<std::thread> threads;
-        for (auto& counter : side) threads.emplace_back(work, counter.get());
+        tokensmith::ThreadGroup threads;  // a refused thread leaves its share to the others
+        for (auto& counter : side)
+            if (!threads.spawn(work, counter.get())) break;
         work(&counter_);
-        for (auto& th : threads) th.join();
+        threads.join();
         for (auto& counter : side) counter_.merge_from(*counter);
     }
 

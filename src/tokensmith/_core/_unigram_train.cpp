@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "string_counter.h"
+#include "threads.h"
 
 namespace py = pybind11;
 
@@ -62,12 +63,12 @@ void parallel_ranges(size_t n, int threads, F&& f) {
         f(size_t(0), n, 0);
         return;
     }
-    std::vector<std::thread> pool;
+    tokensmith::ThreadGroup pool;
     for (int t = 0; t < threads; ++t) {
         size_t b = n * t / threads, e = n * (t + 1) / threads;
-        pool.emplace_back([&f, b, e, t] { f(b, e, t); });
+        if (!pool.spawn([&f, b, e, t] { f(b, e, t); })) f(b, e, t);  // refused: run it here
     }
-    for (auto& th : pool) th.join();
+    pool.join();
 }
 
 int effective_threads(size_t n, int threads) {

@@ -26,6 +26,7 @@
 
 #include "flat_string_map.h"
 #include "spm_text.h"
+#include "threads.h"
 
 namespace tokensmith {
 namespace spm {
@@ -294,15 +295,17 @@ class TextEncoder {
         next = views.size();
       }
     };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t)
-      pool.emplace_back([&] {
+    tokensmith::ThreadGroup pool;  // a refused thread leaves its share to the others
+    for (size_t t = 1; t < threads; ++t) {
+      const bool started = pool.spawn([&] {
         std::unique_ptr<Workspace> ws = borrow_workspace();
         work(*ws);
         return_workspace(std::move(ws));
       });
+      if (!started) break;
+    }
     with_workspace(work);
-    for (auto& th : pool) th.join();
+    pool.join();
     if (error) std::rethrow_exception(error);
   }
 
