@@ -21,6 +21,7 @@
 #include "bpe_merge.h"
 #include "pretokenize.h"
 #include "threads.h"
+#include "gil.h"
 
 namespace py = pybind11;
 using namespace tokensmith::bpe;
@@ -90,7 +91,7 @@ class BPECore {
     std::vector<std::vector<uint32_t>> results(views.size());
     size_t threads = std::min<size_t>(size_t(num_threads), views.size());
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       if (threads <= 1) {
         std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
         Workspace local;
@@ -116,7 +117,7 @@ class BPECore {
     }
     std::vector<uint32_t> ids;
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       with_workspace([&](Workspace& ws) {
         for (std::string_view v : views) encode_piece(reinterpret_cast<const uint8_t*>(v.data()), v.size(), ws, ids);
       });
@@ -268,7 +269,7 @@ class BPECore {
 
   std::vector<uint32_t> encode_one(std::string_view text, tokensmith::SplitPattern pattern) {
     std::vector<uint32_t> ids;
-    py::gil_scoped_release release;
+    tokensmith::GilRelease release;
     with_workspace([&](Workspace& ws) { encode_text(text, pattern, ws, ids); });
     return ids;
   }

@@ -20,6 +20,7 @@
 #include "pretokenize.h"
 #include "string_counter.h"
 #include "threads.h"
+#include "gil.h"
 
 namespace py = pybind11;
 using namespace tokensmith;
@@ -94,7 +95,7 @@ public:
         std::vector<Span> units;
         for (const py::handle& t : texts) cut_units(utf8_of(t), unit_, units);
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         // Worker 0 counts into the main table; the others into small tables of this call only,
         // folded in at the end (so memory holds one table of all pre-tokens, not one per thread).
         std::vector<std::unique_ptr<StringCounter>> side;
@@ -195,7 +196,7 @@ public:
         };
         std::vector<std::pair<uint32_t, uint32_t>> merges;
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             merges = trainer.train(num_merges, min_frequency, every, on_progress);
         }
         if (error) std::rethrow_exception(error);

@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include "py_bytes.h"
+#include "gil.h"
 
 #include <algorithm>
 #include <cmath>
@@ -161,7 +162,7 @@ public:
         int64_t failed = -1;
         int reason = 0;
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             Scratch s;
             ids.reserve(views.size() * 2);
             for (size_t k = 0; k < views.size(); ++k) {

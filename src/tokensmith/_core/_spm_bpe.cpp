@@ -17,6 +17,7 @@
 
 #include "flat_string_map.h"
 #include "spm_encoder.h"
+#include "gil.h"
 
 namespace py = pybind11;
 
@@ -318,7 +319,7 @@ PYBIND11_MODULE(_spm_bpe, m) {
             std::string data(word);
             std::vector<int> ids;
             {
-                py::gil_scoped_release release;
+                tokensmith::GilRelease release;
                 ids = self.encode_word(data);
             }
             return ids;

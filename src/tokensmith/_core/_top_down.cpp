@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include "py_bytes.h"
+#include "gil.h"
 
 #include <algorithm>
 #include <cmath>
@@ -210,7 +211,7 @@ py::array_t<double> ablation_scores(const py::list& lines, const py::list& token
     const double *tv = target.data(), *cv = context.data();
     std::vector<double> scores(rows, 0.0);
     {
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         auto ll = [&](int32_t t, int32_t c) {
             const double *x = tv + size_t(t) * dim, *y = cv + size_t(c) * dim;
             double dot = 0;

@@ -27,6 +27,7 @@
 #include "flat_string_map.h"
 #include "spm_text.h"
 #include "threads.h"
+#include "gil.h"
 
 namespace tokensmith {
 namespace spm {
@@ -213,7 +214,7 @@ class TextEncoder {
     std::string_view view = utf8_of(text);
     std::vector<int> ids;
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       with_workspace([&](Workspace& ws) { encode_into(view, ws, ids); });
     }
     return to_list(ids);
@@ -223,7 +224,7 @@ class TextEncoder {
     std::string_view view = utf8_of(text);
     std::vector<int> ids;
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       with_workspace([&](Workspace& ws) { encode_into(view, ws, ids); });
     }
     py::array_t<uint32_t> out(ids.size());
@@ -253,7 +254,7 @@ class TextEncoder {
     std::vector<std::vector<int>> results(views.size());
     size_t threads = std::min<size_t>(size_t(num_threads), std::max<size_t>(1, views.size() / 8));
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       if (threads <= 1) {
         with_workspace([&](Workspace& ws) {
           for (size_t k = 0; k < views.size(); ++k) encode_kept(views[k], ws, results[k]);
