@@ -9,12 +9,14 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "bpe_maps.h"
@@ -332,6 +334,55 @@ class BPECore {
   Workspace own_;
 };
 
+// The merge table of a tiktoken vocabulary (rank = id): every split of a token into two tokens,
+// as rows [left, right, rank, merged] sorted by (rank, left, right). Cuts are tried only at
+// lengths some token has, so a very long token costs no more than a short one.
+// Readable twin: BPEModel._tiktoken_table_reference.
+py::array_t<int64_t> tiktoken_merge_table(const py::list& tokens) {
+  std::vector<std::string> owned;
+  owned.reserve(tokens.size());
+  for (const py::handle& t : tokens) owned.emplace_back(py::cast<std::string>(t));
+  std::vector<int64_t> rows;
+  {
+    tokensmith::GilRelease release;
+    std::unordered_map<std::string_view, int64_t> id;
+    id.reserve(owned.size() * 2);
+    std::vector<size_t> lengths;
+    for (size_t i = 0; i < owned.size(); ++i) {
+      id.emplace(owned[i], static_cast<int64_t>(i));
+      lengths.push_back(owned[i].size());
+    }
+    std::sort(lengths.begin(), lengths.end());
+    lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+    for (size_t merged = 0; merged < owned.size(); ++merged) {
+      const std::string_view tok(owned[merged]);
+      const size_t first = rows.size();
+      for (size_t k : lengths) {
+        if (k == 0) continue;
+        if (k >= tok.size()) break;
+        auto a = id.find(tok.substr(0, k));
+        if (a == id.end()) continue;
+        auto b = id.find(tok.substr(k));
+        if (b == id.end()) continue;
+        rows.insert(rows.end(), {a->second, b->second, static_cast<int64_t>(merged),
+                                 static_cast<int64_t>(merged)});
+      }
+      // Rows of one token sorted by (left, right), as the reference's lexsort orders them.
+      const size_t n = (rows.size() - first) / 4;
+      std::vector<std::array<int64_t, 4>> block(n);
+      for (size_t r = 0; r < n; ++r)
+        for (size_t c = 0; c < 4; ++c) block[r][c] = rows[first + 4 * r + c];
+      std::sort(block.begin(), block.end());
+      for (size_t r = 0; r < n; ++r)
+        for (size_t c = 0; c < 4; ++c) rows[first + 4 * r + c] = block[r][c];
+    }
+  }
+  py::array_t<int64_t> out({static_cast<py::ssize_t>(rows.size() / 4), static_cast<py::ssize_t>(4)});
+  std::copy(rows.begin(), rows.end(), out.mutable_data());
+  return out;
+}
+
+
 }  // namespace
 
 PYBIND11_MODULE(_bpe, m) {
@@ -346,4 +397,6 @@ PYBIND11_MODULE(_bpe, m) {
       .def("encode_batch", &BPECore::encode_batch, py::arg("texts"), py::arg("splitter"), py::arg("num_threads"))
       .def("encode_pieces", &BPECore::encode_pieces, py::arg("pieces"))
       .def_property_readonly("vocab_size", &BPECore::vocab_size);
+  m.def("tiktoken_merge_table", &tiktoken_merge_table, py::arg("tokens"),
+        "Rows [left, right, rank, merged] of every two-token split of each token (rank = id).");
 }
