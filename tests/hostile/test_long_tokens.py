@@ -32,3 +32,19 @@ def test_a_one_megabyte_token_loads_fast_and_encodes(tmp_path):
 def test_compiled_merge_table_equals_the_reference(tokenizer_files):
     tok = tokensmith.load(tokenizer_files / "cl100k_base.tiktoken")
     assert np.array_equal(tok.model.table, tok.model._tiktoken_table_reference())
+
+
+def test_a_sentencepiece_model_with_a_long_piece_loads_fast(tmp_path, tokenizer_files):
+    from sentencepiece import sentencepiece_model_pb2 as model_pb2
+
+    proto = model_pb2.ModelProto()
+    proto.ParseFromString((tokenizer_files / "llama2_tokenizer.model").read_bytes())
+    piece = proto.pieces.add()
+    piece.piece, piece.score, piece.type = "\u2581" + "ab" * 500_000, -1e4, 1
+    path = tmp_path / "long.model"
+    path.write_bytes(proto.SerializeToString())
+    start = time.perf_counter()
+    tok = tokensmith.load(path)
+    assert time.perf_counter() - start < 10  # was minutes: a hang, not a speed target
+    llama2 = tokensmith.load(tokenizer_files / "llama2_tokenizer.model")
+    assert tok.encode("hello abab world") == llama2.encode("hello abab world")
