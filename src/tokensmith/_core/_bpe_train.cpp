@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -92,9 +93,16 @@ public:
     // Splits each text (str or UTF-8 bytes) with the pattern and counts the pieces.
     void add_texts(const py::list& texts, int num_threads) {
         if (!has_pattern_) throw py::value_error("this counter has no compiled split pattern");
+        // New references: the caller's list may change once the GIL is released.
+        std::vector<py::object> held;
+        held.reserve(texts.size());
         std::vector<Span> units;
-        for (const py::handle& t : texts) cut_units(utf8_of(t), unit_, units);
+        for (const py::handle& t : texts) {
+            held.push_back(py::reinterpret_borrow<py::object>(t));
+            cut_units(utf8_of(t), unit_, units);
+        }
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
+        auto lock = lock_counter();
         tokensmith::GilRelease release;
         // Worker 0 counts into the main table; the others into small tables of this call only,
         // folded in at the end (so memory holds one table of all pre-tokens, not one per thread).
@@ -118,6 +126,7 @@ public:
 
     // Counts each item (str or bytes) once: pieces already split by the caller.
     void add_pieces(const py::iterable& pieces) {
+        auto lock = lock_counter();
         StringCounter& c = counter_;
         for (const py::handle& p : pieces) {
             const Span s = utf8_of(p);
@@ -127,6 +136,7 @@ public:
 
     // Adds {piece: count}.
     void add_counts(const py::dict& counts) {
+        auto lock = lock_counter();
         StringCounter& c = counter_;
         for (const auto& item : counts) {
             const Span s = utf8_of(item.first);
@@ -134,9 +144,13 @@ public:
         }
     }
 
-    size_t size() { return counter_.size(); }
+    size_t size() {
+        auto lock = lock_counter();
+        return counter_.size();
+    }
 
     py::dict counts() {
+        auto lock = lock_counter();
         py::dict out;
         counter_.for_each([&](std::string_view k, uint64_t n) {
             out[py::bytes(k.data(), k.size())] = py::int_(n);
@@ -149,8 +163,10 @@ public:
                                                      const py::object& progress, size_t every,
                                                      const Merges& initial_merges, const py::object& allowed) {
         auto trainer = std::make_unique<BPETrainer>();
+        auto lock = lock_counter();
         counter_.for_each([&](std::string_view k, uint64_t n) { trainer->add_word(k, n); });
         counter_.clear();
+        lock.unlock();
         return run(*trainer, num_merges, min_frequency, progress, every, initial_merges, allowed);
     }
 
@@ -205,6 +221,17 @@ public:
     }
 
 private:
+    // One caller at a time may use the counter (threads may share one). The lock is taken with
+    // the GIL released: a thread waiting for it while holding the GIL would deadlock with the
+    // holder, which needs the GIL back before it can return.
+    std::unique_lock<std::mutex> lock_counter() {
+        std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+        tokensmith::GilRelease release;
+        lock.lock();
+        return lock;
+    }
+
+    std::mutex mutex_;
     bool has_pattern_;
     size_t unit_;  // bytes of text per work unit
     SplitPattern pattern_ = SplitPattern::CL100K;
