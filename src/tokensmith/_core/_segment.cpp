@@ -155,9 +155,14 @@ public:
             throw py::value_error("the token scores do not cover every token id");
         }
         if (method == LONGEST_SUFFIX && !reversed_cont_) build_reversed_cont();
+        std::vector<py::object> held;  // the caller's sequence may change without the GIL
         std::vector<std::string_view> views;
+        held.reserve(pieces.size());
         views.reserve(pieces.size());
-        for (const py::handle& p : pieces) views.push_back(view_of(p));
+        for (const py::handle& p : pieces) {
+            held.push_back(py::reinterpret_borrow<py::object>(p));
+            views.push_back(view_of(p));
+        }
         std::vector<int32_t> ids;
         int64_t failed = -1;
         int reason = 0;

@@ -169,13 +169,17 @@ public:
     explicit Lines(const py::list& lines) {
         for (const py::handle& line : lines) {
             std::vector<std::string_view> pieces;
-            for (const py::handle& p : line.cast<py::list>()) pieces.push_back(view_of(p));
+            for (const py::handle& p : line.cast<py::list>()) {
+                held_.push_back(py::reinterpret_borrow<py::object>(p));  // read without the GIL
+                pieces.push_back(view_of(p));
+            }
             lines_.push_back(std::move(pieces));
         }
     }
     const std::vector<std::vector<std::string_view>>& lines() const { return lines_; }
 
 private:
+    std::vector<py::object> held_;
     std::vector<std::vector<std::string_view>> lines_;
 };
 
