@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 from tokensmith import Tokenizer
 from tokensmith.errors import InputError, OptionError
 from tokensmith.segment import SEGMENTERS, SegmentVocabulary, segmented_model
-from tokensmith.segment.methods import METHODS, least_tokens, likelihood, longest_prefix
+from tokensmith.segment.methods import (METHODS, least_tokens, least_tokens_longest_first, likelihood,
+                                        longest_prefix)
 from tokensmith.segment.stochastic import _Fenwick, stochastok_expand
 from tokensmith.splitters import RegexSplitter
 from tokensmith.vocab.bpe import BPEModel
@@ -56,10 +57,14 @@ def test_least_tokens_is_optimal_by_brute_force(case):
         assert got is None
         return
     fewest = min(map(len, every))
+    shortest = [s for s in every if len(s) == fewest]
     assert got is not None and len(got) == fewest
-    # Documented tie-break: among the shortest, token lengths are lexicographically largest.
     lengths = lambda seg: [len(vocab_token(vocab, t)) for t in seg]  # noqa: E731
-    assert lengths(got) == max(lengths(s) for s in every if len(s) == fewest)
+    # PathPiece's official tie-break: token lengths read from the end are lexicographically largest.
+    assert lengths(got)[::-1] == max(lengths(s)[::-1] for s in shortest)
+    # The mirrored one: token lengths read from the start are lexicographically largest.
+    first = least_tokens_longest_first(piece, vocab)
+    assert lengths(first) == max(lengths(s) for s in shortest)
 
 
 def vocab_token(vocab, tid):
@@ -95,7 +100,8 @@ def test_methods_differ_as_the_paper_describes():
     assert METHODS["longest_prefix"](b"abcab", voc) == [5, 3]      # abc|ab
     assert METHODS["longest_suffix"](b"abcab", voc) == [0, 7]      # a|bcab
     assert METHODS["longest_token"](b"abcab", voc) == [0, 7]       # bcab first, then a
-    assert METHODS["least_tokens"](b"abcab", voc) == [5, 3]        # 2 tokens, longest first
+    assert METHODS["least_tokens"](b"abcab", voc) == [0, 7]        # 2 tokens, longest last
+    assert METHODS["least_tokens_longest_first"](b"abcab", voc) == [5, 3]
     assert longest_prefix(b"abd", voc) is None
 
 

@@ -54,23 +54,24 @@ struct Edge {
     int32_t id;
 };
 
-// Fewest tokens over the lattice (longest first token on ties); `pick[i]` is the edge taken at i.
+// Fewest tokens over the lattice, PathPiece's official tie-break (the longest token ending at each
+// position, read back from the end): starts are visited left to right and only a strictly shorter
+// path replaces. `last[j]` is the edge ending at byte j.
 int64_t shortest(const std::vector<std::vector<Edge>>& edges, int32_t banned, std::vector<int64_t>& best,
-                 std::vector<Edge>& pick) {
+                 std::vector<Edge>& last) {
     const size_t n = edges.size();
     best.assign(n + 1, INT64_MAX);
-    pick.assign(n + 1, Edge{0, -1});
-    best[n] = 0;
-    for (size_t i = n; i-- > 0;) {
+    last.assign(n + 1, Edge{0, -1});
+    best[0] = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (best[i] == INT64_MAX) continue;
         for (const Edge& e : edges[i]) {
-            if (e.id == banned || best[i + e.length] == INT64_MAX) continue;
-            if (best[i + e.length] + 1 < best[i]) {
-                best[i] = best[i + e.length] + 1;
-                pick[i] = e;
-            }
+            if (e.id == banned || best[i] + 1 >= best[i + e.length]) continue;
+            best[i + e.length] = best[i] + 1;
+            last[i + e.length] = e;
         }
     }
-    return best[0];
+    return best[n];
 }
 
 // (cost, uses, total): per token id on a shortest path, the extra tokens the corpus needs without
@@ -98,7 +99,7 @@ py::tuple removal_costs(const py::list& pieces, const py::list& counts, const py
         if (length == INT64_MAX) throw py::value_error("a piece holds a byte the vocabulary lacks");
         total += length * count;
         path.clear();
-        for (size_t i = 0; i < n; i += pick[i].length) path.push_back(pick[i].id);
+        for (size_t j = n; j > 0; j -= pick[j].length) path.push_back(pick[j].id);
         for (int32_t id : path) uses[id] += count;
         std::sort(path.begin(), path.end());
         path.erase(std::unique(path.begin(), path.end()), path.end());
