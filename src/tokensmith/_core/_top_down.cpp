@@ -197,11 +197,12 @@ py::list greedy_lines(const py::list& lines, const py::list& tokens) {
 }
 
 // For each id, the change of the skip-gram log-likelihood when it is ablated at each occurrence
-// (ablated minus original, summed), as _reference/sage.py's ablation_scores.
+// (ablated minus original, summed), as _reference/sage.py's ablation_scores; `straddling` keeps
+// the pairs with one end on each side of the changed span (SaGe's official code drops them).
 py::array_t<double> ablation_scores(const py::list& lines, const py::list& tokens,
                                     py::array_t<double, py::array::c_style | py::array::forcecast> target,
                                     py::array_t<double, py::array::c_style | py::array::forcecast> context,
-                                    int window) {
+                                    int window, bool straddling) {
     const Vocab vocab(tokens);
     const Lines text(lines);
     if (target.ndim() != 2 || context.ndim() != 2 || target.shape(1) != context.shape(1) ||
@@ -246,8 +247,11 @@ py::array_t<double> ablation_scores(const py::list& lines, const py::list& token
                         double sum = 0;
                         for (size_t i = 0; i < ids.size(); ++i) {
                             const size_t j_end = std::min(ids.size(), i + W + 1);
-                            for (size_t j = i > W ? i - W : 0; j < j_end; ++j)
-                                if (j != i && !(i < a && j < a) && !(i >= b && j >= b)) sum += ll(ids[i], ids[j]);
+                            const bool i_inside = a <= i && i < b;
+                            for (size_t j = i > W ? i - W : 0; j < j_end; ++j) {
+                                if (j == i || (i < a && j < a) || (i >= b && j >= b)) continue;
+                                if (straddling || i_inside || (a <= j && j < b)) sum += ll(ids[i], ids[j]);
+                            }
                         }
                         scores[seg[k].id] += variant == 0 ? -sum : sum;
                     }
@@ -266,5 +270,5 @@ PYBIND11_MODULE(_top_down, m) {
     m.def("removal_costs", &removal_costs, py::arg("pieces"), py::arg("counts"), py::arg("tokens"));
     m.def("greedy_lines", &greedy_lines, py::arg("lines"), py::arg("tokens"));
     m.def("ablation_scores", &ablation_scores, py::arg("lines"), py::arg("tokens"), py::arg("target"),
-          py::arg("context"), py::arg("window"));
+          py::arg("context"), py::arg("window"), py::arg("straddling") = true);
 }
