@@ -89,7 +89,10 @@ def test_max_words_none_is_the_official_uncapped_stage_two(english):
 
 
 def test_transition_at_the_full_vocabulary_is_plain_bpe(english):
-    tok = train_superbpe([english[0][:40_000]], 400, transition=400)
+    text = [english[0][:40_000]]
+    tok = train_superbpe(text, 400, transition=400)
+    plain = reference.train_bpe_from_counts(count_pieces(text, "cl100k"), 400 - 256)
+    assert tok.model.token_bytes() == merge_token_bytes(plain)
     assert not [t for t in tok.model.token_bytes() if CROSSES.search(t)]
 
 
