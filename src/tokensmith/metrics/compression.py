@@ -13,9 +13,9 @@
   unknown token, share of the corpus texts (blocks of lines, or records) decoded back exactly.
   Text hidden under unknown tokens costs no tokens, so bytes/token flatters such a tokenizer.
 * ``whitespace_share`` and ``encodes_whitespace``: share of the corpus bytes that are ASCII
-  whitespace, and whether any vocabulary entry carries whitespace. WordPiece's has none: it drops
-  whitespace when splitting, so those bytes count in its bytes/token without costing a token,
-  while other tokenizers pay for them (inside their tokens or as tokens of their own).
+  whitespace, and whether whitespace on its own encodes to a token (:mod:`.fidelity`). WordPiece
+  emits no whitespace tokens, so whitespace counts in its bytes/token without costing a token,
+  while other tokenizers pay for line breaks and runs of spaces.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import Encoded
-from .fidelity import count_unknown, roundtrip_flags, unknown_id
+from .fidelity import count_unknown, encodes_whitespace, roundtrip_flags, unknown_id
 from .vocab_table import VocabTable, solid_bytes
 
 
@@ -96,4 +96,4 @@ def compression(tokenizer, encoded: Encoded) -> Compression:
         unknown_tokens=unknown, unknown_share=unknown / n_tokens if n_tokens else 0.0,
         roundtrip_share=float(roundtrip.mean()) if roundtrip.size else 1.0,
         whitespace_share=(n_bytes - solid) / n_bytes if n_bytes else 0.0,
-        encodes_whitespace=table.encodes_whitespace)
+        encodes_whitespace=encodes_whitespace(tokenizer))

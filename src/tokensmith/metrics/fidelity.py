@@ -11,6 +11,11 @@ token flatters it. Two measures say how much text was lost:
   text as surely as an unknown token does, and an exact comparison needs no per-library
   normalizer, so every tokenizer is held to the same test.
 
+* ``encodes_whitespace``: whether whitespace on its own (a space, a line break, a tab, a run of
+  spaces) is encoded to some token. WordPiece emits no whitespace tokens (its pre-tokenizer drops
+  whitespace) and normalizers that collapse whitespace (T5's) drop runs and line breaks, so the
+  whitespace of a text costs them no token and does not come back on decoding.
+
 Petrov et al., "Language Model Tokenizers Introduce Unfairness Between Languages" (NeurIPS 2023),
 leave out a language-tokenizer pair with more than 10% unknown tokens (``UNKNOWN_LIMIT``) rather
 than report a premium that only looks good because text vanished; :mod:`.parity` applies that rule.
@@ -25,6 +30,7 @@ from typing import Sequence
 import numpy as np
 
 UNKNOWN_LIMIT = 0.10
+WHITESPACE_PROBES = (" ", "\n", "\t", "   ")
 
 
 def unknown_id(tokenizer) -> int | None:
@@ -49,3 +55,8 @@ def roundtrip_flags(tokenizer, texts: Sequence[str], ids: Sequence[np.ndarray]) 
         except (ValueError, UnicodeError, KeyError, IndexError):
             flags[k] = False  # ids the tokenizer cannot decode did not round-trip
     return flags
+
+
+def encodes_whitespace(tokenizer) -> bool:
+    """Whether every kind of whitespace on its own encodes to at least one token."""
+    return all(len(tokenizer.encode(probe)) > 0 for probe in WHITESPACE_PROBES)

@@ -33,11 +33,6 @@ class VocabTable:
         return table
 
     @property
-    def encodes_whitespace(self) -> bool:
-        """Whether some entry carries whitespace (WordPiece's never do: it drops whitespace)."""
-        return bool((self.byte_len != self.solid_len).any())
-
-    @property
     def text_ids(self) -> np.ndarray:
         """Ids of tokens that stand for text (not control tokens)."""
         return np.array([i for i, s in enumerate(self.surfaces) if s is not None], dtype=np.int64)
