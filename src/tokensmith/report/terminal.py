@@ -18,7 +18,7 @@ HEADLINE = {
 }
 
 
-def render_terminal(data: dict, full: bool = False, width: int = 34) -> str:
+def render_terminal(data: dict, full: bool = False, width: int = 44) -> str:
     rows, notes = [], []
     for table in build_tables(data):
         kept = 0
