@@ -27,7 +27,8 @@ def resolve_target(path: str | os.PathLike) -> str:
     return os.path.realpath(path) if os.path.islink(path) else path
 
 
-def _open_temp(directory: str, name: str, mode: int) -> tuple[int, str]:
+def open_temp(directory: str, name: str, mode: int = 0o666) -> tuple[int, str]:
+    """A new file ``.<name>.tokensmith-tmp-<random>`` in ``directory``: (descriptor, path)."""
     for _ in range(100):
         tmp = os.path.join(directory, f".{name}{TEMP_MARKER}{secrets.token_hex(4)}")
         try:
@@ -53,7 +54,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
             keep = os.stat(target).st_mode & 0o7777
         except FileNotFoundError:
             keep = None
-        fd, tmp = _open_temp(directory, os.path.basename(target), 0o666 if keep is None else 0o600)
+        fd, tmp = open_temp(directory, os.path.basename(target), 0o666 if keep is None else 0o600)
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as f:
             yield f
             f.flush()
