@@ -33,8 +33,11 @@ def run(args) -> int:
     files = check_output(args.output, args.format)
     options = {}
     if args.role or args.model_max_length is not None:
-        if args.format != "hf":
-            raise OptionError("--role and --model-max-length apply to --format hf only")
+        from ..formats.hf_json import is_folder
+
+        if args.format != "hf" or not is_folder(args.output):
+            raise OptionError("--role and --model-max-length apply to --format hf with a folder "
+                              "as OUT (a directory, or a path ending with '/')")
         roles = {k: (v if v != "" else None) for k, v in parse_options(args.role, "role").items()}
         options = {"roles": {k: (None if v is None else str(v)) for k, v in roles.items()},
                    "model_max_length": args.model_max_length}
