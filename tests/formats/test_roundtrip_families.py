@@ -179,3 +179,34 @@ def test_unigram_file_has_no_unknown_spaces(trained, texts, tmp_path):
     tokens = hf.encode("the house and the garden").tokens
     assert "<0x20>" not in tokens and "<unk>" not in tokens
     assert tokens[0].startswith("▁")
+
+
+@pytest.fixture(scope="module")
+def hf_files(trained, tmp_path_factory):
+    readers = {}
+    for family in ("bpe", "superbpe", "unigram", "unigram_byte_fallback", "wordpiece"):
+        path = tmp_path_factory.mktemp(family) / "tokenizer.json"
+        trained(family).save(path, format="hf")
+        readers[family] = tokenizers.Tokenizer.from_file(str(path))
+    return readers
+
+
+@pytest.fixture(scope="module")
+def alphabet(texts):
+    """The characters of the held-out lines, and the whitespace SentencePiece and HF treat apart."""
+    return sorted(set("".join(texts)) | set(" \t\n\r\u3000\xa0\u2581\u200b"))
+
+
+@pytest.mark.parametrize("family", ["bpe", "superbpe", "unigram", "unigram_byte_fallback", "wordpiece"])
+def test_hf_reads_any_text_alike(family, trained, hf_files, alphabet):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    tok, hf = trained(family), hf_files[family]
+
+    @settings(max_examples=150, deadline=None, derandomize=True)
+    @given(st.text(alphabet=st.sampled_from(alphabet), max_size=40))
+    def check(text):
+        assert hf.encode(text, add_special_tokens=False).ids == tok.encode(text)
+
+    check()
