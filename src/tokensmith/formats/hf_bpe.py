@@ -122,7 +122,7 @@ def write(tokenizer) -> dict | None:
             "type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
             "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False,
             "ignore_merges": False,
-            "vocab": {t: i for i, t in enumerate(texts)},
+            "vocab": {t: i for i, t in enumerate(texts) if i not in model.holes},
             "merges": [[texts[a], texts[b]] for a, b in merges],
         },
     }
@@ -139,7 +139,7 @@ def _merges_from_ranks(model) -> list[tuple[int, int]]:
     table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in model.table}
     merges = []
     for rank, token in enumerate(model.tokens):
-        if len(token) < 2:
+        if len(token) < 2 or rank in model.holes:
             continue
         below = _RankLimited(table, rank)
         parts = merge_piece([model.byte_ids[b] for b in token], below)

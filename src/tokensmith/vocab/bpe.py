@@ -9,6 +9,11 @@ Two published semantics share one representation, a table ``(left_id, right_id) 
   tokens, and a piece that is itself a token is one lookup, as tiktoken does.
 
 Among candidate pairs the lowest rank merges first, the leftmost on ties.
+
+A tiktoken vocabulary may leave ids unassigned (``p50k_base`` has no rank 50256, where its
+``<|endoftext|>`` special token sits). Such an id is given as ``None``: it is listed in
+``holes``, holds a placeholder that no text can produce (it starts with byte 0xFF, which UTF-8
+never contains) and is never the result of a merge.
 """
 
 from __future__ import annotations
@@ -30,18 +35,26 @@ def _core():
     return _bpe
 
 
+def hole_placeholder(token_id: int) -> bytes:
+    """The bytes held by an unassigned id: unique, and never part of UTF-8 text."""
+    return b"\xff<unassigned %d>" % token_id
+
+
 @register
 class BPEModel(Model):
     kind = "bpe"
 
-    def __init__(self, tokens: Sequence[bytes], merges: Sequence[tuple[int, int]] | None = None,
+    def __init__(self, tokens: Sequence[bytes | None], merges: Sequence[tuple[int, int]] | None = None,
                  *, semantics: str = "merges"):
         """``tokens[i]`` is the bytes of id ``i``; ``merges`` are ``(left_id, right_id)`` in rank order.
 
         With ``semantics="tiktoken"`` merges are derived from the tokens (rank = id) and ``merges``
-        must be None.
+        must be None; a ``None`` token is an unassigned id (see ``holes``).
         """
-        self.tokens = [bytes(t) for t in tokens]
+        self.holes = frozenset(i for i, t in enumerate(tokens) if t is None)
+        if self.holes and semantics != "tiktoken":
+            raise OptionError("only tiktoken vocabularies may leave ids unassigned")
+        self.tokens = [hole_placeholder(i) if t is None else bytes(t) for i, t in enumerate(tokens)]
         self.semantics = semantics
         self.token_id = {t: i for i, t in enumerate(self.tokens)}
         if len(self.token_id) != len(self.tokens):
@@ -77,6 +90,8 @@ class BPEModel(Model):
         rows = []
         tid = self.token_id
         for merged, tok in enumerate(self.tokens):
+            if merged in self.holes:
+                continue
             for k in range(1, len(tok)):
                 a, b = tid.get(tok[:k]), tid.get(tok[k:])
                 if a is not None and b is not None:
@@ -109,7 +124,8 @@ class BPEModel(Model):
         from ..formats.bytes_text import bytes_to_text
 
         data: dict[str, Any] = {"type": self.kind, "semantics": self.semantics,
-                                "tokens": [bytes_to_text(t) for t in self.tokens]}
+                                "tokens": [None if i in self.holes else bytes_to_text(t)
+                                           for i, t in enumerate(self.tokens)]}
         if self.semantics == "merges":
             data["merges"] = [[a, b] for a, b in self.merges]
         return data
@@ -118,6 +134,6 @@ class BPEModel(Model):
     def from_dict(cls, data: dict[str, Any]):
         from ..formats.bytes_text import text_to_bytes
 
-        tokens = [text_to_bytes(t) for t in data["tokens"]]
+        tokens = [None if t is None else text_to_bytes(t) for t in data["tokens"]]
         merges = data.get("merges") if data.get("semantics", "merges") == "merges" else None
         return cls(tokens, merges, semantics=data.get("semantics", "merges"))
