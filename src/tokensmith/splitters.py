@@ -51,3 +51,29 @@ def _names():
     from .split import NAMED_PATTERNS
 
     return NAMED_PATTERNS
+
+
+@register
+class SequenceSplitter(Splitter):
+    """Splitters applied in turn, each to every piece the previous one made (HF's ``Sequence``
+    of pre-tokenizers; llama.cpp's list of regexes for a pre-tokenizer)."""
+
+    kind = "sequence"
+
+    def __init__(self, steps: list[Splitter]):
+        self.steps = list(steps)
+
+    def split(self, text: str) -> list[str]:
+        pieces = [text] if text else []
+        for step in self.steps:
+            pieces = [p for piece in pieces for p in step.split(piece)]
+        return pieces
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "steps": [step.to_dict() for step in self.steps]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        from .components import from_dict
+
+        return cls([from_dict("splitter", step) for step in data["steps"]])

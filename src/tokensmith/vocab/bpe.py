@@ -10,10 +10,10 @@ Two published semantics share one representation, a table ``(left_id, right_id) 
 
 Among candidate pairs the lowest rank merges first, the leftmost on ties.
 
-A tiktoken vocabulary may leave ids unassigned (``p50k_base`` has no rank 50256, where its
-``<|endoftext|>`` special token sits). Such an id is given as ``None``: it is listed in
-``holes``, holds a placeholder that no text can produce (it starts with byte 0xFF, which UTF-8
-never contains) and is never the result of a merge.
+A vocabulary may leave ids to the special tokens alone: tiktoken's ``p50k_base`` has no rank
+50256, where its ``<|endoftext|>`` sits; GGUF files keep control tokens among the others. Such
+an id is given as ``None``: it is listed in ``holes``, holds a placeholder that no text can
+produce (it starts with byte 0xFF, which UTF-8 never contains) and is never the result of a merge.
 """
 
 from __future__ import annotations
@@ -49,11 +49,9 @@ class BPEModel(Model):
         """``tokens[i]`` is the bytes of id ``i``; ``merges`` are ``(left_id, right_id)`` in rank order.
 
         With ``semantics="tiktoken"`` merges are derived from the tokens (rank = id) and ``merges``
-        must be None; a ``None`` token is an unassigned id (see ``holes``).
+        must be None. A ``None`` token is an unassigned id (see ``holes``).
         """
         self.holes = frozenset(i for i, t in enumerate(tokens) if t is None)
-        if self.holes and semantics != "tiktoken":
-            raise OptionError("only tiktoken vocabularies may leave ids unassigned")
         self.tokens = [hole_placeholder(i) if t is None else bytes(t) for i, t in enumerate(tokens)]
         self.semantics = semantics
         self.token_id = {t: i for i, t in enumerate(self.tokens)}
@@ -137,3 +135,56 @@ class BPEModel(Model):
         tokens = [None if t is None else text_to_bytes(t) for t in data["tokens"]]
         merges = data.get("merges") if data.get("semantics", "merges") == "merges" else None
         return cls(tokens, merges, semantics=data.get("semantics", "merges"))
+
+
+_NOT_IN_UTF8 = frozenset([0xC0, 0xC1, *range(0xF5, 0x100)])
+
+
+@register
+class PartialByteBPEModel(Model):
+    """A byte-level BPE (merges semantics) whose vocabulary lacks some single bytes.
+
+    Falcon's lacks 28: control characters and bytes UTF-8 rarely or never uses (0xF2 leads the
+    characters of planes 8-11). HF and llama.cpp drop such a byte without a word; here a text
+    holding one is refused with an InputError naming it, so no text is lost unnoticed. Inside,
+    the missing bytes are extra tokens after the vocabulary, which no merge uses.
+    """
+
+    kind = "bpe_partial_bytes"
+
+    def __init__(self, tokens: Sequence[bytes | None], merges: Sequence[tuple[int, int]]):
+        self.size = len(tokens)
+        present = {t for t in tokens if t is not None and len(t) == 1}
+        self.missing = [bytes([b]) for b in range(256) if bytes([b]) not in present]
+        self.base = BPEModel(list(tokens) + self.missing, merges, semantics="merges")
+        self.holes = self.base.holes
+        self._tokens = self.base.tokens[:self.size]
+        # Bytes UTF-8 never holds cannot come from text: the compiled whole-text encoder, which
+        # only sees text, may then serve this model directly (the Tokenizer's fast path).
+        never_in_text = all(b[0] in _NOT_IN_UTF8 for b in self.missing)
+        self.core = self.base.core if never_in_text else None
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        ids = self.base.encode_pieces(pieces)
+        if ids and max(ids) >= self.size:
+            from ..errors import InputError
+
+            byte = self.missing[next(i for i in ids if i >= self.size) - self.size]
+            raise InputError(f"the text holds byte 0x{byte[0]:02x}, which this vocabulary has no "
+                             "token for (its reference tokenizers drop it)")
+        return ids
+
+    def token_bytes(self) -> list[bytes]:
+        return self._tokens
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.base.to_dict()
+        data["tokens"] = data["tokens"][:self.size]
+        data["type"] = self.kind
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        from ..formats.bytes_text import text_to_bytes
+
+        return cls([None if t is None else text_to_bytes(t) for t in data["tokens"]], data["merges"])
