@@ -197,10 +197,20 @@ class Tokenizer:
                          special_tokens=self.special_tokens, name=self.name)
 
     # -- files ----------------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike, format: str = "native") -> None:
+    def save(self, path: str | os.PathLike, format: str = "native", **options) -> None:
+        """Write this tokenizer; ``format="hf"`` to a directory writes a ``save_pretrained`` folder
+        (see :mod:`tokensmith.formats`)."""
         from .formats import save
 
-        save(self, path, format=format)
+        save(self, path, format=format, **options)
+
+    def save_pretrained(self, folder: str | os.PathLike, *, roles: dict[str, str | None] | None = None,
+                        model_max_length: int | None = None) -> None:
+        """A folder ``transformers.AutoTokenizer.from_pretrained`` loads; ``roles`` sets or
+        removes (``None``) the inferred special-token roles, e.g. ``{"eos": "</s>"}`` (see
+        :mod:`tokensmith.formats.hf_folder`)."""
+        self.save(os.path.join(os.fspath(folder), ""), format="hf", roles=roles,
+                  model_max_length=model_max_length)
 
     @classmethod
     def load(cls, path: str | os.PathLike, **kwargs) -> "Tokenizer":

@@ -69,18 +69,21 @@ def write(tokenizer) -> dict[str, Any] | None:
     """The tokenizer.json document of a WordPiece tokenizer; None if the model is not WordPiece."""
     from ..bert import BertNormalizer, BertPreTokenizer
     from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
+    from .families import cannot_hold
+    from .hf_json import added_tokens
 
     model = tokenizer.model
     if not isinstance(model, WordPieceModel):
         return None
     norm = tokenizer.normalizer
     if norm is not None and not isinstance(norm, BertNormalizer):
-        raise OptionError(f"tokenizer.json cannot express the normalizer {norm!r} with WordPiece")
+        raise cannot_hold("HF tokenizer.json", tokenizer, f"WordPiece there takes BERT's normalizer "
+                                                          f"or none, not {norm!r}")
     if tokenizer.splitter is not None and not isinstance(tokenizer.splitter, BertPreTokenizer):
-        raise OptionError(f"tokenizer.json cannot express the splitter {tokenizer.splitter!r} with WordPiece")
+        raise cannot_hold("HF tokenizer.json", tokenizer, f"WordPiece there takes BERT's pre-tokenizer "
+                                                          f"or none, not {tokenizer.splitter!r}")
     decoder = tokenizer.decoder
     cleanup = decoder.cleanup if isinstance(decoder, WordPieceDecoder) else True
-    specials = sorted(tokenizer.special_tokens.items(), key=lambda kv: kv[1])
     post = None
     if "[CLS]" in tokenizer.special_tokens and "[SEP]" in tokenizer.special_tokens:
         post = {"type": "BertProcessing", "sep": ["[SEP]", tokenizer.special_tokens["[SEP]"]],
@@ -89,8 +92,7 @@ def write(tokenizer) -> dict[str, Any] | None:
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [{"id": i, "content": s, "single_word": False, "lstrip": False,
-                          "rstrip": False, "normalized": False, "special": True} for s, i in specials],
+        "added_tokens": added_tokens(tokenizer),
         "normalizer": None if norm is None else {
             "type": "BertNormalizer", "clean_text": norm.clean_text,
             "handle_chinese_chars": norm.handle_chinese_chars,

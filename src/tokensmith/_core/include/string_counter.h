@@ -15,35 +15,19 @@
 #include <string_view>
 #include <vector>
 
-namespace tokensmith {
+#include "hash_bytes.h"
 
-inline uint64_t hash_bytes(const char* p, size_t n) {
-    constexpr uint64_t K = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (n + 1) * 0xD6E8FEB86659FD93ull;
-    while (n >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = (h ^ w) * K;
-        h ^= h >> 29;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        h = (h ^ w) * K;
-        h ^= h >> 29;
-    }
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 31);
-}
+namespace tokensmith {
 
 class StringCounter {
 public:
     StringCounter() : hot_(kHotSlots) { rehash(1024); }
 
+    // Empty strings are not counted (a split pattern that can match "" yields them; HF skips
+    // them too), so no stored key is ever empty.
     void add(const char* p, size_t n, uint64_t count) {
-        if (n > 16 || n == 0) return add_hashed(p, n, count, hash_bytes(p, n));
+        if (n == 0) return;
+        if (n > 16) return add_hashed(p, n, count, hash_bytes(p, n));
         uint64_t k[2] = {0, 0};
         std::memcpy(k, p, n);
         const uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^ n;
@@ -63,7 +47,7 @@ public:
     }
 
     void add_hashed(const char* p, size_t n, uint64_t count, uint64_t h) {
-        if (count == 0) return;
+        if (count == 0 || n == 0) return;
         size_t i = h & mask_;
         while (true) {
             Slot& s = slots_[i];
