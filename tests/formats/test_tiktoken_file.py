@@ -1,6 +1,7 @@
 import base64
 import itertools
 import json
+import os
 import subprocess
 import sys
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from tiktoken.load import load_tiktoken_bpe
 
 import tokensmith
-from tokensmith.errors import InputError, ModelFileError, OptionError
+from tokensmith.errors import InputError, ModelFileError, OptionError, SaveError
 from tokensmith.formats.tiktoken_file import load_tiktoken, read_ranks
 from tokensmith.split import GPT2, from_fancy_regex
 
@@ -306,3 +307,18 @@ def test_fancy_regex_translation_is_stable():
     for pattern in FANCY:
         once = from_fancy_regex(pattern)
         assert from_fancy_regex(once) == once
+
+
+def test_p50k_as_hf_tokenizer_json(p50k, tmp_path, ntrex_files):
+    tokenizers = pytest.importorskip("tokenizers") if not os.environ.get("CI") else __import__("tokenizers")
+    ours, _ = p50k
+    out = tmp_path / "p50k.json"
+    ours.save(out, format="hf")  # the special token fills its unassigned id in HF's dense vocabulary
+    hf = tokenizers.Tokenizer.from_file(str(out))
+    for text in ntrex_sample(ntrex_files, languages=8) + ["a<|endoftext|>b"]:
+        assert hf.encode(text).ids == ours.encode(text, allowed_special="all")
+
+def test_unassigned_id_without_special_is_refused_by_hf_export(tokenizer_files, tmp_path):
+    bare = load_tiktoken(tokenizer_files / "p50k_base.tiktoken", pattern="p50k", special_tokens={})
+    with pytest.raises(SaveError, match="id 50256 is unassigned"):
+        bare.save(tmp_path / "bare.json", format="hf")

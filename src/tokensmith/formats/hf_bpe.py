@@ -102,6 +102,14 @@ def write(tokenizer) -> dict | None:
     else:
         merges = model.merges
     texts = [bytes_to_text(t) for t in model.tokens]
+    for i in sorted(model.holes):  # HF numbers tokens densely: the special placed there fills it
+        placed = [s for s, j in tokenizer.special_tokens.items() if j == i]
+        if not placed:
+            from .families import cannot_hold
+
+            raise cannot_hold("HF tokenizer.json", tokenizer, f"id {i} is unassigned, and HF "
+                                                              "would give the next added token that id")
+        texts[i] = bytes_to_text(placed[0].encode("utf-8"))
     if len(set(texts)) != len(texts):
         from .families import cannot_hold
 
@@ -122,7 +130,7 @@ def write(tokenizer) -> dict | None:
             "type": "BPE", "dropout": None, "unk_token": None, "continuing_subword_prefix": None,
             "end_of_word_suffix": None, "fuse_unk": False, "byte_fallback": False,
             "ignore_merges": False,
-            "vocab": {t: i for i, t in enumerate(texts) if i not in model.holes},
+            "vocab": {t: i for i, t in enumerate(texts)},
             "merges": [[texts[a], texts[b]] for a, b in merges],
         },
     }
