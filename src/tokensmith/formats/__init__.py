@@ -7,6 +7,7 @@
 * GPT-2 ``vocab.json`` (with ``merges.txt`` beside it, or passed as ``merges=``)
 * tiktoken ``.tiktoken`` (``base64 rank`` lines; pass ``pattern=``)
 * SentencePiece ``.model`` and WordPiece ``vocab.txt`` where those families are available
+* GGUF (llama.cpp's model files, by their ``GGUF`` magic): the tokenizer they hold
 
 A folder is read through the file it holds: ``tokenizer.json`` (a ``save_pretrained`` folder),
 ``vocab.json`` + ``merges.txt``, ``vocab.txt`` or ``tokenizer.model``, in that order.
@@ -38,7 +39,7 @@ def _register_builtin():
     LOADERS["tiktoken"] = tiktoken_file.load_tiktoken
     SAVERS["native"] = native.save_native
     SAVERS["tiktoken"] = tiktoken_file.save_tiktoken
-    for optional in ("hf_json", "gpt2_files", "sentencepiece", "wordpiece_vocab"):
+    for optional in ("hf_json", "gpt2_files", "sentencepiece", "wordpiece_vocab", "gguf"):
         try:
             module = __import__(f"{__name__}.{optional}", fromlist=["register"])
         except ImportError:
@@ -56,6 +57,8 @@ def detect(path: str | os.PathLike) -> str:
     with open(path, "rb") as f:
         head = f.read(4096)
     name = os.path.basename(path).lower()
+    if head[:4] == b"GGUF":
+        return "gguf"
     stripped = head.lstrip()
     if stripped.startswith(b"{"):
         return "json"
@@ -71,7 +74,7 @@ def detect(path: str | os.PathLike) -> str:
     if name.endswith(".txt"):
         return "wordpiece"
     raise ModelFileError(path, "unknown tokenizer file format (expected tokensmith JSON, HF "
-                               "tokenizer.json, vocab.json, .tiktoken, SentencePiece .model or vocab.txt)")
+                               "tokenizer.json, vocab.json, .tiktoken, SentencePiece .model, vocab.txt or GGUF)")
 
 
 def load(path: str | os.PathLike, format: str | None = None, **options):
