@@ -92,3 +92,15 @@ def test_gaps_are_their_own_pieces_in_order():
     assert split_keeping_gaps(compiled, "ab12cd  e") == ["ab", "12", "cd", "  ", "e"]
     assert split_keeping_gaps(compiled, "") == []
     assert split_keeping_gaps(compiled, "99") == ["99"]
+
+
+def test_training_sees_the_pieces_encoding_sees():
+    """A custom pattern with gaps: the text between matches is trained on too, so the trained
+    vocabulary has merges for it (it used to be counted by findall, which drops it)."""
+    import tokensmith
+
+    texts = ["xyzxyz 123 xyzxyz 123"] * 200
+    tok = tokensmith.train_bpe(texts, vocab_size=300, pattern=r"\d+", progress=False)
+    learnt = {tok.model.tokens[i] for i in range(256, tok.model.vocab_size)}
+    assert any(b"xyz" in t for t in learnt), sorted(learnt)[:20]
+    assert tok.decode(tok.encode(texts[0])) == texts[0]

@@ -80,15 +80,16 @@ def compile_custom(pattern: str) -> regex.Pattern:
         raise OptionError(f"invalid split pattern {pattern!r}: {exc}") from None
 
 
-def split_keeping_gaps(compiled: regex.Pattern, text: str) -> list[str]:
+def split_keeping_gaps(compiled: regex.Pattern, text: str, concurrent: bool = False) -> list[str]:
     """The matches of ``compiled`` in ``text`` and, as pieces of their own, the runs of text
-    between them: the pieces always join back to ``text`` (empty matches give empty pieces)."""
-    pieces = compiled.findall(text)
+    between them: the pieces always join back to ``text`` (empty matches give empty pieces).
+    ``concurrent=True`` lets ``regex`` release the GIL while matching."""
+    pieces = compiled.findall(text, concurrent=concurrent)
     if sum(map(len, pieces)) == len(text):  # matches are disjoint and in order: nothing left out
         return pieces
     pieces = []
     end = 0
-    for match in compiled.finditer(text):
+    for match in compiled.finditer(text, concurrent=concurrent):
         start = match.start()
         if start > end:
             pieces.append(text[end:start])
