@@ -100,8 +100,20 @@ def _read_json(path: str):
     try:
         with open(path, "rb") as f:
             raw = f.read()
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        document = json.loads(text)
+        if _is_hf(document):  # HF reads the numbers with serde_json: take the doubles it takes
+            from .json_numbers import loads_as_hf
+
+            document = loads_as_hf(text)
+        return document
     except UnicodeDecodeError as exc:
         raise ModelFileError(path, f"not UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise ModelFileError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+
+
+def _is_hf(document) -> bool:
+    from .native import is_native
+
+    return isinstance(document, dict) and isinstance(document.get("model"), dict) and not is_native(document)

@@ -185,7 +185,8 @@ def tokenizer_from_proto(proto: dict, name: str | None = None):
     else:
         model = UnigramModel([(p, s) for p, s, _t in pieces], unk_id=kinds.index("unknown"),
                              byte_fallback=byte_fallback,
-                             special_ids=[i for i, t in enumerate(kinds) if t in ("control", "unused")])
+                             special_ids=[i for i, t in enumerate(kinds) if t in ("control", "unused")],
+                             float32_sums=True)
     special = {p: i for i, (p, _s, t) in enumerate(pieces) if t == "control"}
     return Tokenizer(model, None, normalizer=normalizer,
                      decoder=MetaspaceDecoder(strip_leading=add_dummy_prefix or remove_extra),
