@@ -8,7 +8,8 @@
 * tiktoken ``.tiktoken`` (``base64 rank`` lines; pass ``pattern=``)
 * SentencePiece ``.model`` and WordPiece ``vocab.txt`` where those families are available
 
-``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken`` or ``gpt2``.
+``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken``, ``gpt2``,
+``vocab.txt`` or ``sentencepiece`` (a ``.model`` file, for Unigram and SentencePiece-BPE).
 """
 
 from __future__ import annotations

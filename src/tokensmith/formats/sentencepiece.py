@@ -198,4 +198,7 @@ def tokenizer_from_proto(proto: dict, name: str | None = None):
 
 
 def register(loaders: dict, savers: dict) -> None:
+    from .sentencepiece_writer import save_sentencepiece
+
     loaders["sentencepiece"] = load_sentencepiece
+    savers["sentencepiece"] = save_sentencepiece
