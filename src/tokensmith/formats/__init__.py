@@ -18,6 +18,8 @@ import json
 import os
 
 from ..errors import ModelFileError, OptionError
+from .json_numbers import loads_as_hf
+from .native import is_native
 
 # Loaders by format name; each takes (path, **options) and returns a Tokenizer.
 LOADERS = {}
@@ -102,19 +104,13 @@ def _read_json(path: str):
         with open(path, "rb") as f:
             raw = f.read()
         text = raw.decode("utf-8")
-        document = json.loads(text)
-        if _is_hf(document):  # HF reads the numbers with serde_json: take the doubles it takes
-            from .json_numbers import loads_as_hf
-
-            document = loads_as_hf(text)
+        # HF reads tokenizer.json's numbers with serde_json: take the doubles it takes. A
+        # tokensmith file keeps Python's (it is read again: rare, and its floats are few).
+        document = loads_as_hf(text)
+        if is_native(document):
+            document = json.loads(text)
         return document
     except UnicodeDecodeError as exc:
         raise ModelFileError(path, f"not UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise ModelFileError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-
-
-def _is_hf(document) -> bool:
-    from .native import is_native
-
-    return isinstance(document, dict) and isinstance(document.get("model"), dict) and not is_native(document)

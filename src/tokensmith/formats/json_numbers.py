@@ -19,11 +19,17 @@ _U64_MAX = (1 << 64) - 1
 
 def serde_f64(text: str) -> float:
     """The double ``serde_json`` (without ``float_roundtrip``) parses from the JSON number ``text``."""
-    negative = text.startswith("-")
+    negative = text[0] == "-"
     body = text[1:] if negative else text
-    mantissa, _, exp_text = body.replace("E", "e").partition("e")
+    if "e" in body or "E" in body:
+        mantissa, _, exp_text = body.replace("E", "e").partition("e")
+    else:
+        mantissa, exp_text = body, ""
     whole, _, fraction = mantissa.partition(".")
     if len(whole) + len(fraction) <= 19:  # fits a u64: every digit counts
+        if not exp_text and 0 < len(fraction):  # the common case, "-12.130167007446289"
+            value = int(whole + fraction) / _POW10[len(fraction)]
+            return -value if negative else value
         significand = int(whole + fraction)
         exponent = -len(fraction)
     else:
