@@ -12,8 +12,9 @@
 A folder is read through the file it holds: ``tokenizer.json`` (a ``save_pretrained`` folder),
 ``vocab.json`` + ``merges.txt``, ``vocab.txt`` or ``tokenizer.model``, in that order.
 
-``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken``, ``gpt2`` or
-``vocab.txt``. ``hf`` to a folder (an existing directory or a path ending with ``/``) writes a
+``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken``, ``gpt2``,
+``vocab.txt`` or ``sentencepiece`` (a ``.model`` file, for Unigram and SentencePiece-BPE).
+``hf`` to a folder (an existing directory or a path ending with ``/``) writes a
 ``save_pretrained`` folder (:mod:`.hf_folder`; options ``roles=``, ``model_max_length=``). A format
 that cannot hold the tokenizer, or a path that cannot be written, raises
 :class:`~tokensmith.errors.SaveError` naming the path; :func:`check_output` makes the path and
@@ -27,6 +28,8 @@ import json
 import os
 
 from ..errors import ModelFileError, OptionError, SaveError
+from .json_numbers import loads_as_hf
+from .native import is_native
 
 # Loaders by format name; each takes (path, **options) and returns a Tokenizer.
 LOADERS = {}
@@ -178,7 +181,13 @@ def _read_json(path: str):
     try:
         with open(path, "rb") as f:
             raw = f.read()
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        # HF reads tokenizer.json's numbers with serde_json: take the doubles it takes. A
+        # tokensmith file keeps Python's (it is read again: rare, and its floats are few).
+        document = loads_as_hf(text)
+        if is_native(document):
+            document = json.loads(text)
+        return document
     except UnicodeDecodeError as exc:
         raise ModelFileError(path, f"not UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
