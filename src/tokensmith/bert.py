@@ -11,19 +11,19 @@ As BERT's reference tokenizer and HF ``tokenizers`` define them:
 Character classes come from the ``regex`` module's Unicode tables, adjusted to the older
 Unicode tables HF ``tokenizers`` classifies with (about Unicode 8): the characters listed below are
 classified as HF does, so ids match its tokenizers exactly. Unassigned code points are kept, as HF
-keeps them. The tests check every code point against HF ``tokenizers``; with ``lowercase`` a
-few dozen characters whose case mapping is newer than Python's Unicode database still differ.
+keeps them. The tests check every code point against HF ``tokenizers``; lowercasing is HF's
+per-character one (:func:`tokensmith.normalizers.lowercase`).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import regex
 
 from .components import Normalizer, Splitter, register
+from .normalizers import UnicodeNormalizer, lowercase
 
 # The CJK Unified Ideograph blocks BERT pads with spaces (not Hiragana, Katakana or Hangul).
 _CJK = ("\u4E00-\u9FFF\u3400-\u4DBF\U00020000-\U0002A6DF\U0002A700-\U0002B73F"
@@ -72,7 +72,10 @@ _DROP = regex.compile(rf"[\x00\uFFFD[[\p{{Cc}}\p{{Cf}}\p{{Co}}]--[\t\n\r{_LATE_F
 _WHITESPACE = regex.compile(r"[\t\n\r\p{White_Space}]")
 _PUNCT = rf"[[\p{{P}}!-/:-@\[-`{{-~{_OLD_PUNCT}]--[{_LATE_PUNCT}]]"
 _PIECE = regex.compile(rf"{_PUNCT}|[^\p{{White_Space}}{_PUNCT[1:-1]}]+", regex.V1)
-_MARK = regex.compile(rf"[\p{{Mn}}--[{_LATE_MARKS}]]+", regex.V1)
+# Two characters HF's tables still count as non-spacing marks (today a spacing mark and a letter).
+_OLD_MARKS = _ranges("1734 1171E")
+_MARK = regex.compile(rf"[[\p{{Mn}}{_OLD_MARKS}]--[{_LATE_MARKS}]]+", regex.V1)
+_NFD = UnicodeNormalizer("NFD")  # with HF's decomposition tables
 
 # The same on ASCII text, where the classes are fixed: controls other than tab, line feed and
 # carriage return are dropped, those three become spaces; every ASCII symbol is punctuation and
@@ -122,9 +125,9 @@ class BertNormalizer(Normalizer):
         if self.handle_chinese_chars:
             text = _CJK_CHAR.sub(r" \1 ", text)
         if self._strips:
-            text = _MARK.sub("", unicodedata.normalize("NFD", text))
+            text = _MARK.sub("", _NFD.normalize(text))
         if self.lowercase:
-            text = text.lower()
+            text = lowercase(text)
         return text
 
     def to_dict(self) -> dict[str, Any]:

@@ -41,33 +41,11 @@ from functools import lru_cache
 import regex
 
 from ..errors import InputError, OptionError
+from .unicode_versions import UNICODE_17_ADDITIONS, class_body
 
 DIALECTS = ("onig", "fancy")
 
-# Code points Unicode 17.0 assigned: unassigned (Cn) for HF's Oniguruma, which reads Unicode 16.0.
-UNICODE_17_ADDITIONS = (
-    "0558 058B-058C 05C8-05C9 088F 0B53-0B54 0C5C 0CDC 1ACF-1AF0 208F 209D-209F 20C1-20C4 2B96 "
-    "2E60-2E63 A7CE-A7CF A7D2 A7D4 A7DD A7E2 A7F1 AB6C-AB6D FBC3-FBD2 FD90-FD91 FDC8-FDCE "
-    "107BB-107BF 10940-10959 10EC5-10EC7 10EC9-10EEE 10EF0-10EFB 11B0A 11B60-11B67 11DB0-11DDB "
-    "11DE0-11DE9 11DF0-11DF1 1246F 12475-1247F 12550-12686 16EA0-16EB8 16EBB-16ED3 16FF2-16FF6 "
-    "187F8-187FF 18CD6-18CDA 18D09-18D20 18D80-18DF2 18E00-19191 191A0-191D2 1B123-1B128 1B168 "
-    "1CCFA-1CCFC 1CEBA-1CED0 1CED2-1CED4 1CEDD-1CEFD 1D127-1D128 1D1EB-1D1FF 1D250-1D281 1D6A6 "
-    "1DB00-1DB1C 1DF1F-1DF24 1DF2B-1DF81 1DF90-1DF96 1DFCD-1DFFF 1E6C0-1E6DE 1E6E0-1E6F5 "
-    "1E6FE-1E6FF 1F1AE 1F6D8-1F6D9 1F777-1F77A 1F7DA-1F7DB 1F7F1-1F7FF 1F8D0-1F8D8 1FA54-1FA57 "
-    "1FA8A-1FA8E 1FAC8 1FACC-1FACD 1FADD 1FAEA-1FAEB 1FAEF 1FAF9-1FAFA 1FBFA 2B73A-2B73F 2B81E "
-    "2CEA2-2CEAD 323B0-33479 3D000-3FC3F")
-
-
-def _class_body(spec: str) -> str:
-    r"""A class body (``\U........`` escapes) from ``"0558 058B-058C"`` (hex code points and ranges)."""
-    parts = []
-    for item in spec.split():
-        lo, _, hi = item.partition("-")
-        parts.append(f"\\U{int(lo, 16):08X}" + (f"-\\U{int(hi, 16):08X}" if hi else ""))
-    return "".join(parts)
-
-
-_LATE = f"[{_class_body(UNICODE_17_ADDITIONS)}]"
+_LATE = f"[{class_body(UNICODE_17_ADDITIONS)}]"
 _HEX = "0-9a-fA-F"
 # Oniguruma's \w: Alphabetic, marks, decimal digits, connector punctuation and four Latin-1
 # numbers (superscripts and fractions); not the joiners Unicode's word definition adds.
