@@ -1,6 +1,6 @@
 """HF ``tokenizer.json`` files whose model is ``Unigram`` (T5, ALBERT, XLNet style): read and write.
 
-Read: the normalizer (``Precompiled``, ``Replace``, NF*, ``Lowercase``, ``Sequence``), the
+Read: the normalizer (any HF normalizer, :mod:`tokensmith.hf.normalizers`), the
 pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
 scores, ``unk_id``, ``byte_fallback``) and the added special tokens. The post-processor is not
 applied (``encode`` equals HF's ``encode(text, add_special_tokens=False)``; T5's ``</s>`` is not
@@ -11,38 +11,9 @@ Write: a complete document for a tokenizer whose model is a :class:`UnigramModel
 
 from __future__ import annotations
 
-import base64
 import os
 
 from ..errors import ModelFileError, OptionError
-
-
-def _normalizer(spec, path):
-    from ..normalizers import (Lowercase, Precompiled, Replace, SequenceNormalizer,
-                               UnicodeNormalizer)
-
-    if spec is None:
-        return None
-    kind = spec.get("type")
-    if kind == "Sequence":
-        parts = [_normalizer(s, path) for s in spec.get("normalizers") or []]
-        parts = [p for p in parts if p is not None]
-        return SequenceNormalizer(parts) if parts else None
-    if kind == "Precompiled":
-        blob = spec.get("precompiled_charsmap")
-        if not blob:
-            return None
-        return Precompiled(base64.b64decode(blob))
-    if kind == "Replace":
-        pattern = spec["pattern"]
-        if "String" in pattern:
-            return Replace(pattern["String"], spec["content"])
-        return Replace(pattern["Regex"], spec["content"], is_regex=True)
-    if kind in ("NFC", "NFD", "NFKC", "NFKD"):
-        return UnicodeNormalizer(kind)
-    if kind == "Lowercase":
-        return Lowercase()
-    raise ModelFileError(path, f"HF normalizer {kind!r} is not supported for Unigram files")
 
 
 def _metaspace(spec: dict, whitespace_split: bool):
@@ -70,6 +41,7 @@ def _splitter(spec, path):
 
 def read(document: dict, path: str | os.PathLike, **options):
     from ..decoders import MetaspaceDecoder
+    from ..hf.normalizers import build_normalizer
     from ..tokenizer import Tokenizer
     from ..vocab.unigram import UnigramModel
     from .hf_json import read_added_tokens
@@ -98,41 +70,9 @@ def read(document: dict, path: str | os.PathLike, **options):
     decoder_spec = document.get("decoder") or {}
     strip = (decoder_spec.get("prepend_scheme", "always") != "never"
              and decoder_spec.get("add_prefix_space", True))
-    return Tokenizer(model, splitter, normalizer=_normalizer(document.get("normalizer"), path),
+    return Tokenizer(model, splitter, normalizer=build_normalizer(document.get("normalizer"), path),
                      decoder=MetaspaceDecoder(decoder_spec.get("replacement", "\u2581"), strip),
                      special_tokens=special, name=os.path.basename(os.fspath(path)))
-
-
-def _normalizer_json(normalizer):
-    from ..normalizers import (Lowercase, Precompiled, Replace, SentencePieceNormalizer,
-                               SequenceNormalizer, UnicodeNormalizer)
-
-    if normalizer is None:
-        return None
-    if isinstance(normalizer, SequenceNormalizer):
-        return {"type": "Sequence", "normalizers": [_normalizer_json(n) for n in normalizer.normalizers]}
-    if isinstance(normalizer, Precompiled):
-        return {"type": "Precompiled",
-                "precompiled_charsmap": base64.b64encode(normalizer.charsmap_blob).decode("ascii")}
-    if isinstance(normalizer, Replace):
-        key = "Regex" if normalizer.is_regex else "String"
-        return {"type": "Replace", "pattern": {key: normalizer.pattern}, "content": normalizer.content}
-    if isinstance(normalizer, UnicodeNormalizer):
-        return {"type": normalizer.form}
-    if isinstance(normalizer, Lowercase):
-        return {"type": "Lowercase"}
-    if isinstance(normalizer, SentencePieceNormalizer):
-        # HF expresses SentencePiece's rules as charsmap + whitespace collapsing; the dummy
-        # prefix and the escaping move to the Metaspace pre-tokenizer.
-        parts = []
-        if normalizer.charsmap_blob:
-            parts.append({"type": "Precompiled", "precompiled_charsmap":
-                          base64.b64encode(normalizer.charsmap_blob).decode("ascii")})
-        if normalizer.remove_extra_whitespaces:
-            parts += [{"type": "Strip", "strip_left": True, "strip_right": True},
-                      {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]
-        return {"type": "Sequence", "normalizers": parts} if parts else None
-    raise OptionError(f"normalizer {type(normalizer).__name__} has no HF tokenizer.json form")
 
 
 def _pre_tokenizer_json(tokenizer):
@@ -157,6 +97,7 @@ def _pre_tokenizer_json(tokenizer):
 def write(tokenizer) -> dict | None:
     """A complete HF tokenizer.json document, or None if the model is not a UnigramModel."""
     from ..decoders import MetaspaceDecoder
+    from ..hf.normalizers import normalizer_to_hf
     from ..vocab.unigram import UnigramModel
     from .hf_json import added_tokens
 
@@ -176,7 +117,7 @@ def write(tokenizer) -> dict | None:
     return {
         "version": "1.0", "truncation": None, "padding": None,
         "added_tokens": added_tokens(tokenizer),
-        "normalizer": _normalizer_json(tokenizer.normalizer),
+        "normalizer": normalizer_to_hf(tokenizer.normalizer),
         "pre_tokenizer": _pre_tokenizer_json(tokenizer),
         "post_processor": None,
         "decoder": decoder_json,
