@@ -350,6 +350,8 @@ class PreTokenizerSequence(_HFSplitter):
         return self.split_at(text, True)
 
     def split_at(self, text: str, at_start: bool) -> list[str]:
+        if not self.steps:  # HF returns the text untouched, even an empty one
+            return [text]
         pieces = [text] if text else []
         first_at_start = at_start
         for step in self.steps:
