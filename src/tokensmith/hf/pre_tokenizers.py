@@ -38,7 +38,7 @@ from ..normalizers import _encode
 from ..splitters import RegexSplitter
 from .normalizers import WHITE_SPACE
 from .regex_dialects import compile_pattern, find_matches
-from .unicode_versions import UNICODE_17_ADDITIONS, class_body
+from .unicode_versions import UNICODE_17_ADDITIONS, class_body, has_unicode_17
 
 BEHAVIORS = ("removed", "isolated", "merged_with_previous", "merged_with_next", "contiguous")
 _HF_BEHAVIOR = {"Removed": "removed", "Isolated": "isolated", "MergedWithPrevious":
@@ -107,7 +107,6 @@ class _HFSplitter(Splitter):
         return self.split(text)
 
 
-_LATE = regex.compile(f"[{class_body(UNICODE_17_ADDITIONS)}]")
 GPT2_BYTE_LEVEL = r"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"
 
 
@@ -133,7 +132,7 @@ class ByteLevelPreTokenizer(_HFSplitter):
             text = " " + text
         if not self.use_regex:
             pieces = [text]
-        elif text.isascii() or not _LATE.search(text):
+        elif not has_unicode_17(text):
             pieces = self._gpt2.split(text)
         else:  # the compiled splitter knows the letters of Unicode 17, HF's Oniguruma does not
             pieces = [text[s:e] for s, e in find_matches(self._onig, text, GPT2_BYTE_LEVEL)]
@@ -181,6 +180,7 @@ class _CharClassSplit(_HFSplitter):
     """Each character of a class is a match of its own, handled by ``behavior``."""
 
     _chars: regex.Pattern
+    _chars_before_unicode_17: regex.Pattern | None = None  # the same on text without them
 
     def __init__(self, behavior: str):
         if behavior not in BEHAVIORS:
@@ -189,7 +189,10 @@ class _CharClassSplit(_HFSplitter):
         self.removes = behavior == "removed"
 
     def split(self, text: str) -> list[str]:
-        spans = [m.span() for m in self._chars.finditer(text)]
+        chars = self._chars
+        if self._chars_before_unicode_17 is not None and not has_unicode_17(text):
+            chars = self._chars_before_unicode_17
+        spans = [m.span() for m in chars.finditer(text)]
         if not spans:
             return [text] if text else []
         return apply_behavior(text, spans, self.behavior)
@@ -225,6 +228,7 @@ class Digits(_CharClassSplit):
     kind = "digits"
     removes = False
     _chars = _NUMERIC
+    _chars_before_unicode_17 = regex.compile(r"\p{N}")
 
     def __init__(self, individual_digits: bool = False):
         super().__init__("isolated" if individual_digits else "contiguous")

@@ -29,6 +29,12 @@ characters Unicode 17.0 added, which Oniguruma sees as unassigned. Every onig ch
 therefore excludes :data:`UNICODE_17_ADDITIONS` (and ``\p{Cn}`` includes them), so the pieces are
 HF's on any text.
 
+Known differences: U+0295 (``ʕ``) is a lowercase letter for Oniguruma, another letter (Lo) for
+``regex``; under ``(?i)`` Oniguruma does not case-fold a property inside a bracket class
+(outside one, :func:`translate` keeps it case-sensitive as Oniguruma does). The "fancy" reading
+follows fancy-regex's documentation (no Rust engine is at hand to compare with); its classes use
+``regex``'s current Unicode tables.
+
 Matching is bounded: :func:`find_matches` stops a pattern that backtracks catastrophically with an
 :class:`~tokensmith.errors.InputError` naming the pattern, instead of hanging.
 """
@@ -41,7 +47,7 @@ from functools import lru_cache
 import regex
 
 from ..errors import InputError, OptionError
-from .unicode_versions import UNICODE_17_ADDITIONS, class_body
+from .unicode_versions import UNICODE_17_ADDITIONS, class_body, has_unicode_17
 
 DIALECTS = ("onig", "fancy")
 
@@ -68,9 +74,12 @@ _SIMPLE_ESCAPES = {"t": r"\t", "n": r"\n", "r": r"\r", "f": r"\f", "v": r"\x0b",
 class _Parser:
     """One pass over a pattern; emits the ``regex`` V1 equivalent."""
 
-    def __init__(self, pattern: str, dialect: str):
+    def __init__(self, pattern: str, dialect: str, exact: bool = True):
         self.p, self.i, self.dialect = pattern, 0, dialect
         self.onig = dialect == "onig"
+        # exact=False leaves Unicode 17's additions in the classes: the same matches on any
+        # text without them, and faster (set differences slow ``regex`` down).
+        self.exact = exact
 
     # -- helpers ----------------------------------------------------------------------------
     def error(self, message: str):
@@ -92,6 +101,8 @@ class _Parser:
         key = body.lower().replace("_", "").replace(" ", "").replace("-", "")
         if key in _ONIG_PROPERTIES:
             return self.onig_set(_ONIG_PROPERTIES[key], negated)
+        if not self.exact:
+            return ("\\P{" if negated else "\\p{") + body + "}"
         if key in _WITH_UNASSIGNED:
             positive = rf"[\p{{{body}}}{_LATE}]"
         else:
@@ -99,6 +110,8 @@ class _Parser:
         return f"[^{positive}]" if negated else positive
 
     def onig_set(self, body: str, negated: bool) -> str:
+        if not self.exact:
+            return f"[{'^' if negated else ''}{body}]"
         positive = f"[[{body}]--{_LATE}]"
         return f"[^{positive}]" if negated else positive
 
@@ -502,22 +515,33 @@ def _char(cp: int) -> str:
     return f"\\U{cp:08X}"
 
 
-@lru_cache(maxsize=256)
 def translate(pattern: str, dialect: str) -> str:
     """``pattern`` (in ``dialect``: ``"onig"`` or ``"fancy"``) as a ``regex`` V1 pattern."""
+    return _translate(pattern, dialect, True)
+
+
+@lru_cache(maxsize=512)
+def _translate(pattern: str, dialect: str, exact: bool) -> str:
     if dialect not in DIALECTS:
         raise OptionError(f"unknown regex dialect {dialect!r} (known: {', '.join(DIALECTS)})")
-    return _Parser(pattern, dialect).parse()
+    return _Parser(pattern, dialect, exact).parse()
+
+
+# compiled exact pattern -> the same without the Unicode 17 exclusions, for texts without them
+_WITHOUT_UNICODE_17: dict[regex.Pattern, regex.Pattern] = {}
 
 
 @lru_cache(maxsize=256)
 def compile_pattern(pattern: str, dialect: str) -> regex.Pattern:
     """The compiled ``regex`` equivalent of ``pattern`` in ``dialect``."""
-    translated = translate(pattern, dialect)
     try:
-        return regex.compile(translated, regex.V1)
+        compiled = regex.compile(translate(pattern, dialect), regex.V1)
+        loose = _translate(pattern, dialect, False)
+        if loose != compiled.pattern:
+            _WITHOUT_UNICODE_17[compiled] = regex.compile(loose, regex.V1)
     except regex.error as exc:
         raise OptionError(f"invalid {dialect} regex {pattern!r}: {exc}") from None
+    return compiled
 
 
 # Matching time allowed: enough for any sane pattern, a few seconds for a backtracking one.
@@ -536,6 +560,9 @@ def find_matches(compiled: regex.Pattern, text: str, source: str | None = None) 
     one character later); ``regex`` would report it. Without empty matches the two agree, so
     the fast ``finditer`` result stands unless it holds an empty match.
     """
+    loose = _WITHOUT_UNICODE_17.get(compiled)
+    if loose is not None and not has_unicode_17(text):
+        compiled = loose
     try:
         spans = [m.span() for m in compiled.finditer(text, timeout=_timeout(text))]
         if all(s != e for s, e in spans):
