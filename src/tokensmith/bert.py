@@ -11,21 +11,20 @@ As BERT's reference tokenizer and HF ``tokenizers`` define them:
 Character classes come from the ``regex`` module's Unicode tables, adjusted to the older
 Unicode tables HF ``tokenizers`` classifies with (about Unicode 8): the characters listed below are
 classified as HF does, so ids match its tokenizers exactly. Unassigned code points are kept, as HF
-keeps them (the word holding one becomes ``[UNK]``). Lowercasing maps each character on its own,
-as HF does: ``Σ`` is always ``σ`` (Python's ``str.lower`` writes ``ς`` at the end of a word), and
-the few case pairs newer than Python's Unicode database are mapped from a table. The tests check
-every code point against HF ``tokenizers``.
+keeps them (the word holding one becomes ``[UNK]``). The tests check every code point against HF
+``tokenizers``; lowercasing is HF's per-character one (:func:`tokensmith.normalizers.lowercase`:
+``Σ`` is always ``σ``, where Python's ``str.lower`` writes ``ς`` at the end of a word).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import regex
 
 from .components import Normalizer, Splitter, register
+from .normalizers import UnicodeNormalizer, lowercase
 
 # The CJK Unified Ideograph blocks BERT pads with spaces (not Hiragana, Katakana or Hangul).
 _CJK = ("\u4E00-\u9FFF\u3400-\u4DBF\U00020000-\U0002A6DF\U0002A700-\U0002B73F"
@@ -70,19 +69,6 @@ _LATE_MARKS = _ranges(
     "1E6E6 1E6EE-1E6EF 1E6F5 1E944-1E94A")
 # Spacing marks that HF's tables still count as non-spacing (accent stripping drops them).
 _OLD_MARKS = _ranges("1734 1171E")
-# A character with a canonical decomposition newer than HF's tables: NFD keeps it whole.
-_LATE_DECOMPOSED = "\U00011938"
-
-# Lowercasing character by character, as HF does: capital sigma is always small sigma (Python's
-# str.lower() writes final sigma at the end of a word), and the case pairs newer than Python's
-# Unicode database.
-_LATE_LOWER = {0x1C89: 0x1C8A, 0xA7CB: 0x0264, 0xA7CC: 0xA7CD, 0xA7CE: 0xA7CF, 0xA7D2: 0xA7D3,
-               0xA7D4: 0xA7D5, 0xA7DA: 0xA7DB, 0xA7DC: 0x019B}
-_LATE_LOWER.update({c: c + 0x20 for c in range(0x10D50, 0x10D66)})
-_LATE_LOWER.update({c: c + 0x1B for c in range(0x16EA0, 0x16EB9)})
-# A class of ranges (searched much faster than the list of single characters).
-_LATE_UPPER = re.compile("[\u1C89\uA7CB-\uA7DC\U00010D50-\U00010D65\U00016EA0-\U00016EB8]")
-
 # Tab, newline and carriage return are control characters that BERT counts as whitespace;
 # NUL, U+FFFD and other controls, format and private-use characters are dropped.
 _DROP = regex.compile(rf"[\x00\uFFFD[[\p{{Cc}}\p{{Cf}}\p{{Co}}]--[\t\n\r{_LATE_FORMAT}]]]+", regex.V1)
@@ -90,6 +76,7 @@ _WHITESPACE = regex.compile(r"[\t\n\r\p{White_Space}]")
 _PUNCT = rf"[[\p{{P}}!-/:-@\[-`{{-~{_OLD_PUNCT}]--[{_LATE_PUNCT}]]"
 _PIECE = regex.compile(rf"{_PUNCT}|[^\p{{White_Space}}{_PUNCT[1:-1]}]+", regex.V1)
 _MARK = regex.compile(rf"[[\p{{Mn}}{_OLD_MARKS}]--[{_LATE_MARKS}]]+", regex.V1)
+_NFD = UnicodeNormalizer("NFD")  # with HF's decomposition tables
 
 # The same on ASCII text, where the classes are fixed: controls other than tab, line feed and
 # carriage return are dropped, those three become spaces; every ASCII symbol is punctuation and
@@ -139,9 +126,9 @@ class BertNormalizer(Normalizer):
         if self.handle_chinese_chars:
             text = _CJK_CHAR.sub(r" \1 ", text)
         if self._strips:
-            text = _MARK.sub("", _nfd(text))
+            text = _MARK.sub("", _NFD.normalize(text))
         if self.lowercase:
-            text = _lower(text)
+            text = lowercase(text)
         return text
 
     def to_dict(self) -> dict[str, Any]:
@@ -153,21 +140,6 @@ class BertNormalizer(Normalizer):
     def from_dict(cls, data: dict[str, Any]):
         return cls(data.get("clean_text", True), data.get("handle_chinese_chars", True),
                    data.get("strip_accents"), data.get("lowercase", True))
-
-
-def _nfd(text: str) -> str:
-    if _LATE_DECOMPOSED in text:
-        return _LATE_DECOMPOSED.join(unicodedata.normalize("NFD", part) for part in text.split(_LATE_DECOMPOSED))
-    return unicodedata.normalize("NFD", text)
-
-
-def _lower(text: str) -> str:
-    """Each character lowercased on its own (no final-sigma context), with HF's newer pairs."""
-    if "\u03a3" in text:
-        text = text.replace("\u03a3", "\u03c3")
-    if _LATE_UPPER.search(text):
-        text = text.translate(_LATE_LOWER)
-    return text.lower()
 
 
 @register

@@ -266,21 +266,33 @@ def _needs_ascii_map(normalizer: Precompiled, text: str) -> bool:
 
 @register
 class Replace(Normalizer):
-    """Replace a literal string (or a regex, ``is_regex=True``) by ``content``."""
+    """HF's ``Replace``: every match of a literal string, or of a regex (``is_regex=True``) read as
+    HF reads it (Oniguruma syntax, matches iterated as Oniguruma does), becomes ``content``.
+    ``content`` is literal (no group references)."""
 
     kind = "replace"
 
     def __init__(self, pattern: str, content: str, is_regex: bool = False):
+        from .hf.regex_dialects import compile_pattern
+
         self.pattern, self.content, self.is_regex = pattern, content, bool(is_regex)
-        try:
-            self._regex = regex.compile(pattern) if is_regex else None
-        except regex.error as exc:
-            raise OptionError(f"invalid Replace pattern {pattern!r}: {exc}") from None
+        self._regex = compile_pattern(pattern, "onig") if is_regex else None
 
     def normalize(self, text: str) -> str:
-        if self._regex is not None:
-            return self._regex.sub(lambda _m: self.content, text)
-        return text.replace(self.pattern, self.content) if self.pattern else text
+        if not text:  # HF finds no match in an empty text, not even an empty one
+            return text
+        if self._regex is None:
+            return text.replace(self.pattern, self.content)
+        from .hf.regex_dialects import find_matches
+
+        parts, prev = [], 0
+        for start, end in find_matches(self._regex, text, self.pattern):
+            parts += (text[prev:start], self.content)
+            prev = end
+        if not parts:
+            return text
+        parts.append(text[prev:])
+        return "".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "pattern": self.pattern, "content": self.content,
@@ -314,15 +326,24 @@ class Prepend(Normalizer):
 
 @register
 class UnicodeNormalizer(Normalizer):
+    """NFC, NFD, NFKC or NFKD, with HF's tables: the few characters whose decomposition is newer
+    than them stay as they are."""
+
     kind = "unicode"
 
     def __init__(self, form: str = "NFKC"):
         if form not in ("NFC", "NFD", "NFKC", "NFKD"):
             raise OptionError(f"unknown Unicode normalization form {form!r}")
         self.form = form
+        self._kept = _undecomposed(form)
 
     def normalize(self, text: str) -> str:
-        return unicodedata.normalize(self.form, text)
+        if text.isascii() or self._kept is None or not self._kept.search(text):
+            return unicodedata.normalize(self.form, text)
+        # Normalize around the kept characters, which HF's tables see as undecomposable starters.
+        pieces = self._kept.split(text)
+        return "".join(p if k % 2 else unicodedata.normalize(self.form, p)
+                       for k, p in enumerate(pieces))
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "form": self.form}
@@ -332,12 +353,45 @@ class UnicodeNormalizer(Normalizer):
         return cls(data.get("form", "NFKC"))
 
 
+def _undecomposed(form: str):
+    from .hf.unicode_versions import UNDECOMPOSED_BY_NFD, UNDECOMPOSED_BY_NFKD, class_body
+
+    spec = UNDECOMPOSED_BY_NFKD if form.startswith("NFK") else UNDECOMPOSED_BY_NFD
+    return regex.compile(f"([{class_body(spec)}])")
+
+
+def lowercase(text: str) -> str:
+    """HF's lowercasing: Rust's ``char::to_lowercase`` on each character. Unlike ``str.lower``,
+    capital sigma is always ``σ`` (never the final ``ς``), and case pairs newer than Python's
+    tables are known."""
+    if text.isascii():
+        return text.lower()
+    if "\u03a3" in text:
+        text = text.replace("\u03a3", "\u03c3")
+    lowered = text.lower()
+    if _LOWERCASE_ADDED and _NEWER_UPPER.search(lowered):
+        lowered = lowered.translate(_LOWERCASE_ADDED)
+    return lowered
+
+
+def _newer_upper():
+    from .hf.unicode_versions import LOWERCASE_ADDED
+
+    chars = "".join(regex.escape(chr(c)) for c in LOWERCASE_ADDED)
+    return LOWERCASE_ADDED, regex.compile(f"[{chars}]" if chars else "(?!)")
+
+
+_LOWERCASE_ADDED, _NEWER_UPPER = _newer_upper()
+
+
 @register
 class Lowercase(Normalizer):
+    """HF's ``Lowercase``: each character lowercased on its own (see :func:`lowercase`)."""
+
     kind = "lowercase"
 
     def normalize(self, text: str) -> str:
-        return text.lower()
+        return lowercase(text)
 
 
 @register

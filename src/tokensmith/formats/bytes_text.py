@@ -32,9 +32,14 @@ def char_to_byte() -> dict[str, int]:
     return {c: b for b, c in byte_to_char().items()}
 
 
+@lru_cache(maxsize=1)
+def _latin1_to_char() -> dict[int, str]:
+    return {b: c for b, c in byte_to_char().items() if chr(b) != c}
+
+
 def bytes_to_text(data: bytes) -> str:
-    table = byte_to_char()
-    return "".join(table[b] for b in data)
+    # Each byte read as the Latin-1 character of its value, then mapped in one translate.
+    return data.decode("latin-1").translate(_latin1_to_char())
 
 
 def text_to_bytes(text: str) -> bytes:
