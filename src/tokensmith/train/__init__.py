@@ -27,15 +27,15 @@ class _Lazy:
     def __init__(self, method: str, module: str, function: str):
         self.method, self._module, self.__name__ = method, module, function
 
-    def _load(self) -> Trainer:
+    def load(self) -> Trainer:
         return getattr(importlib.import_module(f"{__name__}.{self._module}"), self.__name__)
 
     def __call__(self, corpus, *args, **options):
-        return self._load()(corpus, *args, **options)
+        return self.load()(corpus, *args, **options)
 
     @property
     def options(self) -> type:
-        return self._load().options
+        return self.load().options
 
 
 TRAINERS: dict[str, Trainer] = {"bpe": train_bpe}
@@ -60,10 +60,12 @@ def register_trainer(name: str, trainer: Trainer) -> None:
 
 
 def trainer_of(method: str) -> Trainer:
+    """The trainer of ``method`` (imported now if it was not yet)."""
     try:
-        return TRAINERS[method]
+        trainer = TRAINERS[method]
     except KeyError:
         raise OptionError(f"unknown training method {method!r} (known: {', '.join(sorted(TRAINERS))})") from None
+    return trainer.load() if isinstance(trainer, _Lazy) else trainer
 
 
 def options_of(method: str) -> type | None:

@@ -107,6 +107,26 @@ def short(tp) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
+def metavar(tp) -> str:
+    """What a command-line value looks like: ``INT``, ``{frequency,likelihood}``, ``INT|none``."""
+    if len(_members(tp)) > 1:
+        return "|".join(metavar(t) for t in _members(tp))
+    if tp is None or tp is type(None):
+        return "none"
+    if typing.get_origin(tp) is Literal:
+        return "{" + ",".join(str(v) for v in typing.get_args(tp)) + "}"
+    names = {bool: "true|false", int: "INT", float: "FLOAT", str: "TEXT", Any: "VALUE"}
+    if tp in names:
+        return names[tp]
+    if _is_sequence(tp):
+        return "A,B,...|@FILE"
+    if _is_mapping(tp):
+        return "JSON"
+    if _origin(tp) is abc.Callable:
+        return "CALLABLE"
+    return getattr(tp, "__name__", str(tp)).upper()
+
+
 def parse(tp, text: str, what: str):
     """The value of command-line ``text`` for declared type ``tp``; ``what`` names the option."""
     members = _members(tp)

@@ -133,7 +133,7 @@ def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
     tokens, syms, lengths, counts = initial_symbols(word_counts, special_tokens, prefix, limit_alphabet)
     if not isinstance(vocab_size, int) or vocab_size < len(tokens):
         raise OptionError(f"{spell('vocab_size')} {vocab_size!r} is smaller than the special tokens and the "
-                          f"alphabet ({len(tokens)} tokens); raise it or lower limit_alphabet")
+                          f"alphabet ({len(tokens)} tokens); raise it or lower {spell('limit_alphabet')}")
     max_new = vocab_size - len(tokens)
     core = None if use_reference else _core()
     if core is not None:
