@@ -44,7 +44,7 @@ def trainer(method: str, options: type) -> Callable:
             opts = build(options, method, kwargs)
             corpus = corpus_argument(corpus, by_language=options.CORPUS_BY_LANGUAGE, method=method)
             tokenizer = body(corpus, opts)
-            warn_if_smaller(method, opts.vocab_size, tokenizer.vocab_size)
+            warn_if_smaller(method, opts, tokenizer.vocab_size)
             return tokenizer
 
         train_method.__signature__ = signature(options)
@@ -88,11 +88,16 @@ def corpus_argument(corpus: Any, *, by_language: bool = False, method: str = "")
     return corpus
 
 
-def warn_if_smaller(method: str, asked: int, reached: int) -> None:
+def warn_if_smaller(method: str, options, reached: int) -> None:
+    asked = options.vocab_size
     if reached < asked:
+        remedies = ["train on more text", "ask for fewer ids"]
+        if getattr(options, "min_frequency", None) not in (None, 1):
+            remedies.insert(1, f"lower {spell('min_frequency')} (now {options.min_frequency})")
         warnings.warn(f"{method}: the corpus supports {reached:,} ids, fewer than "
-                      f"{spell('vocab_size', asked)}; the tokenizer has {reached:,} ids (train on more "
-                      "text, or ask for fewer ids)", SmallCorpusWarning, stacklevel=_caller_level())
+                      f"{spell('vocab_size', asked)}; the tokenizer has {reached:,} ids "
+                      f"({', '.join(remedies[:-1])} or {remedies[-1]})", SmallCorpusWarning,
+                      stacklevel=_caller_level())
 
 
 def _caller_level() -> int:
