@@ -105,7 +105,7 @@ PROGRESS_EVERY = 256    # merges between two progress-bar updates
 
 @dataclass(kw_only=True)
 class BPEOptions(BytePairOptions):
-    pattern: str = option("cl100k")
+    pattern: str = option("cl100k", "split pattern: gpt2 (= r50k), cl100k, o200k, llama3 or a regex")
     backend: Literal["local", "ray"] = option("local", "count on local threads, or in Ray tasks")
     ray_address: str | None = option(None, "Ray cluster to join (None: the running session, or a new local one)")
 
