@@ -11,7 +11,7 @@ import pytest
 
 from tokensmith.errors import InputError, OptionError, SmallCorpusWarning
 from tokensmith.train import TRAINERS, options_of, register_trainer, train
-from tokensmith.train.options import specs
+from tokensmith.train.options import own_specs, specs
 
 METHODS = sorted(TRAINERS)
 # SaGe's skip-gram rounds dominate on small corpora: fewer, smaller ones keep the tests fast.
@@ -153,3 +153,20 @@ def test_a_type_error_inside_a_trainer_is_not_taken_for_an_option_error():
             train(["x"], method="broken_method", vocab_size=5)
     finally:
         del TRAINERS["broken_method"]
+
+
+def test_docs_table_of_options_is_generated_from_the_declarations():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    done = subprocess.run([sys.executable, str(root / "tools" / "gen_method_options.py"), "--check"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    doc = (root / "docs" / "methods.md").read_text(encoding="utf-8")
+    for method in TRAINERS:
+        for spec in own_specs(options_of(method)):
+            assert f"| `{method}` | `{spec.name}` |" in doc

@@ -175,12 +175,13 @@ def _parse_list(text: str):
                 return [line.strip() for line in f if line.strip()]
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError(f"cannot read the list: {exc}", path=text[1:]) from None
-    if text.startswith("["):
+    if text.startswith("["):  # a JSON list, or comma-separated items such as "[PAD],[UNK]"
         try:
             value = json.loads(text)
         except ValueError:
-            return _FAIL
-        return value if isinstance(value, list) and all(isinstance(v, str) for v in value) else _FAIL
+            value = None
+        if isinstance(value, list):
+            return value if all(isinstance(v, str) for v in value) else _FAIL
     return [item.strip() for item in text.split(",") if item.strip()]
 
 
