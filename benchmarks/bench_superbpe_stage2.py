@@ -67,4 +67,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     sys.exit(main())

@@ -50,13 +50,16 @@ class SentencePieceNormalizer(Normalizer):
 
     def __init__(self, charsmap: bytes | None = None, *, add_dummy_prefix: bool = True,
                  remove_extra_whitespaces: bool = True, escape_whitespaces: bool = True,
-                 user_defined: Sequence[str] = ()):
+                 user_defined: Sequence[str] = (), treat_whitespace_as_suffix: bool = False):
+        """``treat_whitespace_as_suffix``: the dummy space goes after the text, not before it
+        (SentencePiece's trainer option of that name; words then end with ``▁``)."""
         self.charsmap_blob = bytes(charsmap) if charsmap else None
         self.charsmap = PrecompiledCharsmap(self.charsmap_blob) if self.charsmap_blob else None
         self.add_dummy_prefix = bool(add_dummy_prefix)
         self.remove_extra_whitespaces = bool(remove_extra_whitespaces)
         self.escape_whitespaces = bool(escape_whitespaces)
         self.user_defined = list(user_defined)
+        self.treat_whitespace_as_suffix = bool(treat_whitespace_as_suffix)
         # Longest first: the alternation then returns the longest user-defined symbol.
         self._user = (re.compile(b"|".join(re.escape(s.encode()) for s in
                                           sorted(self.user_defined, key=len, reverse=True)))
@@ -72,7 +75,7 @@ class SentencePieceNormalizer(Normalizer):
             if not text:
                 return ""
             if self.add_dummy_prefix:
-                text = " " + text
+                text = text + " " if self.treat_whitespace_as_suffix else " " + text
             return text.replace(" ", SPACE) if self.escape_whitespaces else text
         table = self._context_free_table(text)
         if table is not None:
@@ -86,7 +89,7 @@ class SentencePieceNormalizer(Normalizer):
             if not out and (self.remove_extra_whitespaces or not text):
                 return ""
             if self.add_dummy_prefix:
-                out = " " + out
+                out = out + " " if self.treat_whitespace_as_suffix else " " + out
             return out.replace(" ", SPACE) if self.escape_whitespaces else out
         return self._normalize_general(_encode(text)).decode("utf-8")
 
@@ -142,7 +145,8 @@ class SentencePieceNormalizer(Normalizer):
                 pos += width
         if pos >= n:
             return b""
-        out = bytearray(space if self.add_dummy_prefix else b"")
+        dummy = space if self.add_dummy_prefix else b""
+        out = bytearray(b"" if self.treat_whitespace_as_suffix else dummy)
         prev_space = self.remove_extra_whitespaces
         while pos < n:
             piece, width = self._prefix(data, pos)
@@ -157,10 +161,15 @@ class SentencePieceNormalizer(Normalizer):
         if self.remove_extra_whitespaces:
             while out.endswith(space):
                 del out[-len(space):]
+        if self.treat_whitespace_as_suffix:
+            out += dummy
         return bytes(out)
 
     def compiled_spec(self) -> dict[str, Any]:
-        """These rules for the compiled text encoders (``_core/include/spm_text.h``)."""
+        """These rules for the compiled text encoders (``_core/include/spm_text.h``); None for a
+        dummy suffix, which they do not place (the stages then run one by one)."""
+        if self.treat_whitespace_as_suffix:
+            return None
         return {"type": "sentencepiece", "charsmap": self.charsmap_blob,
                 "add_dummy_prefix": self.add_dummy_prefix,
                 "remove_extra_whitespaces": self.remove_extra_whitespaces,
@@ -170,7 +179,8 @@ class SentencePieceNormalizer(Normalizer):
         return {"type": self.kind, "charsmap": _blob_to_text(self.charsmap_blob),
                 "add_dummy_prefix": self.add_dummy_prefix,
                 "remove_extra_whitespaces": self.remove_extra_whitespaces,
-                "escape_whitespaces": self.escape_whitespaces, "user_defined": self.user_defined}
+                "escape_whitespaces": self.escape_whitespaces, "user_defined": self.user_defined,
+                "treat_whitespace_as_suffix": self.treat_whitespace_as_suffix}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
@@ -178,7 +188,8 @@ class SentencePieceNormalizer(Normalizer):
                    add_dummy_prefix=data.get("add_dummy_prefix", True),
                    remove_extra_whitespaces=data.get("remove_extra_whitespaces", True),
                    escape_whitespaces=data.get("escape_whitespaces", True),
-                   user_defined=data.get("user_defined", ()))
+                   user_defined=data.get("user_defined", ()),
+                   treat_whitespace_as_suffix=data.get("treat_whitespace_as_suffix", False))
 
     def __repr__(self) -> str:
         return (f"SentencePieceNormalizer(charsmap={'yes' if self.charsmap else 'no'}, "

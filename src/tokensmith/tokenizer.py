@@ -35,6 +35,7 @@ class Tokenizer:
         self._special_firsts = frozenset(s[0] for s in self.special_tokens if s)
         self._special_regex_cache: dict[frozenset, regex.Pattern] = {}
         self._fast = self._fast_path()
+        self._decode_table = self._table_with_holes()
 
     def _fast_path(self):
         """The core object that encodes whole texts, if this pipeline allows it."""
@@ -48,6 +49,17 @@ class Tokenizer:
         encoder = None if text_encoder is None else text_encoder(self.normalizer, self.splitter)
         return None if encoder is None else (encoder, None)
 
+    def _table_with_holes(self) -> list[bytes | None] | None:
+        """Token bytes for decoding when the model leaves ids unassigned (a tiktoken vocabulary
+        with gaps): the special token placed at such an id, else None (decoding it is an error)."""
+        holes = getattr(self.model, "holes", None)
+        if not holes:
+            return None
+        table: list[bytes | None] = list(self.model.token_bytes())
+        for i in holes:
+            table[i] = self._special_by_id.get(i)
+        return table
+
     # -- properties ---------------------------------------------------------------------------
     @property
     def vocab_size(self) -> int:
@@ -58,6 +70,8 @@ class Tokenizer:
     def token_bytes(self, token_id: int) -> bytes:
         if token_id in self._special_by_id:
             return self._special_by_id[token_id]
+        if self._decode_table is not None and self._decode_table[token_id] is None:
+            raise InputError(f"token id {token_id} is not assigned in this vocabulary")
         return self.model.token_bytes()[token_id]
 
     # -- encoding -----------------------------------------------------------------------------
@@ -147,7 +161,9 @@ class Tokenizer:
 
     # -- decoding -----------------------------------------------------------------------------
     def decode_bytes(self, ids: Iterable[int]) -> bytes:
-        tokens = self.model.token_bytes()
+        tokens = self._decode_table or self.model.token_bytes()
+        if self._decode_table is not None:
+            ids = list(ids)  # read twice when an unassigned id is to be named
         n = len(tokens)
         pieces = []
         for i in ids:
@@ -158,6 +174,9 @@ class Tokenizer:
                 pieces.append(self._special_by_id[i])
             else:
                 raise InputError(f"token id {i} is out of range (vocabulary size {self.vocab_size})")
+        if self._decode_table is not None and None in pieces:
+            unassigned = int(ids[pieces.index(None)])
+            raise InputError(f"token id {unassigned} is not assigned in this vocabulary")
         return self.decoder.decode(pieces)
 
     def decode(self, ids: Iterable[int], errors: str = "replace") -> str:

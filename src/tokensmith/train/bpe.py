@@ -28,7 +28,7 @@ from .._reference import bpe_train as _reference
 from ..corpus import iter_corpus
 from ..errors import InputError, OptionError, spell
 from ..progress import Progress
-from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern
+from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern, split_keeping_gaps
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
@@ -222,7 +222,7 @@ class _RegexFedCounter:
 
     def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
         def split(text):  # `regex` releases the GIL while matching with concurrent=True
-            return self._regex.findall(_as_str(text), concurrent=True)
+            return split_keeping_gaps(self._regex, _as_str(text), concurrent=True)
 
         if num_threads > 1 and len(texts) > 1:
             with ThreadPoolExecutor(num_threads) as pool:
@@ -251,7 +251,7 @@ class PythonCounter:
 
     def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
         for text in texts:
-            self._counts.update(p.encode("utf-8") for p in self._regex.findall(_as_str(text)))
+            self._counts.update(p.encode("utf-8") for p in split_keeping_gaps(self._regex, _as_str(text)) if p)
 
     def __len__(self) -> int:
         return len(self._counts)

@@ -69,7 +69,7 @@ from .._reference.sage import _span_pairs, ablate, greedy, log_sigmoid  # noqa: 
 from ..errors import OptionError, spell
 from ..progress import Phase
 from ..segment.models import SegmentedModel
-from ..split import compile_custom, resolve_pattern
+from ..split import compile_custom, resolve_pattern, split_keeping_gaps
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
@@ -174,13 +174,17 @@ def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_l
 # -- the trainer -------------------------------------------------------------------------------------
 def sample_lines(texts: Iterable[str], pattern: str | None, sample_bytes: int) -> list[list[bytes]]:
     """Lines of the first ``sample_bytes`` of text, each as its list of pre-token bytes."""
-    finder = compile_custom(resolve_pattern(pattern)[0]).findall if pattern else (lambda s: [s])
+    if pattern:  # the pieces encoding will see: text between matches included
+        compiled = compile_custom(resolve_pattern(pattern)[0])
+        finder = lambda s: split_keeping_gaps(compiled, s)  # noqa: E731
+    else:
+        finder = lambda s: [s]  # noqa: E731
     out, size = [], 0
     for text in texts:
         for line in text.splitlines(keepends=True):
             if size >= sample_bytes:
                 return out
-            pieces = [p.encode("utf-8") for p in finder(line)]
+            pieces = [p.encode("utf-8") for p in finder(line) if p]
             if pieces:
                 out.append(pieces)
                 size += len(line)

@@ -14,6 +14,7 @@ characters, becomes the single unknown token ``[UNK]`` (the whole word, not one 
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 from .. import bert  # noqa: F401  (registers BERT's normalizer and pre-tokenizer for loading)
@@ -95,17 +96,30 @@ class WordPieceModel(Model):
                    data.get("max_input_chars_per_word", 100))
 
 
-# HF's WordPiece decoder cleanup: English detokenization of spaces before punctuation.
-_CLEANUP = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-            (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
+# HF's WordPiece decoder cleanup: English detokenization of spaces before punctuation. The
+# patterns are ASCII, so they apply to UTF-8 bytes as they are.
+_CLEANUP = [(b" .", b"."), (b" ?", b"?"), (b" !", b"!"), (b" ,", b","), (b" ' ", b"'"),
+            (b" n't", b"n't"), (b" 'm", b"'m"), (b" do not", b" don't"), (b" 's", b"'s"),
+            (b" 've", b"'ve"), (b" 're", b"'re")]
+# Every pattern starts with a space and one of these: a token without a match is left as it is.
+_CLEANUP_FIRST = re.compile(rb" [.?!,'nd]")
+
+
+def _cleanup(token: bytes) -> bytes:
+    if _CLEANUP_FIRST.search(token):
+        for old, new in _CLEANUP:
+            token = token.replace(old, new)
+    return token
 
 
 @register
 class WordPieceDecoder(Decoder):
     """Words joined by spaces, ``##`` continuations glued to the previous token.
 
-    ``cleanup`` also removes the space before English punctuation and contractions, as BERT's
-    decoder does; the text of a word-split input is then not always recovered exactly.
+    ``cleanup`` also removes the space before English punctuation and contractions, token by
+    token as HF's WordPiece decoder does: the space put before ``.`` goes (``"a ."`` → ``"a."``),
+    but ``"Sainsbury ' s"`` keeps its spaces, since no single token holds ``" ' "`` or ``" 's"``.
+    The text of a word-split input is then not always recovered exactly.
     """
 
     kind = "wordpiece"
@@ -118,16 +132,11 @@ class WordPieceDecoder(Decoder):
         parts = []
         for i, t in enumerate(tokens):
             if i and t.startswith(prefix):
-                parts.append(t[len(prefix):])
-            else:
-                parts.append(b" " + t if i else t)
-        text = b"".join(parts)
-        if self.cleanup:
-            decoded = text.decode("utf-8", "surrogateescape")
-            for old, new in _CLEANUP:
-                decoded = decoded.replace(old, new)
-            text = decoded.encode("utf-8", "surrogateescape")
-        return text
+                t = t[len(prefix):]
+            elif i:
+                t = b" " + t
+            parts.append(_cleanup(t) if self.cleanup else t)
+        return b"".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "prefix": self.prefix, "cleanup": self.cleanup}
