@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import tokensmith
 from tokensmith.charsmap import PrecompiledCharsmap
 from tokensmith.charsmap_builder import build_charsmap
-from tokensmith.errors import OptionError
+from tokensmith.errors import SaveError
 
 spm = pytest.importorskip("sentencepiece")
 
@@ -100,13 +100,13 @@ def test_sentencepiece_models_with_every_piece_type_round_trip(tmp_path, ntrex_d
 
 def test_vocabularies_without_a_model_form_are_refused(tmp_path, tokenizer_files):
     wordpiece = tokensmith.load(tokenizer_files / "bert_base_cased_vocab.txt")
-    with pytest.raises(OptionError, match="Unigram or SentencePiece-BPE vocabularies, not WordPieceModel"):
+    with pytest.raises(SaveError, match="Unigram or SentencePiece-BPE vocabularies, not WordPieceModel"):
         wordpiece.save(tmp_path / "x.model", format="sentencepiece")
     t5 = tokensmith.load(tokenizer_files / "t5_small_tokenizer.json")
-    with pytest.raises(OptionError, match="pre-tokenizer; this tokenizer splits with MetaspaceSplitter"):
+    with pytest.raises(SaveError, match="pre-tokenizer; this tokenizer splits with MetaspaceSplitter"):
         t5.save(tmp_path / "x.model", format="sentencepiece")
     t5.splitter = None  # HF's Precompiled applies the charsmap per grapheme: not SentencePiece's rule
-    with pytest.raises(OptionError, match="cannot express the normalizer Precompiled"):
+    with pytest.raises(SaveError, match="cannot express the normalizer Precompiled"):
         t5.save(tmp_path / "x.model", format="sentencepiece")
     assert not (tmp_path / "x.model").exists()
 
