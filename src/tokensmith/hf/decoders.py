@@ -154,7 +154,9 @@ class CTC(ChainDecoder):
 @register
 class Replace(ChainDecoder):
     """Every match of ``pattern`` (a literal string or a regex) in each token becomes ``content``
-    (literally: no group references)."""
+    (literally: no group references). Matches are found as HF's Oniguruma does: an empty match
+    right where the previous match ended does not count (Python's ``re`` counts it), and an
+    empty token has no match at all."""
 
     kind = "hf_replace"
 
@@ -164,9 +166,19 @@ class Replace(ChainDecoder):
 
     def decode_chain(self, tokens: list[str]) -> list[str]:
         if not self.is_regex:
-            return [t.replace(self.pattern, self.content) for t in tokens]
-        content = self.content
-        return [self._regex.sub(lambda _: content, t) for t in tokens]
+            return [t.replace(self.pattern, self.content) if t else t for t in tokens]
+        return [self._replace_matches(t) if t else t for t in tokens]
+
+    def _replace_matches(self, token: str) -> str:
+        parts, end = [], -1
+        for match in self._regex.finditer(token):
+            start, stop = match.span()
+            if start == stop == end:
+                continue
+            parts += [token[max(end, 0):start], self.content]
+            end = stop
+        parts.append(token[max(end, 0):])
+        return "".join(parts)
 
     def hf_spec(self) -> dict[str, Any]:
         return {"type": "Replace", "pattern": {"Regex" if self.is_regex else "String": self.pattern},
@@ -242,7 +254,11 @@ class Fuse(ChainDecoder):
 
 @register
 class Strip(ChainDecoder):
-    """Each token loses up to ``start`` leading and ``stop`` trailing ``content`` characters."""
+    """Each token loses up to ``start`` leading and ``stop`` trailing ``content`` characters.
+
+    HF panics when the two ends overlap (a token of ``content`` only, shorter than ``start +
+    stop``); such a token is stripped to nothing here.
+    """
 
     kind = "hf_strip"
 
