@@ -28,6 +28,7 @@ step. Words are cached (bounded), so the Python path stays usable on real corpor
 from __future__ import annotations
 
 import heapq
+import re
 from typing import Any, Sequence
 
 from ..components import Model, register
@@ -123,11 +124,13 @@ class HFBPEModel(Model):
             whole = self.vocab.get(word)
             if whole is not None:
                 return (whole,)
-        fast = self.byte_level_model
-        if fast is not None:
+        twin = self._twin()
+        if twin:
             raw = word.translate(latin1_translation())
             if max(raw) <= "\xff":
-                return tuple(fast.encode_pieces([raw.encode("latin-1")]))
+                data = raw.encode("latin-1")
+                if twin[1] is None or not twin[1].search(data):
+                    return tuple(twin[0].encode_pieces([data]))
         return tuple(merge_symbols(self.symbols(word), self.merges))
 
     def symbols(self, word: str) -> list[int]:
@@ -171,10 +174,14 @@ class HFBPEModel(Model):
     def byte_level_model(self):
         """A compiled :class:`~tokensmith.vocab.bpe.BPEModel` over raw bytes giving this model's
         ids for byte-level pieces (``"Ġhello"`` encoded as ``b" hello"``), or None when this
-        file is not plain byte-level BPE."""
+        file is not plain byte-level BPE with all 256 bytes."""
+        twin = self._twin()
+        return twin[0] if twin and twin[1] is None else None
+
+    def _twin(self):
         if self._byte_level is None:
             self._byte_level = _byte_level_twin(self) or False
-        return self._byte_level or None
+        return self._byte_level
 
     def clear_cache(self) -> None:
         self._cache.clear()
@@ -284,7 +291,9 @@ def _strip_prefix(token: str, prefix: str, rank: int, path) -> str:
 
 
 def _byte_level_twin(model: HFBPEModel):
-    """The compiled byte-level BPEModel with ``model``'s ids, or None when semantics differ."""
+    """``(BPEModel, guard)``: the compiled byte-level model with ``model``'s ids, and a pattern
+    of the single bytes the vocabulary lacks (None if none; pieces holding one take the Python
+    path, where HF drops them); None when the file is not byte-level BPE."""
     from ..vocab.bpe import BPEModel
 
     if model.prefix or model.suffix or None in model._tokens:
@@ -295,10 +304,14 @@ def _byte_level_twin(model: HFBPEModel):
         return None
     tokens = [t.encode("latin-1") for t in texts]
     distinct = set(tokens)
-    if len(distinct) != len(tokens) or not all(bytes([b]) in distinct for b in range(256)):
+    if len(distinct) != len(tokens):
         return None
+    # Bytes UTF-8 never uses (0xC0, 0xF5..) are often absent: placeholder ids stand for them.
+    missing = bytes(b for b in range(256) if bytes([b]) not in distinct)
     ranked = sorted(model.merges.items(), key=lambda kv: kv[1][0])
     try:
-        return BPEModel(tokens, [pair for pair, _ in ranked], semantics="merges")
+        twin = BPEModel(tokens + [bytes([b]) for b in missing], [pair for pair, _ in ranked],
+                        semantics="merges")
     except ValueError:
         return None
+    return twin, re.compile(b"[" + re.escape(missing) + b"]") if missing else None
