@@ -404,3 +404,33 @@ def test_large_vocabulary_loads_fast():
     model = components.from_dict("model", data)
     assert time.process_time() - start < 0.8
     assert model.encode_pieces([tokens[-1].encode("utf-8")]) == [len(tokens) - 1]
+
+
+@pytest.mark.parametrize("name", ["t5_small", "phi3_mini", "clip", "roberta_base"])
+def test_tokenizer_decodes_model_ids_like_hf(tokenizer_files, ntrex_lines, name):
+    """A tokensmith Tokenizer over the model and the file's decoder decodes HF's ids to HF's
+    text: token_bytes() is the form HF's decoders read."""
+    from tokensmith.hf.decoders import build_decoder
+    from tokensmith.tokenizer import Tokenizer
+
+    path = tokenizer_files / f"{name}_tokenizer.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    ours = Tokenizer(build_model(document["model"], path),
+                     decoder=build_decoder(document["decoder"], path))
+    hf = tokenizers.Tokenizer.from_file(str(path))
+    for line in ntrex_lines[::9]:
+        ids = [i for i in hf.encode(line, add_special_tokens=False).ids if i < ours.model.vocab_size]
+        assert ours.decode(ids) == hf.decode(ids, skip_special_tokens=False)
+
+
+def test_wordpiece_segmenters_use_the_hf_vocabulary(wordpiece_spec, test_words):
+    """The WordPiece model exposes its vocabulary to tokensmith's segmentation methods."""
+    from tokensmith.tokenizer import Tokenizer
+
+    model = build_model(wordpiece_spec, "<test>")
+    greedy = Tokenizer(model).with_segmenter("longest_prefix")
+    fewest = Tokenizer(model).with_segmenter("least_tokens")
+    for word in test_words[:300]:
+        ids = ours_ids(model, [word])
+        assert greedy.encode_ordinary(word) == ids
+        assert len(fewest.encode_ordinary(word)) <= len(ids) or ids == [model.unk_id]

@@ -15,14 +15,15 @@ Each pre-token (a string) is encoded as HF's ``BPE::tokenize`` does:
    twice keeps its last rank (HF builds its table by inserting each merge in order).
 
 ``dropout`` is kept in the spec but not applied: encoding here is deterministic, as HF's is with
-no dropout. BPE-dropout sampling is :meth:`tokensmith.Tokenizer.with_segmenter`'s
-``"bpe_dropout"``.
+no dropout. For sampled segmentations use tokensmith's own ``"bpe_dropout"`` segmenter
+(:meth:`tokensmith.Tokenizer.with_segmenter`) on :attr:`HFBPEModel.byte_level_model`.
 
-Plain byte-level files (GPT-2, RoBERTa, Whisper, Falcon...: every token in GPT-2's byte alphabet,
-no prefix, suffix, unknown or byte pieces needed) are encoded by the compiled
-:class:`~tokensmith.vocab.bpe.BPEModel` over the raw bytes, which has exactly these semantics
-there; :attr:`HFBPEModel.byte_level_model` exposes it to pipelines that skip the byte-to-character
-step. Words are cached (bounded), so the Python path stays usable on real corpora.
+Byte-level files (GPT-2, RoBERTa, Whisper, GPT-NeoX, Falcon...: every token in GPT-2's byte
+alphabet, no prefix or suffix) are encoded by the compiled :class:`~tokensmith.vocab.bpe.BPEModel`
+over the raw bytes, which has exactly these semantics there; a piece holding a byte the vocabulary
+lacks (HF drops it) takes the Python path. :attr:`HFBPEModel.byte_level_model` exposes that model
+to pipelines that skip the byte-to-character step. Words are cached (bounded), so the Python path
+stays usable on real corpora.
 """
 
 from __future__ import annotations

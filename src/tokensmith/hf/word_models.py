@@ -87,6 +87,10 @@ class HFWordPieceModel(_VocabModel):
                                            max_piece_chars=self.max_input_chars_per_word)
         self._kernel: Any = None  # the compiled tables, built on first use (False: none)
 
+    def segment_vocabulary(self) -> SegmentVocabulary:
+        """The vocabulary as :mod:`tokensmith.segment`'s methods see it (``with_segmenter``)."""
+        return self._segments
+
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
         if self._kernel is None:
             self._kernel = compiled_segmenter(self._segments) or False
