@@ -189,7 +189,7 @@ def test_no_decoder_joins_with_spaces():
 
 
 @pytest.mark.parametrize("decoder, tokens", [
-    (MetaspaceDecoder(), [b"\xe2\x96\x81He", b"llo", b"\xe2\x96\x81w", b"A"]),
+    (MetaspaceDecoder(), [b"\xe2\x96\x81He", b"llo", b"\xe2\x96\x81w", b"\xc3", b"\xa9", b"A"]),
     (MetaspaceDecoder(strip_leading=False), [b"\xe2\x96\x81He", b"llo", b"\xe2\x96\x81"]),
     (ByteDecoder(), [b" he", b"llo", b"\n", b"\xe2\x82\xac"]),
 ])
