@@ -31,7 +31,7 @@ PROVIDER_MODULES = [
     "tokensmith.bert", "tokensmith.vocab.bpe", "tokensmith.vocab.unigram",
     "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
     "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.normalizers",
-    "tokensmith.hf.pre_tokenizers",
+    "tokensmith.hf.pre_tokenizers", "tokensmith.hf.models", "tokensmith.hf.decoders",
 ]
 
 

@@ -1,4 +1,8 @@
-"""Decoders for SentencePiece-style vocabularies.
+"""Decoders for SentencePiece-style vocabularies, and the base of HF-style decoders.
+
+:class:`ChainDecoder` is a decoder written as HF ``tokenizers`` writes them: one step from the
+tokens' strings to strings (``decode_chain``), so that steps can follow one another in a
+sequence; the text is the join of the last step's strings.
 
 :class:`MetaspaceDecoder` turns ``▁`` back into spaces and drops the space the normalizer added in
 front of the text (SentencePiece's dummy prefix, HF's Metaspace ``prepend_scheme``). Byte-fallback
@@ -13,12 +17,29 @@ token by token, so a ``▁`` spelled in byte pieces stays ``▁``, as in Sentenc
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from typing import Any, Sequence
 
 from .components import Decoder, register
 
 SPACE_BYTES = "\u2581".encode()
 UNK_SURFACE = " \u2047 "  # SentencePiece's default text of the unknown piece
+
+
+class ChainDecoder(Decoder):
+    """A decoder made of one HF-style step: token strings in, strings out."""
+
+    @abstractmethod
+    def decode_chain(self, tokens: list[str]) -> list[str]: ...
+
+    def hf_spec(self) -> dict[str, Any]:
+        """This step as a tokenizer.json ``"decoder"`` object."""
+        raise NotImplementedError
+
+    def decode(self, tokens: Sequence[bytes]) -> bytes:
+        # surrogateescape carries bytes that are not UTF-8 through the steps unchanged.
+        strings = [t.decode("utf-8", "surrogateescape") for t in tokens]
+        return "".join(self.decode_chain(strings)).encode("utf-8", "surrogateescape")
 
 
 @register

@@ -57,8 +57,8 @@ def test_real_models_round_trip(tmp_path, tokenizer_files, ntrex_dir, name):
 
 
 @pytest.fixture(scope="module")
-def trained_text(ntrex_dir):
-    return "\n".join(line for lang in ("eng-GB", "deu", "rus", "ell") for line in _lines(ntrex_dir, lang, 2000))
+def trained_text(ntrex_dir):  # in-memory text is a list of texts (a str is a path)
+    return [line for lang in ("eng-GB", "deu", "rus", "ell") for line in _lines(ntrex_dir, lang, 2000)]
 
 
 @pytest.mark.parametrize("options", [{}, {"byte_fallback": True, "special_tokens": ["<s>", "</s>", "<pad>"]}])

@@ -48,3 +48,17 @@ def text_to_bytes(text: str) -> bytes:
         return bytes(table[c] for c in text)
     except KeyError as exc:
         raise ValueError(f"character {exc.args[0]!r} is not in the byte-level alphabet") from None
+
+
+@lru_cache(maxsize=1)
+def latin1_translation() -> dict[int, int]:
+    """A ``str.translate`` table taking byte-level text to its bytes as Latin-1 characters.
+
+    ``text.translate(table)`` has only characters up to U+00FF exactly when every character of
+    ``text`` is in the byte alphabet (the others become U+0100 or stay above); it then encodes as
+    Latin-1 to the bytes: ``text_to_bytes`` at C speed, for whole vocabularies and pieces.
+    """
+    table = {ord(c): b for b, c in byte_to_char().items()}
+    for code in range(256):
+        table.setdefault(code, 0x100)
+    return table

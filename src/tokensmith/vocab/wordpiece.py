@@ -14,11 +14,11 @@ characters, becomes the single unknown token ``[UNK]`` (the whole word, not one 
 
 from __future__ import annotations
 
-import re
 from typing import Any, Sequence
 
 from .. import bert  # noqa: F401  (registers BERT's normalizer and pre-tokenizer for loading)
-from ..components import Decoder, Model, register
+from ..components import Model, register
+from ..decoders import ChainDecoder
 from ..errors import OptionError
 from ..segment.methods import longest_prefix
 from ..segment.pieces import compiled_segmenter, segment_piece, segment_pieces
@@ -96,30 +96,27 @@ class WordPieceModel(Model):
                    data.get("max_input_chars_per_word", 100))
 
 
-# HF's WordPiece decoder cleanup: English detokenization of spaces before punctuation. The
-# patterns are ASCII, so they apply to UTF-8 bytes as they are.
-_CLEANUP = [(b" .", b"."), (b" ?", b"?"), (b" !", b"!"), (b" ,", b","), (b" ' ", b"'"),
-            (b" n't", b"n't"), (b" 'm", b"'m"), (b" do not", b" don't"), (b" 's", b"'s"),
-            (b" 've", b"'ve"), (b" 're", b"'re")]
-# Every pattern starts with a space and one of these: a token without a match is left as it is.
-_CLEANUP_FIRST = re.compile(rb" [.?!,'nd]")
+# HF's WordPiece decoder cleanup: English detokenization of spaces before punctuation, applied
+# to each token (with the space put before it) in this order.
+_CLEANUP = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+            (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
 
 
-def _cleanup(token: bytes) -> bytes:
-    if _CLEANUP_FIRST.search(token):
-        for old, new in _CLEANUP:
-            token = token.replace(old, new)
-    return token
+def cleanup(text: str) -> str:
+    """HF's ``wordpiece::cleanup`` (also used by its CTC decoder)."""
+    for old, new in _CLEANUP:
+        text = text.replace(old, new)
+    return text
 
 
 @register
-class WordPieceDecoder(Decoder):
-    """Words joined by spaces, ``##`` continuations glued to the previous token.
+class WordPieceDecoder(ChainDecoder):
+    """HF's WordPiece decoder: tokens after the first get a space before them, unless they
+    start with ``prefix``, which is removed instead.
 
-    ``cleanup`` also removes the space before English punctuation and contractions, token by
-    token as HF's WordPiece decoder does: the space put before ``.`` goes (``"a ."`` → ``"a."``),
-    but ``"Sainsbury ' s"`` keeps its spaces, since no single token holds ``" ' "`` or ``" 's"``.
-    The text of a word-split input is then not always recovered exactly.
+    ``cleanup`` then rewrites each token as HF does (``" ."`` -> ``"."``, ``" 's"`` -> ``"'s"``,
+    ...): per token, so ``" do"`` ``" not"`` stays apart while the one token ``"do not"`` would
+    not. The text of a word-split input is then not always recovered exactly.
     """
 
     kind = "wordpiece"
@@ -127,16 +124,16 @@ class WordPieceDecoder(Decoder):
     def __init__(self, prefix: str = "##", cleanup: bool = False):
         self.prefix, self.cleanup = prefix, bool(cleanup)
 
-    def decode(self, tokens: Sequence[bytes]) -> bytes:
-        prefix = self.prefix.encode("utf-8")
-        parts = []
-        for i, t in enumerate(tokens):
-            if i and t.startswith(prefix):
-                t = t[len(prefix):]
-            elif i:
-                t = b" " + t
-            parts.append(_cleanup(t) if self.cleanup else t)
-        return b"".join(parts)
+    def decode_chain(self, tokens: list[str]) -> list[str]:
+        prefix, out = self.prefix, []
+        for i, token in enumerate(tokens):
+            if i:
+                token = token.replace(prefix, "", 1) if token.startswith(prefix) else " " + token
+            out.append(cleanup(token) if self.cleanup else token)
+        return out
+
+    def hf_spec(self) -> dict[str, Any]:
+        return {"type": "WordPiece", "prefix": self.prefix, "cleanup": self.cleanup}
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "prefix": self.prefix, "cleanup": self.cleanup}
