@@ -24,6 +24,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Sequence
 
+from .._core import kernel
 from .._reference import bpe_train as _reference
 from ..corpus import iter_corpus
 from ..errors import InputError, OptionError
@@ -36,14 +37,6 @@ from ..vocab.bpe import BPEModel
 # Said when counting found nothing: the corpus may be empty, or the pattern only matched "".
 NO_PIECES = ("no text to train on: the corpus is empty, or the split pattern matched no "
              "non-empty piece of it")
-
-
-def _core():
-    try:
-        from .._core import _bpe_train
-    except ImportError:  # compiled core not built
-        return None
-    return _bpe_train
 
 
 def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,
@@ -64,7 +57,7 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
     if bad is not None:
         raise OptionError(f"counts must map bytes to counts >= 0; got {bad!r}: {counts[bad]!r}")
     initial = check_initial_merges(initial_merges)
-    core = _core()
+    core = kernel("_bpe_train")
     if core is None:
         merges = _reference.train_bpe_from_counts(counts, num_merges, min_frequency, initial, allowed)
         if progress is not None:
@@ -198,7 +191,7 @@ def _add(counter, batch: list[str | bytes], workers: int) -> None:
 
 def make_counter(compiled: str | None, regex_string: str | None):
     """A pre-token counter: the compiled one when built, else the pure-Python one."""
-    core = _core()
+    core = kernel("_bpe_train")
     if core is None:
         return PythonCounter(regex_string)
     if compiled is not None:

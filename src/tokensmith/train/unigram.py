@@ -24,6 +24,7 @@ import os
 import sys
 from typing import Callable, Iterable
 
+from .._core import kernel
 from ..errors import InputError, OptionError
 from . import unigram_em, unigram_words
 from .unigram_scripts import script_ids
@@ -32,13 +33,9 @@ UNK = "<unk>"
 
 
 def _engine_class(use_reference: bool):
-    if not use_reference:
-        try:
-            from .._core import _unigram_train
-        except ImportError:  # compiled core not built: readable twin
-            pass
-        else:
-            return _unigram_train.Engine
+    core = None if use_reference else kernel("_unigram_train")
+    if core is not None:
+        return core.Engine
     from .._reference.unigram_train import ReferenceEngine
 
     return ReferenceEngine

@@ -16,6 +16,7 @@ from typing import Iterable, Union
 
 import numpy as np
 
+from .._core import kernel
 from ..corpus import iter_corpus
 from ..corpus.sources import is_path
 from ..errors import InputError, OptionError
@@ -24,14 +25,6 @@ SPACE = "\u2581"  # ▁
 
 # A path, a list of paths, or texts: see tokensmith.corpus (text, JSON Lines, Parquet, gzip).
 Corpus = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
-
-
-def _core():
-    try:
-        from .._core import _unigram_train
-    except ImportError:  # compiled core not built
-        return None
-    return _unigram_train
 
 
 def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
@@ -43,7 +36,7 @@ def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
     """
     if isinstance(corpus, str) and not is_path(corpus):
         corpus = [corpus]  # one text
-    core = _core()
+    core = kernel("_unigram_train")
     raw: Counter[str] | dict[str, int]
     if core is None:
         raw = Counter()

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from typing import Iterable
 
+from .._core import kernel
 from ..corpus import iter_corpus
 from ..corpus.sources import is_path
 from ..errors import InputError
@@ -29,11 +30,8 @@ BATCH_CHARS = 4 << 20
 
 
 def _word_counter(threads: int):
-    try:
-        from .._core._unigram_train import WordCounter
-    except ImportError:  # compiled core not built
-        return None
-    return WordCounter(threads)
+    core = kernel("_unigram_train")
+    return None if core is None else core.WordCounter(threads)
 
 
 def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:

@@ -17,17 +17,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._core import kernel
 from .._reference.bpe import merge_piece
 from ..components import Model, register
 from ..errors import OptionError
-
-
-def _core():
-    try:
-        from .._core import _bpe
-    except ImportError:  # compiled core not built: pure-Python reference path
-        return None
-    return _bpe
 
 
 @register
@@ -69,12 +62,12 @@ class BPEModel(Model):
             raise OptionError(f"unknown BPE semantics {semantics!r} (merges or tiktoken)")
         self.table = table
         self._py_table = None
-        core = _core()
+        core = kernel("_bpe")
         self.core = None if core is None else core.BPECore(
             self.tokens, table.astype(np.uint32), semantics == "tiktoken")
 
     def _tiktoken_table(self) -> np.ndarray:
-        core = _core()
+        core = kernel("_bpe")
         if core is not None:
             return core.tiktoken_merge_table(self.tokens)
         return self._tiktoken_table_reference()
