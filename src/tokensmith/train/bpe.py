@@ -27,7 +27,7 @@ from typing import Callable, Sequence
 from .._core import kernel
 from .._reference import bpe_train as _reference
 from ..corpus import iter_corpus
-from ..errors import InputError, OptionError
+from ..errors import InputError, OptionError, lone_surrogate
 from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
@@ -185,8 +185,7 @@ def _add(counter, batch: list[str | bytes], workers: int) -> None:
     try:
         counter.add_texts(batch, workers)
     except UnicodeEncodeError as exc:
-        raise InputError(f"a corpus text holds a lone surrogate ({exc.object[exc.start:exc.end]!r}); "
-                         "it is not encodable as UTF-8") from None
+        raise lone_surrogate(exc, "a corpus text") from None
 
 
 def make_counter(compiled: str | None, regex_string: str | None):

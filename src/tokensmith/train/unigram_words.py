@@ -19,7 +19,7 @@ import numpy as np
 from .._core import kernel
 from ..corpus import iter_corpus
 from ..corpus.sources import is_path
-from ..errors import InputError, OptionError
+from ..errors import OptionError, lone_surrogate
 
 SPACE = "\u2581"  # ▁
 
@@ -48,7 +48,7 @@ def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
             try:
                 counter.add(text)
             except UnicodeEncodeError as exc:
-                raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
+                raise lone_surrogate(exc, "a corpus text") from None
         raw = counter.items()
     words: dict[str, int] = {}
     for word, n in raw.items():

@@ -19,7 +19,7 @@ from typing import Iterable
 from .._core import kernel
 from ..corpus import iter_corpus
 from ..corpus.sources import is_path
-from ..errors import InputError
+from ..errors import InputError, lone_surrogate
 
 # Whitespace for str.split() but control characters for BERT (deleted, not spaces).
 _DROPPED_SPACES = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
@@ -52,7 +52,7 @@ def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
         try:
             counter.add(text)
         except UnicodeEncodeError as exc:
-            raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
+            raise lone_surrogate(exc, "a corpus text") from None
 
     batch: list[str] = []
     size = 0
