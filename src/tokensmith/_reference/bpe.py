@@ -1,4 +1,5 @@
-"""Byte-pair merging of one piece, written to be read (the compiled core must agree with it).
+"""Byte-pair merging of one piece, written to be read (the compiled core must agree with it),
+and the token bytes a byte-level merge list defines.
 
 >>> table = {(97, 98): (0, 256), (256, 99): (1, 257)}   # a+b -> 256, ab+c -> 257
 >>> merge_piece([97, 98, 99, 97, 98], table)
@@ -6,6 +7,8 @@
 """
 
 from __future__ import annotations
+
+from typing import Sequence
 
 
 def merge_piece(ids: list[int], table: dict[tuple[int, int], tuple[int, int]]) -> list[int]:
@@ -25,3 +28,16 @@ def merge_piece(ids: list[int], table: dict[tuple[int, int], tuple[int, int]]) -
         _, i, merged = best
         ids[i : i + 2] = [merged]
     return ids
+
+
+def merge_token_bytes(merges: Sequence[tuple[int, int]]) -> list[bytes]:
+    """Bytes of every id of a byte-level merge list: ids 0..255 are the bytes, merge ``k`` of
+    ``(left_id, right_id)`` makes id ``256 + k``, the two tokens' bytes joined.
+
+    >>> merge_token_bytes([(97, 98), (256, 99)])[256:]
+    [b'ab', b'abc']
+    """
+    tokens = [bytes([b]) for b in range(256)]
+    for a, b in merges:
+        tokens.append(tokens[a] + tokens[b])
+    return tokens

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
+from .._reference.bpe import merge_token_bytes  # noqa: F401 (the methods' import of it)
 from ..corpus import iter_corpus
 from ..errors import InputError, OptionError
 from ..split import resolve_pattern
@@ -83,10 +84,3 @@ def check_vocab_size(vocab_size: int, minimum: int = 257) -> None:
     if not isinstance(vocab_size, int) or vocab_size < minimum:
         raise OptionError(f"vocab_size must be an integer >= {minimum}, got {vocab_size!r}")
 
-
-def merge_token_bytes(merges) -> list[bytes]:
-    """Bytes of every id of a byte-level merge list (ids 0..255 are bytes, merge k is 256+k)."""
-    tokens = [bytes([b]) for b in range(256)]
-    for a, b in merges:
-        tokens.append(tokens[a] + tokens[b])
-    return tokens

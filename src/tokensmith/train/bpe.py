@@ -26,6 +26,7 @@ from typing import Callable, Sequence
 
 from .._core import kernel
 from .._reference import bpe_train as _reference
+from .._reference.bpe import merge_token_bytes
 from ..corpus import iter_corpus
 from ..errors import InputError, OptionError, lone_surrogate
 from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern
@@ -70,20 +71,21 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
 def check_initial_merges(merges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """``merges`` as a list of int pairs, each joining ids that exist before it into a new token."""
     out: list[tuple[int, int]] = []
-    tokens = [bytes([b]) for b in range(256)]
-    known = set(tokens)
     for k, merge in enumerate(merges):
         try:
             a, b = (int(x) for x in merge)
         except (TypeError, ValueError):
             raise OptionError(f"initial merge {k} must be a pair of ids, got {merge!r}") from None
-        if not (0 <= a < len(tokens) and 0 <= b < len(tokens)):
-            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {len(tokens)})")
-        tokens.append(tokens[a] + tokens[b])
-        if tokens[-1] in known:
-            raise OptionError(f"initial merge {k} ({a}, {b}) makes {tokens[-1]!r}, already a token")
-        known.add(tokens[-1])
+        if not (0 <= a < 256 + k and 0 <= b < 256 + k):
+            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {256 + k})")
         out.append((a, b))
+    tokens = merge_token_bytes(out)
+    known: set[bytes] = set()
+    for tid, token in enumerate(tokens):
+        if token in known:
+            k = tid - 256
+            raise OptionError(f"initial merge {k} {out[k]} makes {token!r}, already a token")
+        known.add(token)
     return out
 
 
@@ -153,9 +155,7 @@ def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: 
 def build_tokenizer(merges: Sequence[tuple[int, int]], pattern: str,
                     specials: Sequence[str] = ()) -> Tokenizer:
     """The tokenizer of byte-level ``merges`` (merge k makes id 256 + k), specials after them."""
-    tokens = [bytes([b]) for b in range(256)]
-    for a, b in merges:
-        tokens.append(tokens[a] + tokens[b])
+    tokens = merge_token_bytes(merges)
     model = BPEModel(tokens, merges, semantics="merges")
     special_ids = {s: len(tokens) + i for i, s in enumerate(specials)}
     return Tokenizer(model, RegexSplitter(pattern), special_tokens=special_ids)
