@@ -328,7 +328,7 @@ class BPECore {
 // The merge table of a tiktoken vocabulary (rank = id): every split of a token into two tokens,
 // as rows [left, right, rank, merged] sorted by (rank, left, right). Cuts are tried only at
 // lengths some token has, so a very long token costs no more than a short one.
-// Readable twin: BPEModel._tiktoken_table_reference.
+// Readable twin: tokensmith._reference.bpe.tiktoken_merge_table.
 py::array_t<int64_t> tiktoken_merge_table(const py::list& tokens) {
   std::vector<std::string> owned;
   owned.reserve(tokens.size());

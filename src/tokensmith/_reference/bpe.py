@@ -1,5 +1,5 @@
-"""Byte-pair merging of one piece, written to be read (the compiled core must agree with it),
-and the token bytes a byte-level merge list defines.
+"""Byte-pair merging of one piece and tiktoken's merge table, written to be read (the compiled
+``_core/_bpe.cpp`` must agree with them), and the token bytes a byte-level merge list defines.
 
 >>> table = {(97, 98): (0, 256), (256, 99): (1, 257)}   # a+b -> 256, ab+c -> 257
 >>> merge_piece([97, 98, 99, 97, 98], table)
@@ -9,6 +9,8 @@ and the token bytes a byte-level merge list defines.
 from __future__ import annotations
 
 from typing import Sequence
+
+import numpy as np
 
 
 def merge_piece(ids: list[int], table: dict[tuple[int, int], tuple[int, int]]) -> list[int]:
@@ -41,3 +43,24 @@ def merge_token_bytes(merges: Sequence[tuple[int, int]]) -> list[bytes]:
     for a, b in merges:
         tokens.append(tokens[a] + tokens[b])
     return tokens
+
+
+def tiktoken_merge_table(tokens: Sequence[bytes]) -> np.ndarray:
+    """tiktoken semantics as a merge table: every split of a token into two tokens, rows
+    ``(left, right, rank, merged)`` with rank = merged = the token's id, sorted by (rank, left, right)."""
+    rows = []
+    tid = {t: i for i, t in enumerate(tokens)}
+    # Both halves of a split are tokens, so only cuts at token lengths are tried: the work
+    # per token is bounded by the number of distinct lengths, not quadratic in its length.
+    lengths = sorted({len(t) for t in tokens})
+    for merged, tok in enumerate(tokens):
+        n = len(tok)
+        for k in lengths:
+            if k >= n:
+                break
+            a = tid.get(tok[:k])
+            b = None if a is None else tid.get(tok[k:])
+            if a is not None and b is not None:
+                rows.append((a, b, merged, merged))
+    table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return table[np.lexsort((table[:, 1], table[:, 0], table[:, 2]))]

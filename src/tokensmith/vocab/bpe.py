@@ -18,7 +18,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._core import kernel
-from .._reference.bpe import merge_piece
+from .._reference.bpe import merge_piece, tiktoken_merge_table
 from ..components import Model, register
 from ..errors import OptionError
 
@@ -70,26 +70,7 @@ class BPEModel(Model):
         core = kernel("_bpe")
         if core is not None:
             return core.tiktoken_merge_table(self.tokens)
-        return self._tiktoken_table_reference()
-
-    def _tiktoken_table_reference(self) -> np.ndarray:
-        """Every split of a token into two tokens: rows (left, right, rank, merged), rank = id."""
-        rows = []
-        tid = self.token_id
-        # Both halves of a split are tokens, so only cuts at token lengths are tried: the work
-        # per token is bounded by the number of distinct lengths, not quadratic in its length.
-        lengths = sorted({len(t) for t in self.tokens})
-        for merged, tok in enumerate(self.tokens):
-            n = len(tok)
-            for k in lengths:
-                if k >= n:
-                    break
-                a = tid.get(tok[:k])
-                b = None if a is None else tid.get(tok[k:])
-                if a is not None and b is not None:
-                    rows.append((a, b, merged, merged))
-        table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-        return table[np.lexsort((table[:, 1], table[:, 0], table[:, 2]))]
+        return tiktoken_merge_table(self.tokens)
 
     # -- segmentation ---------------------------------------------------------------------------
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
