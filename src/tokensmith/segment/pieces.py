@@ -42,7 +42,7 @@ def _unknown(piece: bytes, vocab: SegmentVocabulary, why: str) -> list[int]:
 
 def compiled_segmenter(vocab: SegmentVocabulary):
     """The kernel's view of ``vocab`` (built once, reused for every call), or None when the
-    compiled core is not built."""
+    readable methods must run (see :func:`tokensmith._core.kernel`)."""
     _segment = kernel("_segment")
     if _segment is None:  # the readable methods
         return None

@@ -228,7 +228,7 @@ class _RegexFedCounter:
 
 
 class PythonCounter:
-    """Pure-Python pre-token counter (used when the compiled core is not built)."""
+    """Pure-Python pre-token counter (the twin of the compiled one; see :mod:`tokensmith._core`)."""
 
     def __init__(self, regex_string: str):
         self._regex = compile_custom(regex_string)
