@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "gil.h"
-#include "hash_bytes.h"
 #include "pretokenize.h"
 #include "py_errors.h"
 #include "py_text.h"
@@ -53,7 +52,10 @@ class PieceCache {
     // A new reference to the str of UTF-8 bytes s[0..n), or nullptr with a Python error set.
     PyObject* get(const char* s, size_t n, bool ascii) {
         if (n > kMaxLen) return make(s, n, ascii);
-        Slot& slot = slots_[tokensmith::hash_bytes(s, n) & (kSlots - 1)];
+        // A byte loop, not hash_bytes: for these few bytes it is measurably faster (bench_split).
+        uint64_t h = 1469598103934665603ull;
+        for (size_t k = 0; k < n; ++k) h = (h ^ uint8_t(s[k])) * 1099511628211ull;
+        Slot& slot = slots_[(h ^ (h >> 29)) & (kSlots - 1)];
         if (slot.piece && slot.len == n && memcmp(slot.bytes, s, n) == 0) {
             Py_INCREF(slot.piece);
             return slot.piece;
