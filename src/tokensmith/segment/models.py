@@ -63,6 +63,21 @@ def _check_seed(seed) -> int | None:
     return seed
 
 
+class _Seeded(_Wrapper):
+    """A stochastic segmenter: each call draws from its own generator, seeded from ``seed`` and
+    the call's pieces (see Reproducibility in :mod:`tokensmith.segment.stochastic`)."""
+
+    seed: int | None
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        pieces = list(pieces)  # read twice: for the seed, then segmented
+        return self.draw(pieces, call_rng(self.kind, self.seed, pieces))
+
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
+        """The ids of ``pieces``, every random choice taken from ``rng``."""
+        raise NotImplementedError
+
+
 def _check_probability(name: str, p) -> float:
     if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
         raise OptionError(f"{name} must be a probability between 0 and 1, got {p!r}")
@@ -70,7 +85,7 @@ def _check_probability(name: str, p) -> float:
 
 
 @register
-class BPEDropoutModel(_Wrapper):
+class BPEDropoutModel(_Seeded):
     """BPE with merges randomly skipped (see :mod:`tokensmith.segment.stochastic`)."""
 
     kind = "bpe_dropout"
@@ -83,11 +98,10 @@ class BPEDropoutModel(_Wrapper):
         self.base, self.dropout, self.seed = base, _check_probability("dropout", dropout), _check_seed(seed)
         self._table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in base.table}
 
-    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
         if self.dropout == 0.0:
             return self.base.encode_pieces(pieces)
         byte_ids = self.base.byte_ids
-        rng = call_rng(self.kind, self.seed, pieces)
         out: list[int] = []
         for piece in pieces:
             out += dropout_merge([byte_ids[b] for b in piece], self._table, self.dropout, rng)
@@ -102,7 +116,7 @@ class BPEDropoutModel(_Wrapper):
 
 
 @register
-class StochasTokModel(_Wrapper):
+class StochasTokModel(_Seeded):
     """``inner``'s segmentation, then StochasTok's random splits (see :mod:`.stochastic`)."""
 
     kind = "stochastok"
@@ -112,8 +126,7 @@ class StochasTokModel(_Wrapper):
         vocab_model = inner.base if isinstance(inner, _Wrapper) else inner
         self.splits = vocabulary_splits(vocabulary_of(vocab_model))
 
-    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
-        rng = call_rng(self.kind, self.seed, pieces)
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
         return stochastok_expand(self.base.encode_pieces(pieces), self.splits, self.p, rng)
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,7 +138,7 @@ class StochasTokModel(_Wrapper):
 
 
 @register
-class UnigramSamplingModel(_Wrapper):
+class UnigramSamplingModel(_Seeded):
     """Subword regularisation (Kudo 2018): each piece's segmentation drawn from a Unigram
     vocabulary's lattice with probability ∝ ``exp(alpha · score)`` (all paths, or the
     ``nbest_size`` best), as :meth:`UnigramModel.sample` does; ``nbest_size=1`` is Viterbi.
@@ -145,8 +158,7 @@ class UnigramSamplingModel(_Wrapper):
             raise OptionError(f"nbest_size must be -1 (every path), 0, 1 or more, got {nbest_size!r}")
         self.base, self.alpha, self.nbest_size, self.seed = base, float(alpha), nbest_size, _check_seed(seed)
 
-    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
-        rng = call_rng(self.kind, self.seed, pieces)
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
         out: list[int] = []
         for piece in pieces:
             out += self.base.sample(piece, self.alpha, self.nbest_size, seed=rng.getrandbits(63))
