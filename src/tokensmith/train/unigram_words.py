@@ -41,6 +41,10 @@ def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
     if core is None:
         raw = Counter()
         for text in iter_corpus(corpus, errors=errors, text_field=text_field):
+            try:
+                text.encode("utf-8")  # the compiled counter's check, for the same error
+            except UnicodeEncodeError as exc:
+                raise lone_surrogate(exc, "a corpus text") from None
             raw.update(text.split())
     else:
         counter = core.WordCounter(threads)

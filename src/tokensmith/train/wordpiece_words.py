@@ -34,6 +34,14 @@ def _word_counter(threads: int):
     return None if core is None else core.WordCounter(threads)
 
 
+def _within_line(exc: UnicodeEncodeError) -> UnicodeEncodeError:
+    """``exc`` for the line of the batch that holds the bad character (lines are joined here)."""
+    start = exc.object.rfind("\n", 0, exc.start) + 1
+    end = exc.object.find("\n", exc.start)
+    line = exc.object[start:end if end >= 0 else None]
+    return UnicodeEncodeError(exc.encoding, line, exc.start - start, exc.end - start, exc.reason)
+
+
 def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
     """``{chunk: count}`` of the texts cut at whitespace (after deleting BERT-dropped controls).
 
@@ -46,13 +54,14 @@ def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
     def add(text: str) -> None:
         if _DROPPED_SPACES.search(text):
             text = text.translate(_DELETE)
-        if counter is None:
-            raw.update(text.split())
-            return
         try:
-            counter.add(text)
+            if counter is None:
+                text.encode("utf-8")  # the compiled counter's check, for the same error
+                raw.update(text.split())
+            else:
+                counter.add(text)
         except UnicodeEncodeError as exc:
-            raise lone_surrogate(exc, "a corpus text") from None
+            raise lone_surrogate(_within_line(exc), "a corpus line") from None
 
     batch: list[str] = []
     size = 0
