@@ -143,9 +143,27 @@ def train_skipgram(lines: Sequence[np.ndarray], vocab_size: int, *, dim: int = 5
             vt, vc = target_vecs[t], context_vecs[c]                 # (b, d), (b, 1+n, d)
             score = 1 / (1 + np.exp(-np.clip(np.einsum("bd,bkd->bk", vt, vc), -30, 30)))
             g = (label - score) * lr                                  # gradient of log-likelihood
-            np.add.at(target_vecs, t, np.einsum("bk,bkd->bd", g, vc))
-            np.add.at(context_vecs, c.ravel(), (g[:, :, None] * vt[:, None, :]).reshape(-1, vt.shape[1]))
+            # A batch holds a frequent token many times, and the sum of its (stale) gradients
+            # could grow a vector without bound, to NaN, where word2vec's one-pair-at-a-time
+            # updates correct themselves: vector norms are bounded instead.
+            _add_bounded(target_vecs, t, np.einsum("bk,bkd->bd", g, vc))
+            _add_bounded(context_vecs, c.ravel(), (g[:, :, None] * vt[:, None, :]).reshape(-1, vt.shape[1]))
     return target_vecs, context_vecs
+
+
+# Largest norm a vector may reach (see _add_bounded); word2vec vectors stay well below it.
+MAX_NORM = 10.0
+
+
+def _add_bounded(vectors: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> None:
+    """``vectors[rows] += updates`` (summed per row), then the touched rows scaled back to at
+    most :data:`MAX_NORM`."""
+    np.add.at(vectors, rows, updates)
+    touched = np.unique(rows)
+    norms = np.linalg.norm(vectors[touched], axis=1)
+    over = norms > MAX_NORM
+    if over.any():
+        vectors[touched[over]] *= (MAX_NORM / norms[over])[:, None].astype(np.float32)
 
 
 def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_len: int,
