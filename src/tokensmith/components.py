@@ -30,7 +30,7 @@ PROVIDER_MODULES = [
     "tokensmith.normalizers", "tokensmith.splitters", "tokensmith.decoders", "tokensmith.metaspace",
     "tokensmith.bert", "tokensmith.vocab.bpe", "tokensmith.vocab.unigram",
     "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
-    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain",
+    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.post_processors",
 ]
 
 

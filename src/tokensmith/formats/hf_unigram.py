@@ -2,9 +2,9 @@
 
 Read: the normalizer (``Precompiled``, ``Replace``, NF*, ``Lowercase``, ``Sequence``), the
 pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
-scores, ``unk_id``, ``byte_fallback``) and the added special tokens. The post-processor is not
-applied (``encode`` equals HF's ``encode(text, add_special_tokens=False)``; T5's ``</s>`` is not
-appended).
+scores, ``unk_id``, ``byte_fallback``), the Metaspace decoder; other shapes raise
+``NotFastShape`` (the general pipeline reads them). Added tokens and the post-processor (T5's
+``$A </s>``) are read by ``hf_json`` for every family.
 
 Write: a complete document for a tokenizer whose model is a :class:`UnigramModel`.
 """
@@ -15,6 +15,7 @@ import base64
 import os
 
 from ..errors import ModelFileError, OptionError
+from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 
 def _normalizer(spec, path):
@@ -42,7 +43,7 @@ def _normalizer(spec, path):
         return UnicodeNormalizer(kind)
     if kind == "Lowercase":
         return Lowercase()
-    raise ModelFileError(path, f"HF normalizer {kind!r} is not supported for Unigram files")
+    raise NotFastShape(path, f"HF normalizer {kind!r} in a Unigram file")
 
 
 def _metaspace(spec: dict, whitespace_split: bool):
@@ -64,18 +65,15 @@ def _splitter(spec, path):
         return _metaspace(steps[0], False)
     if kinds == ["WhitespaceSplit", "Metaspace"]:
         return _metaspace(steps[1], True)
-    raise ModelFileError(path, f"HF pre-tokenizer {kinds} is not supported for Unigram files "
-                               "(Metaspace, optionally after WhitespaceSplit, is)")
+    raise NotFastShape(path, f"HF pre-tokenizer {kinds} in a Unigram file")
 
 
-def read(document: dict, path: str | os.PathLike, **options):
-    from ..decoders import MetaspaceDecoder
+def read(document: dict, path: str | os.PathLike, name: str | None = None):
+    """Files of exactly this shape: the normalizers and pre-tokenizers above, a Metaspace decoder
+    (or its Replace/ByteFallback/Fuse/Strip spelling); anything else: :class:`NotFastShape`."""
     from ..tokenizer import Tokenizer
     from ..vocab.unigram import UnigramModel
-    from .hf_json import read_added_tokens
 
-    if options:
-        raise OptionError(f"unknown options for an HF Unigram file: {sorted(options)}")
     spec = document["model"]
     vocab = spec.get("vocab")
     if not isinstance(vocab, list) or not vocab:
@@ -86,21 +84,42 @@ def read(document: dict, path: str | os.PathLike, **options):
                 and isinstance(entry[1], (int, float))):
             raise ModelFileError(path, f"Unigram vocab entry {k} is not [piece, score]")
         pieces.append((entry[0], float(entry[1])))
-    special = read_added_tokens(document)
+    piece_id = {p: i for i, (p, _s) in enumerate(pieces)}  # HF's map: a repeated piece keeps its last id
+    added, post = read_extras(document, path, piece_id.get, len(pieces))
     unk_id = spec.get("unk_id")
-    ids_of_special = [i for i in special.values() if 0 <= i < len(pieces) and i != unk_id]
+    special_ids = [t.id for t in added if t.special and 0 <= t.id < len(pieces) and t.id != unk_id]
     try:
         model = UnigramModel(pieces, unk_id, bool(spec.get("byte_fallback", False)),
-                             special_ids=ids_of_special)
+                             special_ids=special_ids)
     except OptionError as exc:
         raise ModelFileError(path, str(exc)) from None
+    decoder = _decoder(document.get("decoder"), path)
     splitter = _splitter(document.get("pre_tokenizer"), path)
-    decoder_spec = document.get("decoder") or {}
-    strip = (decoder_spec.get("prepend_scheme", "always") != "never"
-             and decoder_spec.get("add_prefix_space", True))
-    return Tokenizer(model, splitter, normalizer=_normalizer(document.get("normalizer"), path),
-                     decoder=MetaspaceDecoder(decoder_spec.get("replacement", "\u2581"), strip),
-                     special_tokens=special, name=os.path.basename(os.fspath(path)))
+    normalizer = _normalizer(document.get("normalizer"), path)
+    return Tokenizer(model, splitter, normalizer=normalizer, decoder=decoder,
+                     added_tokens=added, post_processor=post,
+                     name=name or os.path.basename(os.fspath(path)))
+
+
+def _decoder(spec, path):
+    """HF's Metaspace decoder, or the Replace/ByteFallback/Fuse/Strip sequence that spells it
+    for byte-fallback models (byte pieces reach the decoder as raw bytes here)."""
+    from ..decoders import MetaspaceDecoder
+
+    spec = spec or {}
+    if spec.get("type") == "Metaspace":
+        scheme = spec.get("prepend_scheme")
+        if scheme is None:  # files written before prepend_scheme existed
+            scheme = "always" if spec.get("add_prefix_space", True) else "never"
+        return MetaspaceDecoder(spec.get("replacement", "\u2581"), scheme != "never")
+    steps = spec.get("decoders") if spec.get("type") == "Sequence" else None
+    if steps and [s.get("type") for s in steps] == ["Replace", "ByteFallback", "Fuse", "Strip"]:
+        replace, strip = steps[0], steps[3]
+        marker = (replace.get("pattern") or {}).get("String")
+        if (marker and len(marker) == 1 and replace.get("content") == " "
+                and strip.get("content") == " " and strip.get("start") in (0, 1) and strip.get("stop") == 0):
+            return MetaspaceDecoder(marker, strip["start"] == 1)
+    raise NotFastShape(path, f"decoder {spec.get('type')!r} in a Unigram file")
 
 
 def _normalizer_json(normalizer):
@@ -158,7 +177,6 @@ def write(tokenizer) -> dict | None:
     """A complete HF tokenizer.json document, or None if the model is not a UnigramModel."""
     from ..decoders import MetaspaceDecoder
     from ..vocab.unigram import UnigramModel
-    from .hf_json import added_tokens
 
     model = tokenizer.model
     if not isinstance(model, UnigramModel):
@@ -178,7 +196,7 @@ def write(tokenizer) -> dict | None:
         "added_tokens": added_tokens(tokenizer),
         "normalizer": _normalizer_json(tokenizer.normalizer),
         "pre_tokenizer": _pre_tokenizer_json(tokenizer),
-        "post_processor": None,
+        "post_processor": post_processor(tokenizer),
         "decoder": decoder_json,
         "model": {"type": "Unigram", "unk_id": model.unk_id, "byte_fallback": model.byte_fallback,
                   "vocab": [[p, s] for p, s in model.pieces]},
