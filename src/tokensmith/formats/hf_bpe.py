@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from ..errors import ModelFileError
 from ..split import NAMED_PATTERNS
-from .bytes_text import bytes_to_text, text_to_bytes
+from .bytes_text import bytes_to_text, text_to_bytes, texts_to_bytes
 from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 EXPORT_SPELLING = {name: pattern.replace(r"\s++$", r"\s++\z").replace("{1,3}+", "{1,3}")
@@ -38,26 +38,13 @@ def read(document: dict, path, name: str | None = None):
     if (document.get("decoder") or {}).get("type") != "ByteLevel":
         raise NotFastShape(path, "byte-level BPE without a ByteLevel decoder")
     _check_model_options(model, path)
-    vocab = model["vocab"]
-    size = len(vocab)
-    tokens: list[bytes | None] = [None] * size
-    for text, i in vocab.items():
-        if not isinstance(i, int) or not 0 <= i < size or tokens[i] is not None:
-            raise NotFastShape(path, f"vocabulary ids are not 0..{size - 1} (id {i} for {text!r})")
-        try:
-            tokens[i] = text_to_bytes(text)
-        except ValueError:
-            raise NotFastShape(path, f"token {text!r} is not in the byte-level alphabet") from None
-    index = {text: i for text, i in vocab.items()}
-    merges = []
-    for rank, entry in enumerate(model.get("merges") or []):
-        left, right = entry.split(" ", 1) if isinstance(entry, str) else entry
-        try:
-            merges.append((index[left], index[right]))
-        except KeyError:
-            raise ModelFileError(path, f"merge {rank} ({left!r}, {right!r}) uses a token that is not "
-                                       "in the vocabulary") from None
-    added, post = read_extras(document, path, index.get, size)
+    index = model["vocab"]
+    try:
+        tokens = texts_to_bytes(_texts_by_id(index, path))
+    except ValueError as exc:
+        raise NotFastShape(path, f"a vocabulary token is not byte-level: {exc}") from None
+    merges = _merge_ids(model.get("merges") or [], index, path)
+    added, post = read_extras(document, path, index.get, len(tokens))
     for token in added:
         if byte_level_decoding(token.content) != token.content.encode("utf-8"):
             raise NotFastShape(path, f"added token {token.content!r} decodes through the byte map")
@@ -66,6 +53,35 @@ def read(document: dict, path, name: str | None = None):
     except ValueError as exc:
         raise NotFastShape(path, str(exc)) from None
     return Tokenizer(bpe, RegexSplitter(pattern), added_tokens=added, post_processor=post, name=name)
+
+
+def _texts_by_id(index: dict, path) -> list[str]:
+    """The vocab's strings in id order; the ids must be 0..n-1 (files list them in that order,
+    which is checked at C speed before falling back to a sort)."""
+    size = len(index)
+    ids = list(index.values())
+    if ids == list(range(size)):
+        return list(index)
+    texts: list[str | None] = [None] * size
+    for text, i in index.items():
+        if not isinstance(i, int) or isinstance(i, bool) or not 0 <= i < size or texts[i] is not None:
+            raise NotFastShape(path, f"vocabulary ids are not 0..{size - 1} (id {i!r} for {text!r})")
+        texts[i] = text
+    return texts
+
+
+def _merge_ids(entries: list, index: dict, path) -> list[tuple[int, int]]:
+    """Merges as id pairs; an entry is ``"left right"`` or ``[left, right]``."""
+    try:
+        pairs = [e.split(" ", 1) if isinstance(e, str) else e for e in entries]
+        return [(index[left], index[right]) for left, right in pairs]
+    except (KeyError, ValueError, TypeError):
+        for rank, entry in enumerate(entries):
+            parts = entry.split(" ", 1) if isinstance(entry, str) else entry
+            if not (isinstance(parts, list) and len(parts) == 2 and all(p in index for p in parts)):
+                raise ModelFileError(path, f"merge {rank} ({entry!r}) is not two tokens of the "
+                                           "vocabulary") from None
+        raise
 
 
 def byte_level_decoding(text: str) -> bytes:
