@@ -9,17 +9,21 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <exception>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "bpe_maps.h"
 #include "bpe_merge.h"
 #include "pretokenize.h"
+#include "threads.h"
+#include "gil.h"
 
 namespace py = pybind11;
 using namespace tokensmith::bpe;
@@ -89,7 +93,7 @@ class BPECore {
     std::vector<std::vector<uint32_t>> results(views.size());
     size_t threads = std::min<size_t>(size_t(num_threads), views.size());
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       if (threads <= 1) {
         std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
         Workspace local;
@@ -115,7 +119,7 @@ class BPECore {
     }
     std::vector<uint32_t> ids;
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       with_workspace([&](Workspace& ws) {
         for (std::string_view v : views) encode_piece(reinterpret_cast<const uint8_t*>(v.data()), v.size(), ws, ids);
       });
@@ -267,7 +271,7 @@ class BPECore {
 
   std::vector<uint32_t> encode_one(std::string_view text, tokensmith::SplitPattern pattern) {
     std::vector<uint32_t> ids;
-    py::gil_scoped_release release;
+    tokensmith::GilRelease release;
     with_workspace([&](Workspace& ws) { encode_text(text, pattern, ws, ids); });
     return ids;
   }
@@ -300,10 +304,10 @@ class BPECore {
         errors[t] = std::current_exception();
       }
     };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    tokensmith::ThreadGroup pool;  // a refused thread leaves its share to the others
+    for (size_t t = 1; t < threads && pool.spawn(worker, t); ++t) {}
     worker(0);
-    for (auto& th : pool) th.join();
+    pool.join();
     for (auto& e : errors)
       if (e) std::rethrow_exception(e);
   }
@@ -330,6 +334,55 @@ class BPECore {
   Workspace own_;
 };
 
+// The merge table of a tiktoken vocabulary (rank = id): every split of a token into two tokens,
+// as rows [left, right, rank, merged] sorted by (rank, left, right). Cuts are tried only at
+// lengths some token has, so a very long token costs no more than a short one.
+// Readable twin: BPEModel._tiktoken_table_reference.
+py::array_t<int64_t> tiktoken_merge_table(const py::list& tokens) {
+  std::vector<std::string> owned;
+  owned.reserve(tokens.size());
+  for (const py::handle& t : tokens) owned.emplace_back(py::cast<std::string>(t));
+  std::vector<int64_t> rows;
+  {
+    tokensmith::GilRelease release;
+    std::unordered_map<std::string_view, int64_t> id;
+    id.reserve(owned.size() * 2);
+    std::vector<size_t> lengths;
+    for (size_t i = 0; i < owned.size(); ++i) {
+      id.emplace(owned[i], static_cast<int64_t>(i));
+      lengths.push_back(owned[i].size());
+    }
+    std::sort(lengths.begin(), lengths.end());
+    lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
+    for (size_t merged = 0; merged < owned.size(); ++merged) {
+      const std::string_view tok(owned[merged]);
+      const size_t first = rows.size();
+      for (size_t k : lengths) {
+        if (k == 0) continue;
+        if (k >= tok.size()) break;
+        auto a = id.find(tok.substr(0, k));
+        if (a == id.end()) continue;
+        auto b = id.find(tok.substr(k));
+        if (b == id.end()) continue;
+        rows.insert(rows.end(), {a->second, b->second, static_cast<int64_t>(merged),
+                                 static_cast<int64_t>(merged)});
+      }
+      // Rows of one token sorted by (left, right), as the reference's lexsort orders them.
+      const size_t n = (rows.size() - first) / 4;
+      std::vector<std::array<int64_t, 4>> block(n);
+      for (size_t r = 0; r < n; ++r)
+        for (size_t c = 0; c < 4; ++c) block[r][c] = rows[first + 4 * r + c];
+      std::sort(block.begin(), block.end());
+      for (size_t r = 0; r < n; ++r)
+        for (size_t c = 0; c < 4; ++c) rows[first + 4 * r + c] = block[r][c];
+    }
+  }
+  py::array_t<int64_t> out({static_cast<py::ssize_t>(rows.size() / 4), static_cast<py::ssize_t>(4)});
+  std::copy(rows.begin(), rows.end(), out.mutable_data());
+  return out;
+}
+
+
 }  // namespace
 
 PYBIND11_MODULE(_bpe, m) {
@@ -344,4 +397,6 @@ PYBIND11_MODULE(_bpe, m) {
       .def("encode_batch", &BPECore::encode_batch, py::arg("texts"), py::arg("splitter"), py::arg("num_threads"))
       .def("encode_pieces", &BPECore::encode_pieces, py::arg("pieces"))
       .def_property_readonly("vocab_size", &BPECore::vocab_size);
+  m.def("tiktoken_merge_table", &tiktoken_merge_table, py::arg("tokens"),
+        "Rows [left, right, rank, merged] of every two-token split of each token (rank = id).");
 }

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "bpe_trainer.h"
 #include "pretokenize.h"
 #include "string_counter.h"
+#include "threads.h"
+#include "gil.h"
 
 namespace py = pybind11;
 using namespace tokensmith;
@@ -90,10 +93,17 @@ public:
     // Splits each text (str or UTF-8 bytes) with the pattern and counts the pieces.
     void add_texts(const py::list& texts, int num_threads) {
         if (!has_pattern_) throw py::value_error("this counter has no compiled split pattern");
+        // New references: the caller's list may change once the GIL is released.
+        std::vector<py::object> held;
+        held.reserve(texts.size());
         std::vector<Span> units;
-        for (const py::handle& t : texts) cut_units(utf8_of(t), unit_, units);
+        for (const py::handle& t : texts) {
+            held.push_back(py::reinterpret_borrow<py::object>(t));
+            cut_units(utf8_of(t), unit_, units);
+        }
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
-        py::gil_scoped_release release;
+        auto lock = lock_counter();
+        tokensmith::GilRelease release;
         // Worker 0 counts into the main table; the others into small tables of this call only,
         // folded in at the end (so memory holds one table of all pre-tokens, not one per thread).
         std::vector<std::unique_ptr<StringCounter>> side;
@@ -106,15 +116,17 @@ public:
                             [&](size_t b, size_t e) { counter->add(base + b, e - b, 1); });
             }
         };
-        std::vector<std::thread> threads;
-        for (auto& counter : side) threads.emplace_back(work, counter.get());
+        tokensmith::ThreadGroup threads;  // a refused thread leaves its share to the others
+        for (auto& counter : side)
+            if (!threads.spawn(work, counter.get())) break;
         work(&counter_);
-        for (auto& th : threads) th.join();
+        threads.join();
         for (auto& counter : side) counter_.merge_from(*counter);
     }
 
     // Counts each item (str or bytes) once: pieces already split by the caller.
     void add_pieces(const py::iterable& pieces) {
+        auto lock = lock_counter();
         StringCounter& c = counter_;
         for (const py::handle& p : pieces) {
             const Span s = utf8_of(p);
@@ -124,6 +136,7 @@ public:
 
     // Adds {piece: count}.
     void add_counts(const py::dict& counts) {
+        auto lock = lock_counter();
         StringCounter& c = counter_;
         for (const auto& item : counts) {
             const Span s = utf8_of(item.first);
@@ -131,9 +144,13 @@ public:
         }
     }
 
-    size_t size() { return counter_.size(); }
+    size_t size() {
+        auto lock = lock_counter();
+        return counter_.size();
+    }
 
     py::dict counts() {
+        auto lock = lock_counter();
         py::dict out;
         counter_.for_each([&](std::string_view k, uint64_t n) {
             out[py::bytes(k.data(), k.size())] = py::int_(n);
@@ -146,8 +163,10 @@ public:
                                                      const py::object& progress, size_t every,
                                                      const Merges& initial_merges, const py::object& allowed) {
         auto trainer = std::make_unique<BPETrainer>();
+        auto lock = lock_counter();
         counter_.for_each([&](std::string_view k, uint64_t n) { trainer->add_word(k, n); });
         counter_.clear();
+        lock.unlock();
         return run(*trainer, num_merges, min_frequency, progress, every, initial_merges, allowed);
     }
 
@@ -193,7 +212,7 @@ public:
         };
         std::vector<std::pair<uint32_t, uint32_t>> merges;
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             merges = trainer.train(num_merges, min_frequency, every, on_progress);
         }
         if (error) std::rethrow_exception(error);
@@ -202,6 +221,17 @@ public:
     }
 
 private:
+    // One caller at a time may use the counter (threads may share one). The lock is taken with
+    // the GIL released: a thread waiting for it while holding the GIL would deadlock with the
+    // holder, which needs the GIL back before it can return.
+    std::unique_lock<std::mutex> lock_counter() {
+        std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+        tokensmith::GilRelease release;
+        lock.lock();
+        return lock;
+    }
+
+    std::mutex mutex_;
     bool has_pattern_;
     size_t unit_;  // bytes of text per work unit
     SplitPattern pattern_ = SplitPattern::CL100K;

@@ -17,6 +17,7 @@
 
 #include "double_array.h"
 #include "spm_encoder.h"
+#include "gil.h"
 
 namespace py = pybind11;
 using tokensmith::spm::WordCache;
@@ -286,7 +287,7 @@ PYBIND11_MODULE(_lattice, m) {
             std::string data(text);
             std::vector<int> ids;
             {
-                py::gil_scoped_release release;
+                tokensmith::GilRelease release;
                 ids = self.viterbi(data);
             }
             return ids;
@@ -295,14 +296,14 @@ PYBIND11_MODULE(_lattice, m) {
             std::vector<std::string> data(texts.begin(), texts.end());
             std::vector<std::vector<int>> out(data.size());
             {
-                py::gil_scoped_release release;
+                tokensmith::GilRelease release;
                 for (size_t k = 0; k < data.size(); ++k) out[k] = self.viterbi(data[k]);
             }
             return out;
         })
         .def("nbest", [](const LatticeCore& self, py::bytes text, size_t n) {
             std::string data(text);
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             return self.nbest(data, n);
         })
         .def("set_unknown", &LatticeCore::set_unknown, py::arg("unk_id"), py::arg("byte_ids"),
@@ -313,7 +314,7 @@ PYBIND11_MODULE(_lattice, m) {
         }, py::keep_alive<0, 1>())
         .def("sample", [](const LatticeCore& self, py::bytes text, double alpha, uint64_t seed) {
             std::string data(text);
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             return self.sample(data, alpha, seed);
         });
 }

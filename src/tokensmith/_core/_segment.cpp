@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include "py_bytes.h"
+#include "gil.h"
 
 #include <algorithm>
 #include <cmath>
@@ -154,14 +155,19 @@ public:
             throw py::value_error("the token scores do not cover every token id");
         }
         if (method == LONGEST_SUFFIX && !reversed_cont_) build_reversed_cont();
+        std::vector<py::object> held;  // the caller's sequence may change without the GIL
         std::vector<std::string_view> views;
+        held.reserve(pieces.size());
         views.reserve(pieces.size());
-        for (const py::handle& p : pieces) views.push_back(view_of(p));
+        for (const py::handle& p : pieces) {
+            held.push_back(py::reinterpret_borrow<py::object>(p));
+            views.push_back(view_of(p));
+        }
         std::vector<int32_t> ids;
         int64_t failed = -1;
         int reason = 0;
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             Scratch s;
             ids.reserve(views.size() * 2);
             for (size_t k = 0; k < views.size(); ++k) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "pretokenize.h"
+#include "gil.h"
 
 namespace py = pybind11;
 using tokensmith::SplitPattern;
@@ -105,7 +106,7 @@ py::list split(const std::string& name, const py::str& text) {
     const std::string_view s = utf8_of(text);
     std::vector<size_t> ends;
     {
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         ends.reserve(s.size() / 4 + 1);
         tokensmith::pretokenize(p, s.data(), s.size(), [&](size_t, size_t end) { ends.push_back(end); });
     }
@@ -125,7 +126,7 @@ py::list split(const std::string& name, const py::str& text) {
 size_t count_pieces(const std::string& name, const py::str& text) {
     const SplitPattern p = pattern_named(name);
     const std::string_view s = utf8_of(text);
-    py::gil_scoped_release release;
+    tokensmith::GilRelease release;
     size_t count = 0;
     tokensmith::pretokenize(p, s.data(), s.size(), [&](size_t, size_t) { ++count; });
     return count;

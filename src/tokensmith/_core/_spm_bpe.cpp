@@ -17,6 +17,7 @@
 
 #include "flat_string_map.h"
 #include "spm_encoder.h"
+#include "gil.h"
 
 namespace py = pybind11;
 
@@ -218,6 +219,12 @@ class SpmBpeCore {
         char_ids_.assign(0x10000, -1);
         emit_as_.assign(scores_.size(), -1);
         std::vector<std::pair<std::pair<int, int>, int>> pairs;
+        // Both halves of a merge are pieces: cuts only at lengths some piece has, so a very long
+        // piece costs no more than a short one (every cut made loading quadratic in its length).
+        std::vector<size_t> lengths;
+        for (size_t k = 0; k < mergeable_ids.size(); ++k) lengths.push_back(storage_[k].size());
+        std::sort(lengths.begin(), lengths.end());
+        lengths.erase(std::unique(lengths.begin(), lengths.end()), lengths.end());
         for (size_t k = 0; k < mergeable_ids.size(); ++k) {
             std::string_view piece = storage_[k];
             int id = mergeable_ids[k];
@@ -225,10 +232,13 @@ class SpmBpeCore {
             emit_as_[id] = r != nullptr ? *r : id;
             uint32_t cp;
             if (bmp_char(piece.data(), piece.size(), cp)) char_ids_[cp] = id;
-            for (size_t cut = 1; cut < piece.size(); ++cut) {
+            for (size_t cut : lengths) {
+                if (cut == 0) continue;
+                if (cut >= piece.size()) break;
                 const int* left = mergeable_.find(piece.substr(0, cut));
+                if (left == nullptr) continue;
                 const int* right = mergeable_.find(piece.substr(cut));
-                if (left != nullptr && right != nullptr) pairs.push_back({{*left, *right}, id});
+                if (right != nullptr) pairs.push_back({{*left, *right}, id});
             }
         }
         std::sort(pairs.begin(), pairs.end());
@@ -318,7 +328,7 @@ PYBIND11_MODULE(_spm_bpe, m) {
             std::string data(word);
             std::vector<int> ids;
             {
-                py::gil_scoped_release release;
+                tokensmith::GilRelease release;
                 ids = self.encode_word(data);
             }
             return ids;

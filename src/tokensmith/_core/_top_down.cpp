@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include "py_bytes.h"
+#include "gil.h"
 
 #include <algorithm>
 #include <cmath>
@@ -168,13 +169,17 @@ public:
     explicit Lines(const py::list& lines) {
         for (const py::handle& line : lines) {
             std::vector<std::string_view> pieces;
-            for (const py::handle& p : line.cast<py::list>()) pieces.push_back(view_of(p));
+            for (const py::handle& p : line.cast<py::list>()) {
+                held_.push_back(py::reinterpret_borrow<py::object>(p));  // read without the GIL
+                pieces.push_back(view_of(p));
+            }
             lines_.push_back(std::move(pieces));
         }
     }
     const std::vector<std::vector<std::string_view>>& lines() const { return lines_; }
 
 private:
+    std::vector<py::object> held_;
     std::vector<std::vector<std::string_view>> lines_;
 };
 
@@ -210,7 +215,7 @@ py::array_t<double> ablation_scores(const py::list& lines, const py::list& token
     const double *tv = target.data(), *cv = context.data();
     std::vector<double> scores(rows, 0.0);
     {
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         auto ll = [&](int32_t t, int32_t c) {
             const double *x = tv + size_t(t) * dim, *y = cv + size_t(c) * dim;
             double dot = 0;

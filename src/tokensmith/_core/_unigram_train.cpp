@@ -26,6 +26,8 @@
 #include <vector>
 
 #include "string_counter.h"
+#include "threads.h"
+#include "gil.h"
 
 namespace py = pybind11;
 
@@ -62,12 +64,12 @@ void parallel_ranges(size_t n, int threads, F&& f) {
         f(size_t(0), n, 0);
         return;
     }
-    std::vector<std::thread> pool;
+    tokensmith::ThreadGroup pool;
     for (int t = 0; t < threads; ++t) {
         size_t b = n * t / threads, e = n * (t + 1) / threads;
-        pool.emplace_back([&f, b, e, t] { f(b, e, t); });
+        if (!pool.spawn([&f, b, e, t] { f(b, e, t); })) f(b, e, t);  // refused: run it here
     }
-    for (auto& th : pool) th.join();
+    pool.join();
 }
 
 int effective_threads(size_t n, int threads) {
@@ -116,7 +118,7 @@ public:
         Py_ssize_t size = 0;
         const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size);
         if (!data) throw py::error_already_set();
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         const auto* s = reinterpret_cast<const unsigned char*>(data);
         const size_t n = static_cast<size_t>(size);
         const int nt = static_cast<int>(parts_.size());
@@ -210,7 +212,7 @@ public:
         std::vector<double> cum;
         std::vector<Cand> cands;
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             build_suffix_array(sa, lcp);
             cum.assign(sa.size() + 1, 0.0);
             std::vector<uint32_t> seg_of(text_.size());
@@ -279,7 +281,7 @@ public:
             piece_chars_.insert(piece_chars_.end(), text_.begin() + c.pos, text_.begin() + c.pos + c.len);
             piece_off_.push_back(piece_chars_.size());
         }
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         const size_t nseg = num_segments();
         std::vector<uint32_t> seg_of(text_.size(), 0);
         for (size_t s = 0; s < nseg; ++s)
@@ -328,7 +330,7 @@ public:
             piece_chars_.insert(piece_chars_.end(), s.begin(), s.end());
             piece_off_.push_back(piece_chars_.size());
         }
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         build_prefix_table();
         const size_t nseg = num_segments();
         const int nt = effective_threads(nseg, threads_);
@@ -377,7 +379,7 @@ public:
                 throw py::value_error("retain: ids must be distinct existing piece ids");
             new_id[keep[k]] = static_cast<int32_t>(k);
         }
-        py::gil_scoped_release release;
+        tokensmith::GilRelease release;
         std::vector<char32_t> chars;
         std::vector<uint64_t> off{0};
         std::vector<int64_t> rseg;
@@ -419,7 +421,7 @@ public:
         std::vector<int64_t> loglik(nt, 0);
         std::vector<int64_t> uncovered(nt, 0);
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             parallel_ranges(nseg, nt, [&](size_t b, size_t e, int t) {
                 std::vector<int64_t>& ex = expected[t];
                 ex.assign(n, 0);
@@ -458,7 +460,7 @@ public:
         std::vector<int8_t> status(n, 0);
         std::vector<std::vector<int32_t>> alt(n);
         {
-            py::gil_scoped_release release;
+            tokensmith::GilRelease release;
             parallel_ranges(nseg, nt, [&](size_t b, size_t e, int t) {
                 freq[t].assign(n, 0.0);
                 std::vector<double> best;

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "bpe_trainer.h"  // PairIndexMap
+#include "gil.h"
 
 namespace py = pybind11;
 using tokensmith::PairIndexMap;
@@ -321,7 +322,7 @@ std::vector<Merge> train_merges(py::array_t<uint32_t, py::array::c_style | py::a
     if (total != static_cast<uint64_t>(syms.size())) throw py::value_error("lengths do not add up to the symbols");
     Merger merger(syms.data(), lengths.data(), counts.data(), static_cast<size_t>(lengths.size()),
                   std::move(tokens), prefix, score == "likelihood");
-    py::gil_scoped_release release;
+    tokensmith::GilRelease release;
     return merger.train(max_new, min_frequency, min_rebuild, halving);
 }
 

@@ -16,7 +16,7 @@ from ..corpus import iter_corpus
 from ..errors import InputError, OptionError
 from ..split import resolve_pattern
 from ..tokenizer import Tokenizer
-from .bpe import count_corpus, make_counter
+from .bpe import NO_PIECES, count_corpus, make_counter
 
 DEFAULT_PATTERN = "cl100k"  # as train_bpe, so that methods and plain BPE compare fairly
 
@@ -75,7 +75,7 @@ def count_pieces(corpus, pattern: str | None = DEFAULT_PATTERN,
                      text_field=options.text_field)
         counts = counter.counts()
     if not counts:
-        raise InputError("the corpus is empty: no text to train on")
+        raise InputError(NO_PIECES)
     return dict(counts)
 
 

@@ -33,6 +33,11 @@ from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
 
 
+# Said when counting found nothing: the corpus may be empty, or the pattern only matched "".
+NO_PIECES = ("no text to train on: the corpus is empty, or the split pattern matched no "
+             "non-empty piece of it")
+
+
 def _core():
     try:
         from .._core import _bpe_train
@@ -137,7 +142,7 @@ def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: 
         counter = make_counter(compiled, regex_string)
         count_corpus(counter, corpus, workers, progress=progress, errors=errors, text_field=text_field)
     if len(counter) == 0:
-        raise InputError("the corpus is empty: no text to train on")
+        raise InputError(NO_PIECES)
 
     with tqdm(total=num_merges, desc="merges", unit="merge", disable=not progress,
               leave=False) as bar:

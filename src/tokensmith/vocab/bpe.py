@@ -77,11 +77,25 @@ class BPEModel(Model):
             self.tokens, table.astype(np.uint32), semantics == "tiktoken")
 
     def _tiktoken_table(self) -> np.ndarray:
+        core = _core()
+        if core is not None:
+            return core.tiktoken_merge_table(self.tokens)
+        return self._tiktoken_table_reference()
+
+    def _tiktoken_table_reference(self) -> np.ndarray:
+        """Every split of a token into two tokens: rows (left, right, rank, merged), rank = id."""
         rows = []
         tid = self.token_id
+        # Both halves of a split are tokens, so only cuts at token lengths are tried: the work
+        # per token is bounded by the number of distinct lengths, not quadratic in its length.
+        lengths = sorted({len(t) for t in self.tokens})
         for merged, tok in enumerate(self.tokens):
-            for k in range(1, len(tok)):
-                a, b = tid.get(tok[:k]), tid.get(tok[k:])
+            n = len(tok)
+            for k in lengths:
+                if k >= n:
+                    break
+                a = tid.get(tok[:k])
+                b = None if a is None else tid.get(tok[k:])
                 if a is not None and b is not None:
                     rows.append((a, b, merged, merged))
         table = np.array(rows, dtype=np.int64).reshape(-1, 4)

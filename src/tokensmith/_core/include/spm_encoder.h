@@ -26,6 +26,8 @@
 
 #include "flat_string_map.h"
 #include "spm_text.h"
+#include "threads.h"
+#include "gil.h"
 
 namespace tokensmith {
 namespace spm {
@@ -212,7 +214,7 @@ class TextEncoder {
     std::string_view view = utf8_of(text);
     std::vector<int> ids;
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       with_workspace([&](Workspace& ws) { encode_into(view, ws, ids); });
     }
     return to_list(ids);
@@ -222,7 +224,7 @@ class TextEncoder {
     std::string_view view = utf8_of(text);
     std::vector<int> ids;
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       with_workspace([&](Workspace& ws) { encode_into(view, ws, ids); });
     }
     py::array_t<uint32_t> out(ids.size());
@@ -252,7 +254,7 @@ class TextEncoder {
     std::vector<std::vector<int>> results(views.size());
     size_t threads = std::min<size_t>(size_t(num_threads), std::max<size_t>(1, views.size() / 8));
     {
-      py::gil_scoped_release release;
+      tokensmith::GilRelease release;
       if (threads <= 1) {
         with_workspace([&](Workspace& ws) {
           for (size_t k = 0; k < views.size(); ++k) encode_kept(views[k], ws, results[k]);
@@ -294,15 +296,17 @@ class TextEncoder {
         next = views.size();
       }
     };
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t)
-      pool.emplace_back([&] {
+    tokensmith::ThreadGroup pool;  // a refused thread leaves its share to the others
+    for (size_t t = 1; t < threads; ++t) {
+      const bool started = pool.spawn([&] {
         std::unique_ptr<Workspace> ws = borrow_workspace();
         work(*ws);
         return_workspace(std::move(ws));
       });
+      if (!started) break;
+    }
     with_workspace(work);
-    for (auto& th : pool) th.join();
+    pool.join();
     if (error) std::rethrow_exception(error);
   }
 

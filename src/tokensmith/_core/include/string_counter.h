@@ -42,8 +42,11 @@ class StringCounter {
 public:
     StringCounter() : hot_(kHotSlots) { rehash(1024); }
 
+    // Empty strings are not counted (a split pattern that can match "" yields them; HF skips
+    // them too), so no stored key is ever empty.
     void add(const char* p, size_t n, uint64_t count) {
-        if (n > 16 || n == 0) return add_hashed(p, n, count, hash_bytes(p, n));
+        if (n == 0) return;
+        if (n > 16) return add_hashed(p, n, count, hash_bytes(p, n));
         uint64_t k[2] = {0, 0};
         std::memcpy(k, p, n);
         const uint64_t h = (k[0] * 0x9E3779B97F4A7C15ull) ^ (k[1] * 0xC2B2AE3D27D4EB4Full) ^ n;
@@ -63,7 +66,7 @@ public:
     }
 
     void add_hashed(const char* p, size_t n, uint64_t count, uint64_t h) {
-        if (count == 0) return;
+        if (count == 0 || n == 0) return;
         size_t i = h & mask_;
         while (true) {
             Slot& s = slots_[i];
