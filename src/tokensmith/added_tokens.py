@@ -143,6 +143,14 @@ def check_added_tokens(tokens: Iterable[AddedToken]) -> list[AddedToken]:
     return tokens
 
 
+class Match(NamedTuple):
+    """An added token found in the text; ``text`` includes the whitespace ``lstrip``/``rstrip``
+    absorbed (HF's ``Encoding.tokens`` shows it)."""
+
+    id: int
+    text: str
+
+
 class Segment(NamedTuple):
     """Text between added tokens, to go through the pre-tokenizer and the model."""
 
@@ -223,15 +231,15 @@ class AddedVocabulary:
         return bool(self.tokens)
 
     def split(self, text: str, normalize: Callable[[str], str] | None,
-              allowed: Iterable[str] = (), disallowed: Iterable[str] = ()) -> list[int | Segment]:
-        """The text as added-token ids and segments, in order (empty segments dropped, as HF)."""
-        out: list[int | Segment] = []
+              allowed: Iterable[str] = (), disallowed: Iterable[str] = ()) -> list[Match | Segment]:
+        """The text as added-token matches and segments, in order (empty segments dropped, as HF)."""
+        out: list[Match | Segment] = []
         raw_splits = self._raw.splits(text, allowed, disallowed) if self._raw else [(None, 0, len(text))]
         for token, start, stop in raw_splits:
             if start >= stop:
                 continue
             if token is not None:
-                out.append(token.id)
+                out.append(Match(token.id, text[start:stop]))
             elif not self._normalized:
                 out.append(Segment(text[start:stop], start == 0, False))
             else:
@@ -240,7 +248,7 @@ class AddedVocabulary:
                     if start2 >= stop2:
                         continue
                     if token2 is not None:
-                        out.append(token2.id)
+                        out.append(Match(token2.id, piece[start2:stop2]))
                     else:
                         out.append(Segment(piece[start2:stop2], start == 0 and start2 == 0, True))
         return out

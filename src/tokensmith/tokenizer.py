@@ -24,7 +24,7 @@ from typing import AbstractSet, Any, Collection, Iterable, Literal, Sequence
 import numpy as np
 import regex
 
-from .added_tokens import AddedToken, AddedVocabulary, Segment, plain_specials, refuse_special
+from .added_tokens import AddedToken, AddedVocabulary, Match, Segment, plain_specials, refuse_special
 from .components import ByteDecoder, Decoder, Model, Normalizer, Splitter
 from .errors import InputError, SpecialTokenError
 from .hf.post_processors import Encoding, PostProcessor, post_process
@@ -189,16 +189,24 @@ class Tokenizer:
                     disallowed_special: Literal["all"] | Collection[str] = "all") -> Encoding:
         """HF's ``Tokenizer.encode(text, pair)``: an :class:`Encoding` with ids, type ids, tokens
         and the special-token mask (no offsets). Adds the post-processor's tokens by default."""
-        ids = self._encode_text(text, allowed_special, disallowed_special)
-        second = None if pair is None else self._encode_text(pair, allowed_special, disallowed_special)
-        return self._post_process(ids, second, add_special_tokens)
+        sequences = []
+        for index, part in enumerate((text, pair)):
+            if part is not None:
+                surface: list[str | None] = []
+                ids = self._encode_text(part, allowed_special, disallowed_special, surface)
+                sequences.append(Encoding.of_sequence(ids, self.id_to_token, index, surface))
+        return post_process(self.post_processor, sequences[0], sequences[1] if pair is not None else None,
+                            add_special_tokens)
 
     def _post_process(self, ids: list[int], pair: list[int] | None, add_special_tokens: bool) -> Encoding:
         first = Encoding.of_sequence(ids, self.id_to_token, 0)
         second = None if pair is None else Encoding.of_sequence(pair, self.id_to_token, 1)
         return post_process(self.post_processor, first, second, add_special_tokens)
 
-    def _encode_text(self, text: str, allowed_special, disallowed_special) -> list[int]:
+    def _encode_text(self, text: str, allowed_special, disallowed_special,
+                     surface: list | None = None) -> list[int]:
+        """Ids of one text; ``surface`` (if given) receives the matched text of each added token
+        and None for the model's tokens."""
         _check_str(text)
         if not allowed_special and disallowed_special == "all":  # the default, kept cheap per call
             if self._all_specials and self._may_hold_special(text):
@@ -206,7 +214,7 @@ class Tokenizer:
                     refuse_special(found.group())
             if not self.added.always_search:
                 return self.encode_ordinary(text)
-            return self._encode_with_added(text, frozenset(), self._all_specials)
+            return self._encode_with_added(text, frozenset(), self._all_specials, surface)
         allowed = self._allowed(allowed_special)
         if disallowed_special == "all":
             disallowed = self._all_specials - allowed
@@ -216,15 +224,18 @@ class Tokenizer:
             refuse_special(found.group())
         if not allowed and not self.added.always_search:
             return self.encode_ordinary(text)
-        return self._encode_with_added(text, allowed, disallowed)
+        return self._encode_with_added(text, allowed, disallowed, surface)
 
     def _encode_with_added(self, text: str, allowed: AbstractSet[str],
-                           disallowed: AbstractSet[str]) -> list[int]:
+                           disallowed: AbstractSet[str], surface: list | None) -> list[int]:
         normalize = None if self.normalizer is None else self.normalizer.normalize
         out: list[int] = []
         for item in self.added.split(text, normalize, allowed, disallowed):
-            if type(item) is int:
-                out.append(item)
+            if type(item) is Match:
+                out.append(item.id)
+                if surface is not None:
+                    surface.extend([None] * (len(out) - 1 - len(surface)))
+                    surface.append(item.text)
             else:
                 out.extend(self._encode_segment(item))
         return out

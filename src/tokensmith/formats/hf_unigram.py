@@ -84,10 +84,13 @@ def read(document: dict, path: str | os.PathLike, name: str | None = None):
                 and isinstance(entry[1], (int, float))):
             raise ModelFileError(path, f"Unigram vocab entry {k} is not [piece, score]")
         pieces.append((entry[0], float(entry[1])))
+    if spec.get("byte_fallback"):
+        # HF's lattice matches the byte pieces' own strings (``<0x41>``); this one does not.
+        raise NotFastShape(path, "Unigram with byte_fallback")
     piece_id = {p: i for i, (p, _s) in enumerate(pieces)}  # HF's map: a repeated piece keeps its last id
     added, post = read_extras(document, path, piece_id.get, len(pieces))
     unk_id = spec.get("unk_id")
-    special_ids = [t.id for t in added if t.special and 0 <= t.id < len(pieces) and t.id != unk_id]
+    special_ids: list[int] = []  # HF keeps every piece in the lattice, special ones too
     try:
         model = UnigramModel(pieces, unk_id, bool(spec.get("byte_fallback", False)),
                              special_ids=special_ids)

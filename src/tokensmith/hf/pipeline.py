@@ -5,17 +5,17 @@
 :class:`~tokensmith.Tokenizer` that encodes and decodes as ``tokenizers.Tokenizer.from_file``
 does. ``formats.hf_json`` calls it for the files the compiled fast readers do not reproduce.
 
-``write(tokenizer)`` is the inverse for such tokenizers: every component keeps its HF spec
-(its ``to_dict`` is that spec), so the document is written back as it was read.
+``write(tokenizer)`` is the inverse for such tokenizers: each component module writes its
+components' HF specs back (``normalizer_to_hf``, ``pre_tokenizer_to_hf``, ``model_to_hf``,
+``decoder_to_hf``), so the document is written back as it was read.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from typing import Any, Sequence
+from typing import Any
 
-from ..components import Decoder, register
 from ..errors import ModelFileError
 
 COMPONENT_MODULES = ("normalizers", "pre_tokenizers", "models", "decoders")
@@ -38,9 +38,10 @@ def _builders(refusal: ModelFileError | None):
 
 
 def hf_model_vocab_size(model) -> int:
-    """HF's ``model.get_vocab_size()``, from which HF numbers the added tokens."""
-    size = getattr(model, "hf_vocab_size", None)
-    return int(size) if size is not None else int(model.vocab_size)
+    """HF's ``model.get_vocab_size()``, from which HF numbers the added tokens: the length of
+    the model's vocabulary (a Unigram's list, counting repeated pieces; else its map)."""
+    pieces = getattr(model, "pieces", None)
+    return len(pieces) if pieces is not None else len(model.get_vocab())
 
 
 def read(document: dict, path: str | os.PathLike, name: str | None = None,
@@ -55,47 +56,27 @@ def read(document: dict, path: str | os.PathLike, name: str | None = None,
     model = built["models"].build_model(document["model"], path)
     decoder = built["decoders"].build_decoder(document.get("decoder"), path)
     added, post = read_extras(document, path, model.token_to_id, hf_model_vocab_size(model))
-    return Tokenizer(model, splitter, normalizer=normalizer,
-                     decoder=decoder if decoder is not None else SpaceJoinDecoder(),
+    return Tokenizer(model, splitter, normalizer=normalizer, decoder=decoder,
                      added_tokens=added, post_processor=post,
                      name=name or os.path.basename(os.fspath(path)))
 
 
-@register
-class SpaceJoinDecoder(Decoder):
-    """HF's decoding when a file has no decoder: the token strings joined by single spaces."""
-
-    kind = "hf_no_decoder"
-
-    def decode(self, tokens: Sequence[bytes]) -> bytes:
-        return b" ".join(tokens)
-
-    def hf_spec(self) -> None:
-        return None
-
-
-def _spec(component) -> Any:
-    """A component's HF spec, or ``KeyError`` when it is not an HF component."""
-    if component is None:
-        return None
-    if hasattr(component, "hf_spec"):
-        return component.hf_spec()
-    if getattr(component, "hf_component", False):
-        return component.to_dict()
-    raise KeyError(type(component).__name__)
-
-
 def write(tokenizer) -> dict[str, Any] | None:
-    """The tokenizer.json document of a tokenizer made of HF components (``None`` otherwise)."""
+    """The tokenizer.json document of a tokenizer whose model was read by this pipeline (its
+    components write their HF specs back); ``None`` for any other tokenizer."""
     from ..formats.hf_json import added_tokens, post_processor
 
     try:
-        parts = {stage: _spec(getattr(tokenizer, attr)) for stage, attr in (
-            ("normalizer", "normalizer"), ("pre_tokenizer", "splitter"),
-            ("decoder", "decoder"), ("model", "model"))}
-    except KeyError:
+        built = _builders(None)
+    except ModelFileError:
+        return None
+    model = built["models"].model_to_hf(tokenizer.model)
+    if model is None:
         return None
     return {"version": "1.0", "truncation": None, "padding": None,
-            "added_tokens": added_tokens(tokenizer), "normalizer": parts["normalizer"],
-            "pre_tokenizer": parts["pre_tokenizer"], "post_processor": post_processor(tokenizer),
-            "decoder": parts["decoder"], "model": parts["model"]}
+            "added_tokens": added_tokens(tokenizer),
+            "normalizer": built["normalizers"].normalizer_to_hf(tokenizer.normalizer),
+            "pre_tokenizer": built["pre_tokenizers"].pre_tokenizer_to_hf(tokenizer.splitter),
+            "post_processor": post_processor(tokenizer),
+            "decoder": built["decoders"].decoder_to_hf(tokenizer.decoder),
+            "model": model}

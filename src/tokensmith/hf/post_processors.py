@@ -37,10 +37,13 @@ class Encoding:
         self._tokens, self._to_token = tokens, to_token
 
     @classmethod
-    def of_sequence(cls, ids: list[int], to_token: Callable[[int], str | None], index: int = 0) -> "Encoding":
-        """A text's ids; its token strings are looked up only if asked for."""
+    def of_sequence(cls, ids: list[int], to_token: Callable[[int], str | None], index: int = 0,
+                    tokens: list[str | None] | None = None) -> "Encoding":
+        """A text's ids; the token strings not given (None) are looked up only if asked for."""
         n = len(ids)
-        return cls(list(ids), [index] * n, [0] * n, [index] * n, [None] * n, to_token)
+        tokens = list(tokens or [])
+        return cls(list(ids), [index] * n, [0] * n, [index] * n, tokens + [None] * (n - len(tokens)),
+                   to_token)
 
     @classmethod
     def of_specials(cls, ids: Sequence[int], tokens: Sequence[str], type_id: int) -> "Encoding":
