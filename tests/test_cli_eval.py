@@ -91,3 +91,30 @@ def test_bad_input_gives_one_line_error(case, fragment, inputs, tokenizer_files,
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("tokensmith compare: error: "), done.stderr
     assert fragment in lines[0]
+
+
+def test_compare_reads_jsonl_and_takes_the_papers_options(inputs, tokenizer_files, tmp_path):
+    """--text-field reads a JSON Lines corpus as training does (only the text counts);
+    --parity-mode joined is the paper's premium; --renyi-normalize observed divides by the
+    distinct tokens seen."""
+    texts = inputs.joinpath("corpus.txt").read_text(encoding="utf-8").split("\n\n")[:40]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"body": t, "n": k}) + "\n" for k, t in enumerate(texts)), encoding="utf-8")
+    done = cli("compare", f"cl100k={tokenizer_files / 'cl100k_base.tiktoken'}",
+               f"r50k={tokenizer_files / 'r50k_base.tiktoken'}", "--corpus", corpus, "--text-field", "body",
+               "--parallel", inputs / "parallel", "--parity-mode", "joined", "--renyi-normalize", "observed",
+               "--no-audit", "-o", tmp_path / "r")
+    assert done.returncode == 0, done.stderr
+    assert "observed types" in done.stdout
+    results = json.loads((tmp_path / "r" / "results.json").read_text())
+    cl = results["tokenizers"][0]
+    ref = tokensmith.load(tokenizer_files / "cl100k_base.tiktoken")
+    assert cl["compression"]["n_bytes"] == sum(len(t.encode("utf-8")) for t in texts)
+    assert cl["compression"]["n_tokens"] == sum(len(ref.encode(t)) for t in texts)
+    assert cl["parity"]["mode"] == "joined" and results["inputs"]["parity_mode"] == "joined"
+    eng = len(ref.encode("The cat sat. It rained all day."))
+    rus = len(ref.encode("Кошка сидела. Весь день шёл дождь."))
+    assert next(x for x in cl["parity"]["languages"] if x["code"] == "rus")["premium"] == pytest.approx(rus / eng)
+    assert cl["renyi"]["normalize"] == "observed" and cl["renyi"]["vocab_size"] == cl["renyi"]["observed_types"]
+    wrong = cli("eval", f"cl100k={tokenizer_files / 'cl100k_base.tiktoken'}", "--corpus", corpus, "--no-audit")
+    assert wrong.returncode == 2 and "c.jsonl: line 1: no field 'text'" in wrong.stderr

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 import tokensmith
 from tokensmith.demo import embedded_corpus, train_and_held_out
 
@@ -33,6 +35,12 @@ def test_demo_command(tmp_path):
         other = tokensmith.load(out / f"{family}.json")
         assert type(other.model).__name__ == model and other.vocab_size == 2048
         assert family in done.stdout
+    # Every family's HF file reads in HF tokenizers itself as in tokensmith.
+    tokenizers = pytest.importorskip("tokenizers")
+    for family in ("bpe", "unigram", "wordpiece"):
+        ours = tokensmith.load(out / f"{family}.json")
+        theirs = tokenizers.Tokenizer.from_file(str(out / f"{family}.tokenizer.json"))
+        assert theirs.encode(held_out[:20000], add_special_tokens=False).ids == ours.encode(held_out[:20000])
     report = (out / "report" / "report.html").read_text(encoding="utf-8")
     assert all(name in report for name in ("bpe", "unigram", "wordpiece"))
     assert "bytes / token" in done.stdout and "report.html" in done.stdout

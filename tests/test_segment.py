@@ -12,7 +12,8 @@ from hypothesis import given, settings, strategies as st
 from tokensmith import Tokenizer
 from tokensmith.errors import InputError, OptionError
 from tokensmith.segment import SEGMENTERS, SegmentVocabulary, segmented_model
-from tokensmith.segment.methods import METHODS, least_tokens, likelihood, longest_prefix
+from tokensmith.segment.methods import (METHODS, least_tokens, least_tokens_longest_first, likelihood,
+                                        longest_prefix)
 from tokensmith.segment.stochastic import _Fenwick, stochastok_expand
 from tokensmith.splitters import RegexSplitter
 from tokensmith.vocab.bpe import BPEModel
@@ -56,10 +57,14 @@ def test_least_tokens_is_optimal_by_brute_force(case):
         assert got is None
         return
     fewest = min(map(len, every))
+    shortest = [s for s in every if len(s) == fewest]
     assert got is not None and len(got) == fewest
-    # Documented tie-break: among the shortest, token lengths are lexicographically largest.
     lengths = lambda seg: [len(vocab_token(vocab, t)) for t in seg]  # noqa: E731
-    assert lengths(got) == max(lengths(s) for s in every if len(s) == fewest)
+    # PathPiece's official tie-break: token lengths read from the end are lexicographically largest.
+    assert lengths(got)[::-1] == max(lengths(s)[::-1] for s in shortest)
+    # The mirrored one: token lengths read from the start are lexicographically largest.
+    first = least_tokens_longest_first(piece, vocab)
+    assert lengths(first) == max(lengths(s) for s in shortest)
 
 
 def vocab_token(vocab, tid):
@@ -95,7 +100,8 @@ def test_methods_differ_as_the_paper_describes():
     assert METHODS["longest_prefix"](b"abcab", voc) == [5, 3]      # abc|ab
     assert METHODS["longest_suffix"](b"abcab", voc) == [0, 7]      # a|bcab
     assert METHODS["longest_token"](b"abcab", voc) == [0, 7]       # bcab first, then a
-    assert METHODS["least_tokens"](b"abcab", voc) == [5, 3]        # 2 tokens, longest first
+    assert METHODS["least_tokens"](b"abcab", voc) == [0, 7]        # 2 tokens, longest last
+    assert METHODS["least_tokens_longest_first"](b"abcab", voc) == [5, 3]
     assert longest_prefix(b"abd", voc) is None
 
 
@@ -199,20 +205,52 @@ def test_dropout_is_seeded_and_decodes(r50k, sample_text):
     assert len(r50k.encode(sample_text)) < len(a) < len(sample_text.encode())
 
 
-def test_stochastok_splits_merge_back(r50k, bert):
-    for tok in (r50k, bert):
-        model = tok.with_segmenter("stochastok", p=0.5).model
+def official_expansions(tokens: list[bytes]) -> dict[int, list[tuple[int, int]]]:
+    """StochasTok's ``build_expansions`` restated: every cut of a token into two in-vocabulary
+    parts, cut points in increasing order."""
+    ids = {t: i for i, t in enumerate(tokens)}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for tid, token in enumerate(tokens):
+        for j in range(1, len(token)):
+            if token[:j] in ids and token[j:] in ids:
+                out.setdefault(tid, []).append((ids[token[:j]], ids[token[j:]]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def bpe_2k(english_sample):
+    from tokensmith.train import train_bpe
+
+    return train_bpe([english_sample[:300_000]], 2000, progress=False)
+
+
+def test_stochastok_uses_every_in_vocabulary_split(r50k, bpe_2k):
+    for tok in (r50k, bpe_2k):
         tokens = tok.model.token_bytes()
-        checked = 0
-        for tid, options in list(model.splits.items())[:2000]:
-            for a, b in options:
-                joined = tokens[a] + (tokens[b][2:] if tok is bert else tokens[b])
-                assert joined == tokens[tid]
-                checked += 1
-        assert checked > 500
-    table = {(int(a), int(b)): int(m) for a, b, _, m in r50k.model.table}
-    model = r50k.with_segmenter("stochastok").model
-    assert all(table[pair] == tid for tid, opts in list(model.splits.items())[:5000] for pair in opts)
+        splits = tok.with_segmenter("stochastok", p=0.5).model.splits
+        assert splits == official_expansions(tokens)
+        multi = [i for i, t in enumerate(tokens) if len(t) > 1]
+        assert all(splits.get(i) for i in multi)  # every BPE token splits at least its merge's way
+    # A trained BPE's merge table holds one pair per token; the official expansions hold more.
+    tokens = bpe_2k.model.token_bytes()
+    splits = bpe_2k.with_segmenter("stochastok").model.splits
+    merge_pairs = {int(m): (int(a), int(b)) for a, b, _, m in bpe_2k.model.table}
+    assert len(merge_pairs) == len(tokens) - 256
+    assert all(merge_pairs[tid] in options for tid, options in splits.items())
+    per_token = sum(map(len, splits.values())) / len(merge_pairs)
+    assert per_token > 1.4, per_token
+
+
+def test_stochastok_wordpiece_splits_join_back(bert):
+    tokens = bert.model.token_bytes()
+    splits = bert.with_segmenter("stochastok").model.splits
+    checked = 0
+    for tid, options in splits.items():
+        for a, b in options:
+            assert tokens[b].startswith(b"##")  # the right part continues a word
+            assert tokens[a] + tokens[b][2:] == tokens[tid]
+            checked += 1
+    assert checked > 5000
 
 
 def test_stochastok_count_seed_and_decoding(r50k, bert, sample_text):

@@ -98,8 +98,8 @@ def pieces_of(tok, text: str) -> list[bytes]:
 
 
 @pytest.mark.parametrize("name,methods", [
-    ("bert_base_cased_vocab.txt", ("longest_prefix", "longest_suffix", "longest_token", "least_tokens")),
-    ("r50k_base.tiktoken", ("longest_prefix", "longest_suffix", "longest_token", "least_tokens")),
+    ("bert_base_cased_vocab.txt", tuple(m for m in METHODS if m != "likelihood")),
+    ("r50k_base.tiktoken", tuple(m for m in METHODS if m != "likelihood")),
     ("t5_small_tokenizer.json", tuple(METHODS)),
 ])
 def test_kernel_equals_python_on_real_vocabularies(tokenizer_files, ntrex_text, name, methods):
@@ -138,7 +138,7 @@ def test_python_methods_when_the_kernel_is_missing(monkeypatch):
     monkeypatch.delattr(tokensmith._core, "_segment")
     tokens = [bytes([b]) for b in range(256)] + [b"ab", b"bab"]
     model = SegmentedModel(BPEModel(tokens, []), "least_tokens")
-    assert model.encode_pieces([b"abab", b"b"]) == [256, 256, ord("b")] and model._kernel is False  # longest first token
+    assert model.encode_pieces([b"abab", b"b"]) == [ord("a"), 257, ord("b")] and model._kernel is False  # longest last token
     wordpiece = WordPieceModel(["[UNK]", "un", "##aff", "##able", "a"], max_input_chars_per_word=4)
     # The whole-word shortcut respects the word limit, as the kernel and HF do.
     assert wordpiece.encode_pieces([b"unaffable", b"a", b"xyz"]) == [0, 4, 0]

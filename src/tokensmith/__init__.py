@@ -1,6 +1,7 @@
 """tokensmith: train, apply, measure, compare and transplant tokenizers for language models."""
 
-from .errors import InputError, ModelFileError, OptionError, SpecialTokenError, TokensmithError
+from .errors import (InputError, ModelFileError, OptionError, SaveError, SpecialTokenError,
+                     TokensmithError)
 from .tokenizer import Tokenizer
 # ``tokensmith.train(corpus, method=...)`` is the function; the trainers' package stays importable
 # as ``tokensmith.train.<method>`` modules (``from tokensmith.train import unigram``).
@@ -9,7 +10,7 @@ from .train import train, train_bpe
 __version__ = "0.1.0"
 
 __all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
-           "SpecialTokenError", "load", "train", "train_bpe"]
+           "SaveError", "SpecialTokenError", "load", "train", "train_bpe"]
 
 
 def load(path, **kwargs) -> Tokenizer:

@@ -3,8 +3,10 @@
 ``tokensmith demo -o tokensmith-demo/`` needs nothing but this package (no network, no data
 files): it trains one tokenizer per vocabulary family (byte-level BPE, Unigram, WordPiece by
 default) on the embedded English sample (``data/english_sample.txt.gz``), writes each in the
-native and HF formats, checks that each file reloads to the same ids, and compares them on
-held-out text with the evaluation suite: an HTML, Markdown and JSON report in ``report/``.
+native and HF formats, checks that each file reloads to the same ids (the HF file in tokensmith
+and, when it is installed, in HF ``tokenizers`` itself), and compares them on held-out text with
+the evaluation suite: an HTML, Markdown and JSON report in ``report/``. A method whose tokenizer
+HF's format cannot hold keeps its native file only, and the result says so.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import os
 import time
 from dataclasses import dataclass
 from importlib import resources
+
+from .errors import OptionError
 
 
 def embedded_corpus() -> str:
@@ -35,6 +39,7 @@ class DemoResult:
     train_seconds: float
     bytes_per_token: float
     path: str
+    hf_path: str | None = None   # None: HF tokenizer.json cannot hold this method's tokenizer
 
 
 DEFAULT_METHODS = ("bpe", "unigram", "wordpiece")
@@ -59,18 +64,47 @@ def run_demo(output_dir: str, vocab_size: int = 8192, methods: tuple[str, ...] =
         seconds = time.perf_counter() - started
         path = os.path.join(output_dir, f"{method}.json")
         tokenizer.save(path)
-        reloaded = load(path)
         ids = tokenizer.encode(held_out)
-        # Byte-level BPE decodes back to the text itself; normalizing families (lowercasing,
-        # NFKC) to their normalized form, which the reloaded file must give alike.
-        if reloaded.encode(held_out) != ids or reloaded.decode(ids) != tokenizer.decode(ids):
-            raise AssertionError(f"{method}: the saved tokenizer does not reproduce the trained one")
-        try:
-            tokenizer.save(os.path.join(output_dir, f"{method}.tokenizer.json"), format="hf")
-        except Exception:  # a method HF cannot represent keeps only its native file
-            pass
-        results.append(DemoResult(method, tokenizer.vocab_size, seconds, held_bytes / len(ids), path))
+        check_reload(method, tokenizer, load(path), held_out, ids)
+        hf_path = save_hf(tokenizer, os.path.join(output_dir, f"{method}.tokenizer.json"))
+        if hf_path is not None:
+            check_reload(method, tokenizer, load(hf_path), held_out, ids)
+            check_with_hf(method, hf_path, held_out, ids)
+        results.append(DemoResult(method, tokenizer.vocab_size, seconds, held_bytes / len(ids), path, hf_path))
     return results
+
+
+def check_reload(method: str, tokenizer, reloaded, text: str, ids: list[int]) -> None:
+    # Byte-level BPE decodes back to the text itself; normalizing families (lowercasing,
+    # NFKC) to their normalized form, which the reloaded file must give alike.
+    if reloaded.encode(text) != ids or reloaded.decode(ids) != tokenizer.decode(ids):
+        raise AssertionError(f"{method}: the saved tokenizer does not reproduce the trained one")
+
+
+def save_hf(tokenizer, path: str) -> str | None:
+    """Write HF's tokenizer.json; None when the format cannot hold this tokenizer (any other
+    failure is raised)."""
+    from .formats.hf_json import tokenizer_document
+
+    try:
+        tokenizer_document(tokenizer)  # refuses, before any file is written, what HF cannot hold
+    except OptionError:
+        return None
+    tokenizer.save(path, format="hf")
+    return path
+
+
+def check_with_hf(method: str, path: str, text: str, ids: list[int]) -> None:
+    """HF ``tokenizers`` (when installed) must read the file as tokensmith does."""
+    try:
+        import tokenizers
+    except ImportError:
+        return
+    theirs = tokenizers.Tokenizer.from_file(path).encode(text, add_special_tokens=False).ids
+    if theirs != ids:
+        first = next((k for k, (a, b) in enumerate(zip(theirs, ids)) if a != b), min(len(theirs), len(ids)))
+        raise AssertionError(f"{method}: HF tokenizers reads {path} differently from tokensmith "
+                             f"(first difference at token {first})")
 
 
 def compare_demo(output_dir: str, results: list[DemoResult], progress: bool = False):

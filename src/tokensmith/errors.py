@@ -36,6 +36,11 @@ class ModelFileError(TokensmithError, ValueError):
         super().__init__(f"{self.path}: {message}")
 
 
+class SaveError(ModelFileError):
+    """A tokenizer that cannot be written where or as asked: the path is not writable, or the
+    format cannot represent this tokenizer (refused before anything is written)."""
+
+
 class OptionError(TokensmithError, ValueError):
     """An impossible or unknown option (vocabulary too small, unknown pattern name, ...)."""
 

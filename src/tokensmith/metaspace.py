@@ -33,24 +33,12 @@ class MetaspaceSplitter(Splitter):
         self._cut = re.compile(f"(?={re.escape(replacement)})")
 
     def split(self, text: str) -> list[str]:
-        return self._split(text, True)
-
-    @property
-    def split_continuation(self):
-        """How HF splits text that follows an added token, where that differs from ``split``:
-        ``prepend_scheme="first"`` prepends only at the start of the input. Else None."""
-        return self._split_rest if self.prepend_scheme == "first" else None
-
-    def _split_rest(self, text: str) -> list[str]:
-        return self._split(text, False)
-
-    def _split(self, text: str, at_input_start: bool) -> list[str]:
         if self.whitespace_split:
             words = [w for w in _WHITESPACE.split(text) if w]
-            at_start = at_input_start and bool(text) and not _WHITESPACE.match(text)
+            at_start = bool(text) and not _WHITESPACE.match(text)
         else:
             words = [text] if text else []
-            at_start = at_input_start
+            at_start = True
         pieces: list[str] = []
         for k, word in enumerate(words):
             word = word.replace(" ", self.replacement)

@@ -5,7 +5,8 @@
   spaces as ``▁``. User-defined symbols pass through untouched. The rules travel in the saved file.
 * :class:`Precompiled` — HF's ``Precompiled`` normalizer, which applies the same charsmap per
   grapheme cluster (HF's rule differs from SentencePiece's on some clusters; ids match HF).
-* :class:`Replace`, :class:`UnicodeNormalizer`, :class:`Lowercase`, :class:`SequenceNormalizer` —
+* :class:`Replace`, :class:`Prepend`, :class:`UnicodeNormalizer`, :class:`Lowercase`,
+  :class:`SequenceNormalizer` —
   the small HF normalizers tokenizer.json files combine.
 """
 
@@ -277,6 +278,27 @@ class Replace(Normalizer):
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
         return cls(data["pattern"], data["content"], data.get("is_regex", False))
+
+
+@register
+class Prepend(Normalizer):
+    """HF's ``Prepend``: ``prefix`` before any non-empty text (Llama's ``▁``; SentencePiece's
+    dummy prefix, which an empty text does not get either)."""
+
+    kind = "prepend"
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+
+    def normalize(self, text: str) -> str:
+        return self.prefix + text if text else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "prefix": self.prefix}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(data["prefix"])
 
 
 @register

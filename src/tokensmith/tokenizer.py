@@ -54,9 +54,9 @@ class Tokenizer:
         self._all_specials = frozenset(self.special_tokens)
         self._special_firsts = frozenset(s[0] for s in self.special_tokens)
         self._special_regex_cache: dict[frozenset, regex.Pattern] = {}
-        # A splitter whose result depends on where the segment stands (Metaspace's
-        # prepend_scheme="first") splits text that follows an added token with this method.
-        self._split_rest = getattr(splitter, "split_continuation", None)
+        # HF's splitters take ``split_at(text, at_start)``: where a segment stands can matter
+        # (Metaspace's prepend_scheme="first" prepends only at the start of the input).
+        self._split_at = getattr(splitter, "split_at", None)
         self._added_bytes = self._bytes_of_added()
         self._strings: list[str] | None = None
         self._vocab: dict[str, int] | None = None
@@ -242,8 +242,8 @@ class Tokenizer:
 
     def _encode_segment(self, segment: Segment) -> list[int]:
         """Ids of text between added tokens: normalized unless it already is, then split
-        (as a continuation when it does not begin the text) and segmented by the model."""
-        text, at_start = segment.text, segment.at_start or self._split_rest is None
+        (told that it does not begin the text, where it does not) and segmented by the model."""
+        text, at_start = segment.text, segment.at_start or self._split_at is None
         needs_normalizing = not segment.normalized and self.normalizer is not None
         if at_start and (needs_normalizing or self.normalizer is None):
             return self.encode_ordinary(text)
@@ -251,7 +251,9 @@ class Tokenizer:
             text = self.normalizer.normalize(text)
         if self.splitter is None:
             return self._encode_normalized(text, None)
-        return self._encode_normalized(text, self.splitter.split if at_start else self._split_rest)
+        if at_start:
+            return self._encode_normalized(text, self.splitter.split)
+        return self._encode_normalized(text, lambda t: self._split_at(t, False))
 
     def encode_batch(self, texts: Sequence[str], *, num_threads: int | None = None,
                      add_special_tokens: bool = False, allowed_special: Specials = frozenset(),
@@ -342,10 +344,20 @@ class Tokenizer:
         return Tokenizer(parts.pop("model"), parts.pop("splitter"), **parts)
 
     # -- files ----------------------------------------------------------------------------------
-    def save(self, path: str | os.PathLike, format: str = "native") -> None:
+    def save(self, path: str | os.PathLike, format: str = "native", **options) -> None:
+        """Write this tokenizer; ``format="hf"`` to a directory writes a ``save_pretrained`` folder
+        (see :mod:`tokensmith.formats`)."""
         from .formats import save
 
-        save(self, path, format=format)
+        save(self, path, format=format, **options)
+
+    def save_pretrained(self, folder: str | os.PathLike, *, roles: dict[str, str | None] | None = None,
+                        model_max_length: int | None = None) -> None:
+        """A folder ``transformers.AutoTokenizer.from_pretrained`` loads; ``roles`` sets or
+        removes (``None``) the inferred special-token roles, e.g. ``{"eos": "</s>"}`` (see
+        :mod:`tokensmith.formats.hf_folder`)."""
+        self.save(os.path.join(os.fspath(folder), ""), format="hf", roles=roles,
+                  model_max_length=model_max_length)
 
     @classmethod
     def load(cls, path: str | os.PathLike, **kwargs) -> "Tokenizer":

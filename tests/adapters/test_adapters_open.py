@@ -55,6 +55,25 @@ def test_native_and_reference_agree_on_surfaces(filename, tokenizer_files):
             assert a.strip() == b.strip(), (i, a, b)
 
 
+@pytest.mark.parametrize("backend", ["auto", "reference"])
+def test_unknown_id_is_the_reference_librarys(backend, tokenizer_files):
+    """``unk_id``: the id the library emits for text it cannot represent; None when byte-level."""
+    sentencepiece, hf = importlib.import_module("sentencepiece"), importlib.import_module("tokenizers")
+    t5 = hf.Tokenizer.from_file(str(tokenizer_files / "t5_small_tokenizer.json"))
+    bert = hf.BertWordPieceTokenizer(str(tokenizer_files / "bert_base_cased_vocab.txt"), lowercase=False)
+    llama = sentencepiece.SentencePieceProcessor(model_file=str(tokenizer_files / "llama2_tokenizer.model"))
+    expected = {"t5_small_tokenizer.json": t5.token_to_id("<unk>"), "bert_base_cased_vocab.txt": bert.token_to_id("[UNK]"),
+                "llama2_tokenizer.model": llama.unk_id(), "cl100k_base.tiktoken": None,
+                "roberta_base_tokenizer.json": None}
+    for filename, unk in expected.items():
+        tok = open_tokenizer(tokenizer_files / filename, backend=backend)
+        assert tok.unk_id == unk, (filename, backend)
+    # T5 emits that id for a Thai word, as the library does
+    tok = open_tokenizer(tokenizer_files / "t5_small_tokenizer.json", backend=backend)
+    assert tok.encode("ภาษาไทย") == t5.encode("ภาษาไทย", add_special_tokens=False).ids
+    assert tok.unk_id in tok.encode("ภาษาไทย")
+
+
 def test_native_ids_equal_reference_ids(tokenizer_files):
     for name in ("cl100k_base.tiktoken", "llama2_tokenizer.model"):
         a = open_tokenizer(tokenizer_files / name, backend="tokensmith")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tokensmith.dataset import encode_corpus, iter_documents, load_index
 from tokensmith.errors import InputError, OptionError
 from tokensmith.formats import load
+from tokensmith.formats.atomic import TEMP_MARKER
 from tokensmith.tokenizer import Tokenizer
 
 EOT = "<|endoftext|>"
@@ -120,7 +121,7 @@ def test_round_trip(gpt2, tmp_path, docs, shard_tokens, eot):
 
 def no_dataset_left(directory: Path) -> bool:
     return not directory.exists() or not [p for p in os.listdir(directory)
-                                          if p.endswith((".npy", ".json")) or p.startswith(".tmp")]
+                                          if p.endswith((".npy", ".json")) or TEMP_MARKER in p]
 
 
 def test_empty_corpus(gpt2, tmp_path):
@@ -158,6 +159,21 @@ def test_failure_midway_removes_written_shards(gpt2, tmp_path):
     with pytest.raises(RuntimeError, match="source broke"):
         encode_corpus(gpt2, documents(), tmp_path / "out", shard_tokens=50)
     assert no_dataset_left(tmp_path / "out")
+
+
+def test_interrupted_run_leaves_no_directory_it_created(gpt2, tmp_path):
+    def documents():
+        for i in range(200):
+            yield f"document number {i} with a few words"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        encode_corpus(gpt2, documents(), tmp_path / "new" / "out", shard_tokens=50)
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "kept").mkdir()  # a directory that was there before stays
+    with pytest.raises(InputError, match="empty"):
+        encode_corpus(gpt2, [], tmp_path / "kept")
+    assert [p.name for p in tmp_path.iterdir()] == ["kept"] and list((tmp_path / "kept").iterdir()) == []
 
 
 def test_refuses_to_mix_with_an_earlier_dataset(gpt2, tmp_path):

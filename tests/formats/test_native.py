@@ -3,7 +3,7 @@ import json
 import pytest
 
 import tokensmith
-from tokensmith.errors import ModelFileError
+from tokensmith.errors import ModelFileError, SaveError
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_failed_save_leaves_no_partial_file(tmp_path, r50k, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(json, "dump", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(SaveError, match="disk full"):
         r50k.save(path)
     assert list(tmp_path.iterdir()) == []
 

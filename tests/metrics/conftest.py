@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+
 import pytest
 
 
@@ -47,6 +50,19 @@ class ToyTokenizer:
 
     def token_bytes(self, i):
         return None if i in self.control else self.vocab[i].encode("utf-8")
+
+
+def need(module: str):
+    """Import a reference library: skipped where it is missing, but a failure in CI."""
+    if os.environ.get("CI"):
+        return importlib.import_module(module)
+    return pytest.importorskip(module)
+
+
+@pytest.fixture(scope="session")
+def reference():
+    """``reference("tokenizers")``: the module, or a skip (a failure in CI) when it is missing."""
+    return need
 
 
 @pytest.fixture

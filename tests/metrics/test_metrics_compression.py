@@ -72,7 +72,7 @@ def test_empty_and_bad_corpus(tmp_path):
         read_corpus([empty])
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"ok\xff\xfe")
-    with pytest.raises(InputError, match="bad.txt: byte 2: not valid UTF-8"):
+    with pytest.raises(InputError, match="bad.txt: byte 2: invalid UTF-8"):
         read_corpus([bad])
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="missing.txt: no such corpus file"):
         read_corpus([tmp_path / "missing.txt"])

@@ -40,3 +40,44 @@ def test_against_independent_count_on_english(english_sample, tiktoken_encodings
     h = math.log2(sum((n / total) ** 2.5 for n in freq.values())) / (1 - 2.5)
     assert result.entropy_bits == pytest.approx(h, rel=1e-9)
     assert result.efficiency == pytest.approx(h / math.log2(100256), rel=1e-9)
+
+
+@pytest.fixture(scope="module")
+def scorer(reference):
+    return reference("tokenization_scorer")
+
+
+@pytest.mark.parametrize("name", ["cl100k_base.tiktoken", "t5_small_tokenizer.json", "llama2_tokenizer.model",
+                                  "bert_base_cased_vocab.txt"])
+def test_observed_normalization_equals_tokenization_scorer(name, scorer, tokenizer_files, ntrex_dir):
+    """``normalize="observed"`` is the authors' package's score, on real tokenized text."""
+    from tokensmith.adapters import open_tokenizer
+    from tokensmith.metrics.corpus import encode_texts
+
+    tok = open_tokenizer(str(tokenizer_files / name))
+    lines = []
+    for code in ("eng", "deu", "rus", "jpn"):
+        kind = "src" if code == "eng" else "ref"
+        lines += (ntrex_dir / f"newstest2019-{kind}.{code}.txt").read_text(encoding="utf-8").split("\n")[:50]
+    encoded = encode_texts(tok, lines, progress=False)
+    counts = encoded.counts(tok.vocab_size)
+    # The package reads whitespace-separated tokens: ids written as words are such tokens.
+    as_words = [[str(i) for i in ids.tolist()] for ids in encoded.ids]
+    for alpha in (0.5, 2.0, 2.5, 3.0):
+        ours = renyi(counts, tok.vocab_size, alpha, normalize="observed")
+        theirs = scorer.score(as_words, metric="renyi", power=alpha)
+        assert ours.efficiency == pytest.approx(theirs, rel=1e-12), (name, alpha)
+        assert ours.vocab_size == ours.observed_types == len({i for ids in as_words for i in ids})
+        assert ours.entropy_bits == pytest.approx(scorer.score(as_words, metric="renyi_entropy", power=alpha),
+                                                  rel=1e-12)
+    shannon = renyi(counts, tok.vocab_size, 1.0, normalize="observed").shannon_efficiency
+    assert shannon == pytest.approx(scorer.score(as_words, metric="shannon"), rel=1e-12)
+    # over the whole vocabulary the value is lower: most entries are never produced here
+    assert renyi(counts, tok.vocab_size, 2.5).efficiency < renyi(counts, tok.vocab_size, 2.5, "observed").efficiency
+
+
+def test_unknown_normalization():
+    from tokensmith.errors import OptionError
+
+    with pytest.raises(OptionError, match="Rényi normalization must be one of vocabulary, observed"):
+        renyi(np.array([1, 2]), 2, 2.5, normalize="types")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 
 import pytest
 
@@ -66,42 +64,17 @@ def test_output_path_that_is_a_file(data, tmp_path):
         write_report(data, target)
 
 
-def _chromium():
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        import os
-
-        if os.environ.get("CI"):
-            pytest.fail("chromium is required in CI (Debian package 'chromium')")
-        pytest.skip("chromium not installed")
-    return exe
-
-
-def _render(exe, url, tmp_path):
-    """Load ``url`` in headless Chromium: (DOM after load, console messages)."""
-    run = subprocess.run(
-        [exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-         f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0",
-         "--virtual-time-budget=3000", "--dump-dom", url],
-        capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr[-2000:]
-    console = [line for line in run.stderr.splitlines() if ":CONSOLE" in line]
-    return run.stdout, console
-
-
-def test_console_check_catches_errors(tmp_path):
+def test_console_check_catches_errors(tmp_path, browser):
     """The browser check itself works: a page with a script error is reported."""
-    exe = _chromium()
     page = tmp_path / "broken.html"
     page.write_text("<!DOCTYPE html><html><body><script>notDefined()</script></body></html>")
-    _, console = _render(exe, page.as_uri(), tmp_path)
+    _, console = browser(page.as_uri(), tmp_path)
     assert any("notDefined" in line for line in console)
 
 
-def test_html_renders_in_chromium_with_plots(data, tmp_path):
-    exe = _chromium()
+def test_html_renders_in_chromium_with_plots(data, tmp_path, browser):
     paths = write_report(data, tmp_path / "out")
-    dom, console = _render(exe, "file://" + paths["html"], tmp_path)
+    dom, console = browser("file://" + paths["html"], tmp_path)
     assert console == []
     charts = re.findall(r'<svg class="chart".*?</svg>', dom, flags=re.S)
     labels = [re.search(r'aria-label="([^"]+)"', c).group(1) for c in charts]

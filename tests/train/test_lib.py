@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from tokensmith import InputError, ModelFileError, OptionError, Tokenizer
 from tokensmith.cli.main import main as cli
 from tokensmith.train import train
-from tokensmith.train.lib import Lexicon, SUPERWORD_PATTERN, sentences
+from tokensmith.train.lib import Lexicon, SENTENCE_PATTERN, sentences
 
 NEVER = 1e-12  # memorise probability that keeps a hand-built lexicon fixed
 
@@ -91,7 +91,7 @@ def test_training_lowers_the_token_count_from_the_byte_start(trained, english):
     n = len(trained.encode(held))
     assert n < len(held.encode()) / 2.5  # start: one token per byte
     # and against its own early state: more reading of the same text reads it with fewer chunks
-    spans = sentences([english[0][:100_000]], SUPERWORD_PATTERN, 10**9)
+    spans = sentences([english[0][:100_000]], SENTENCE_PATTERN, 10**9)
     lex = Lexicon(capacity=2000, seed=1)
     counts = [lex.read(spans) for _ in range(4)]
     assert counts[-1] < counts[0] < sum(map(len, spans))

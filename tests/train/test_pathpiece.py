@@ -42,6 +42,30 @@ def test_segmentations_of_held_out_text_are_minimal(trained, english):
         assert len(ids) == fewest_tokens(data, vocab), piece
 
 
+def test_training_counts_uses_on_the_path_the_segmenter_takes(trained, english):
+    # the pruning's readable twin and the segmenter break ties the same (the official way)
+    tokens = trained.model.token_bytes()
+    token_id = {t: i for i, t in enumerate(tokens)}
+    max_len = max(map(len, tokens))
+    mirrored = trained.with_segmenter("least_tokens_longest_first").model
+    differ = 0
+    for piece in trained.splitter.split(english[1])[:3000]:
+        data = piece.encode()
+        ids = trained.model.encode_pieces([data])
+        assert ids == shortest_path(lattice(data, token_id, max_len))[1], piece
+        differ += ids != mirrored.encode_pieces([data])
+    assert differ > 0  # the tie-break is visible on this vocabulary
+
+
+def test_tokens_are_at_most_max_token_length(trained, english):
+    assert max(map(len, trained.model.token_bytes())) <= 16  # the paper's L
+    short = train_pathpiece([english[0][:40_000]], 400, max_token_length=3)
+    assert max(map(len, short.model.token_bytes())) == 3
+    assert short.vocab_size == 400
+    text = english[1][:3000]
+    assert short.decode(short.encode(text)) == text
+
+
 def test_vocabulary_size_bytes_and_round_trip(trained, english):
     tokens = trained.model.token_bytes()
     assert len(tokens) == VOCAB == len(set(tokens))
@@ -85,6 +109,9 @@ def test_bad_options(english):
         train_pathpiece([english[0][:1000]], 600, init_factor=0.5)
     with pytest.raises(OptionError):
         train_pathpiece([english[0][:1000]], 100)
+    for bad in (1, 0, "16"):
+        with pytest.raises(OptionError, match="max_token_length"):
+            train_pathpiece([english[0][:1000]], 600, max_token_length=bad)
     assert least_tokens_model([bytes([b]) for b in range(256)]).vocab_size == 256
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+
 import numpy as np
 import pytest
 import regex
@@ -119,3 +122,55 @@ def test_compiled_kernels_agree_with_the_reference(english, bpe_tokens):
     expected = reference.ablation_scores(lines, vocab, max_len, tv, cv, WINDOW)
     assert np.count_nonzero(expected) > 100
     np.testing.assert_allclose(scores, expected, rtol=1e-9, atol=1e-6)
+    official_context = ablation_scores(lines, vocab, max_len, tv, cv, 2, straddling=False)
+    expected = reference.ablation_scores(lines, vocab, max_len, tv, cv, 2, straddling=False)
+    np.testing.assert_allclose(official_context, expected, rtol=1e-9, atol=1e-6)
+
+
+# -- against SaGe's official code (sage-tokenizer 2.0, MeLeLBGU/SaGe) ----------------------------
+@pytest.fixture(scope="module")
+def official_sage():
+    """``sage_tokenizer.model``: required in CI (installed without its gensim pin, which only the
+    embedding training needs), skipped elsewhere when missing."""
+    if os.environ.get("CI"):
+        return importlib.import_module("sage_tokenizer.model")
+    return pytest.importorskip("sage_tokenizer.model")
+
+
+@pytest.fixture(scope="module")
+def english_lines(english):
+    # the official code reads whole lines, stripped, with no pre-tokenizer
+    return [line.strip().encode() for line in english[0][:40_000].splitlines() if line.strip()]
+
+
+def test_greedy_segmentation_is_the_official_one(official_sage, bpe_tokens, english_lines):
+    from tokensmith.train.sage import segment_lines
+
+    max_len = max(map(len, bpe_tokens))
+    official = official_sage.SaGeTokenizer(bpe_tokens, max_len)
+    ours = segment_lines([[line] for line in english_lines], bpe_tokens)
+    for line, ids in zip(english_lines, ours):
+        assert list(ids) == official.tokenize(line, tokens_only=True), line
+
+
+def test_scores_with_the_official_context_are_the_official_scores(official_sage, bpe_tokens, english_lines):
+    # With a shared vector matrix, the official pad of 2 and no straddling pairs, the ablation
+    # scores are exactly minus the official losses (sign: ablated minus original likelihood).
+    max_len = max(map(len, bpe_tokens))
+    vocab = {t: i for i, t in enumerate(bpe_tokens)}
+    vectors = np.random.default_rng(3).normal(scale=0.5, size=(len(bpe_tokens), 8))
+    official = official_sage.SaGeTokenizer(bpe_tokens, max_len)
+    triples: dict = {}
+    for line in english_lines:
+        official.fast_sage(line, triples, {}, pad=2)
+    # the official compute_losses: count * log(sigmoid(target . context)), summed per ablated id
+    official_change = np.zeros(len(bpe_tokens))
+    for (ablated, target, context), count in triples.items():
+        official_change[ablated] += count * -np.logaddexp(0, -(vectors[target] @ vectors[context]))
+    ours = ablation_scores([[line] for line in english_lines], vocab, max_len, vectors, vectors,
+                           window=2, straddling=False)
+    assert np.count_nonzero(official_change) > 200
+    np.testing.assert_allclose(ours, official_change, rtol=1e-9, atol=1e-7)
+    # the default (straddling pairs counted) differs: the documented departure
+    default = ablation_scores([[line] for line in english_lines], vocab, max_len, vectors, vectors, window=2)
+    assert not np.allclose(default, official_change)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tokensmith import OptionError, Tokenizer
+from tokensmith.train._method_utils import merge_token_bytes
 from tokensmith.train.scaffold_bpe import (ScaffoldBPEModel, find_scaffolds,
                                            train_scaffold_bpe, train_scaffold_bpe_from_counts)
 
@@ -52,11 +53,18 @@ def test_scaffold_rule_on_a_worked_example():
 
 
 def test_a_scaffold_comes_back_when_it_reaches_the_head_of_the_queue():
-    # "ab" falls below the next pair ("abc"+"d"), then everything else gets rarer than it.
-    counts = {b"abcd": 10, b"ab": 4, b"xyxyxy": 1}
+    from tokensmith._reference.scaffold_bpe import find_scaffolds as replay
+
+    counts = {b"abcd": 10, b"ab": 4, b"pq": 6, b"xyxyxy": 1}
     merges = train_bpe_counts(counts)
-    kept, scaffolds = find_scaffolds(counts, merges, 256 + len(merges))
-    assert 256 not in scaffolds  # "ab" (freq 4) >= later heads (count of "xy" = 3)
+    assert merge_token_bytes(merges)[256:] == [b"ab", b"abc", b"abcd", b"pq", b"xy", b"xyxy", b"xyxyxy"]
+    # After "abcd", "ab" occurs 4 times on its own, fewer than the next pair "pq" (6): a scaffold
+    # (and "abc", 0 on its own). V = 256 bytes + 4 merges - 2 scaffolds.
+    assert find_scaffolds(counts, merges, 258) == replay(counts, merges, 258) == (4, {256, 257})
+    # The next pair, "xy" (3), is rarer than "ab" (4): "ab" reaches the head of the queue and is
+    # re-added to V instead of a merge; "abc" never comes back.
+    assert find_scaffolds(counts, merges, 259) == replay(counts, merges, 259) == (4, {257})
+    assert find_scaffolds(counts, merges, 300) == (len(merges), {257})
 
 
 def train_bpe_counts(counts):

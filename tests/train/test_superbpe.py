@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
 
 import pytest
@@ -9,10 +11,19 @@ import pytest
 from tokensmith import OptionError, Tokenizer
 from tokensmith._reference import bpe_train as reference
 from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-from tokensmith.train.superbpe import SUPERWORD_PATTERN, train_superbpe, transition_size, word_count
+from tokensmith.splitters import RegexSplitter
+from tokensmith.train.superbpe import (OFFICIAL_STAGE2_REGEX, SUPERWORD_PATTERN, train_superbpe,
+                                       transition_size, word_count)
 
 VOCAB, TRANSITION = 640, 520
 CROSSES = re.compile(rb"\S ")  # a word's last byte then a space: a word boundary inside
+
+
+def hf_tokenizers():
+    """HF tokenizers, the reference: required in CI, skipped elsewhere when missing."""
+    if os.environ.get("CI"):
+        return importlib.import_module("tokenizers")
+    return pytest.importorskip("tokenizers")
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +53,46 @@ def test_held_out_text_uses_superwords_and_round_trips(trained, english):
     assert crossing and min(crossing) >= TRANSITION
 
 
+def test_stage_two_pieces_are_the_official_isolated_split(english, ntrex_files):
+    # The official stage 2 pre-tokenizes with HF Split(regex, behavior="isolated"): the matches
+    # and the text between them are pieces. SUPERWORD_PATTERN must give exactly those pieces.
+    tokenizers = hf_tokenizers()
+    official = tokenizers.pre_tokenizers.Split(tokenizers.Regex(OFFICIAL_STAGE2_REGEX), behavior="isolated")
+    texts = [english[0][:60_000], english[1]]
+    texts += ["\n".join(path.read_text(encoding="utf-8").split("\n")[:20]) for path in ntrex_files[::10]]
+    splitter = RegexSplitter(SUPERWORD_PATTERN)
+    for text in texts:
+        want = [piece for piece, _ in official.pre_tokenize_str(text)]
+        assert splitter.split(text) == want
+    # superwords may cross ", ", ". " and line breaks; digits and punctuation runs stay apart
+    assert splitter.split('He said, "Stop... now."\nThen 2024 came.') == [
+        'He said, "Stop', "...", " now", '."\n', "Then ", "202", "4", " came."]
+
+
+def test_superwords_cross_clause_punctuation_and_line_breaks(trained, english):
+    superwords = trained.model.token_bytes()[TRANSITION:]
+    assert [t for t in superwords if re.search(rb"[,.;] \w", t)], superwords  # e.g. ", and"
+    assert [t for t in superwords if re.search(rb"\w\n|\n\w", t)], superwords  # e.g. "\nthe"
+    held_out = [trained.token_bytes(i) for i in trained.encode(english[1])]
+    assert [t for t in held_out if re.search(rb"[,.;] \w", t)]
+
+
+def test_max_words_none_is_the_official_uncapped_stage_two(english):
+    text = [english[0][:30_000]]
+    uncapped = train_superbpe(text, 420, transition=350, max_words=None)
+    stage1 = reference.train_bpe_from_counts(count_pieces(text, "cl100k"), 350 - 256)
+    stage2 = reference.train_bpe_from_counts(count_pieces(text, SUPERWORD_PATTERN), 420 - 350, 2, stage1)
+    assert uncapped.model.token_bytes() == merge_token_bytes(stage1 + stage2)
+    for bad in (0, 2.5, "4"):
+        with pytest.raises(OptionError, match="max_words"):
+            train_superbpe(text, 420, transition=350, max_words=bad)
+
+
 def test_transition_at_the_full_vocabulary_is_plain_bpe(english):
-    tok = train_superbpe([english[0][:40_000]], 400, transition=400)
+    text = [english[0][:40_000]]
+    tok = train_superbpe(text, 400, transition=400)
+    plain = reference.train_bpe_from_counts(count_pieces(text, "cl100k"), 400 - 256)
+    assert tok.model.token_bytes() == merge_token_bytes(plain)
     assert not [t for t in tok.model.token_bytes() if CROSSES.search(t)]
 
 
@@ -78,7 +127,7 @@ def test_native_round_trip(trained, english, tmp_path):
 
 
 def test_hf_export_gives_the_same_ids(trained, english, tmp_path):
-    tokenizers = pytest.importorskip("tokenizers")
+    tokenizers = hf_tokenizers()
     trained.save(tmp_path / "tokenizer.json", format="hf")
     reference = tokenizers.Tokenizer.from_file(str(tmp_path / "tokenizer.json"))
     text = english[1][:20_000]

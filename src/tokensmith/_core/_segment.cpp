@@ -1,7 +1,7 @@
 // Segmentation methods usable on any vocabulary (longest_prefix, longest_suffix, longest_token,
-// least_tokens, likelihood) over a SegmentVocabulary's two tables. Each must return exactly what
+// least_tokens, least_tokens_longest_first, likelihood) over a SegmentVocabulary's two tables. Each must return exactly what
 // its readable definition in src/tokensmith/segment/methods.py returns, tie-breaks included;
-// segment/compiled.py calls this when built.
+// segment/pieces.py calls this when built.
 //
 // The tables are byte tries built once per vocabulary: a walk from a position yields every token
 // that starts there in one pass, where the Python methods look up each length in a dict.
@@ -107,13 +107,14 @@ void matches_at(const Trie& trie, std::string_view piece, size_t i, std::vector<
     }
 }
 
-enum Method { LONGEST_PREFIX, LONGEST_SUFFIX, LONGEST_TOKEN, LEAST_TOKENS, LIKELIHOOD };
+enum Method { LONGEST_PREFIX, LONGEST_SUFFIX, LONGEST_TOKEN, LEAST_TOKENS, LEAST_TOKENS_LONGEST_FIRST, LIKELIHOOD };
 
 Method method_of(const std::string& name) {
     if (name == "longest_prefix") return LONGEST_PREFIX;
     if (name == "longest_suffix") return LONGEST_SUFFIX;
     if (name == "longest_token") return LONGEST_TOKEN;
     if (name == "least_tokens") return LEAST_TOKENS;
+    if (name == "least_tokens_longest_first") return LEAST_TOKENS_LONGEST_FIRST;
     if (name == "likelihood") return LIKELIHOOD;
     throw py::value_error("unknown segmentation method '" + name + "'");
 }
@@ -125,6 +126,7 @@ struct Scratch {
     std::vector<int32_t> start_at_zero;
     std::vector<double> value;
     std::vector<Match> choice;
+    std::vector<uint32_t> fewest;
     struct Item {
         uint32_t lo, hi;
         int32_t id;  // >= 0: a token already chosen, in output order
@@ -222,7 +224,8 @@ private:
             case LONGEST_PREFIX: return longest_prefix(piece, out);
             case LONGEST_SUFFIX: return longest_suffix(piece, out, s);
             case LONGEST_TOKEN: return longest_token(piece, out, s);
-            case LEAST_TOKENS: return best_path(piece, nullptr, out, s);
+            case LEAST_TOKENS: return least_tokens(piece, out, s);
+            case LEAST_TOKENS_LONGEST_FIRST: return best_path(piece, nullptr, out, s);
             case LIKELIHOOD: return best_path(piece, scores_.data(), out, s);
         }
         return false;
@@ -308,6 +311,35 @@ private:
             s.todo.push_back({0, 0, best_id});
             s.todo.push_back({item.lo, best_i, -1});
         }
+        return true;
+    }
+
+    // Fewest tokens with PathPiece's official tie-break: the longest token ending at each
+    // position among those reaching it in fewest tokens, read back from the end. Starts are
+    // visited left to right and only a strictly smaller count replaces, so the first start to
+    // reach an end with its final count (the longest token) stays.
+    bool least_tokens(std::string_view piece, std::vector<int32_t>& out, Scratch& s) const {
+        const size_t n = piece.size(), first = out.size();
+        constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+        s.fewest.assign(n + 1, kNone);
+        s.choice.assign(n + 1, {0, -1});
+        s.fewest[0] = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (s.fewest[i] == kNone) continue;
+            const Trie& trie = table(i);
+            int32_t node = 0;
+            for (size_t k = i; k < n; ++k) {
+                node = trie.child(node, static_cast<uint8_t>(piece[k]));
+                if (node < 0) break;
+                const int32_t id = trie.id(node);
+                if (id < 0 || s.fewest[i] + 1 >= s.fewest[k + 1]) continue;
+                s.fewest[k + 1] = s.fewest[i] + 1;
+                s.choice[k + 1] = {static_cast<uint32_t>(k + 1 - i), id};
+            }
+        }
+        if (s.fewest[n] == kNone) return false;
+        for (size_t end = n; end > 0; end -= s.choice[end].length) out.push_back(s.choice[end].id);
+        std::reverse(out.begin() + first, out.end());
         return true;
     }
 

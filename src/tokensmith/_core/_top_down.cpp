@@ -55,23 +55,24 @@ struct Edge {
     int32_t id;
 };
 
-// Fewest tokens over the lattice (longest first token on ties); `pick[i]` is the edge taken at i.
+// Fewest tokens over the lattice, PathPiece's official tie-break (the longest token ending at each
+// position, read back from the end): starts are visited left to right and only a strictly shorter
+// path replaces. `last[j]` is the edge ending at byte j.
 int64_t shortest(const std::vector<std::vector<Edge>>& edges, int32_t banned, std::vector<int64_t>& best,
-                 std::vector<Edge>& pick) {
+                 std::vector<Edge>& last) {
     const size_t n = edges.size();
     best.assign(n + 1, INT64_MAX);
-    pick.assign(n + 1, Edge{0, -1});
-    best[n] = 0;
-    for (size_t i = n; i-- > 0;) {
+    last.assign(n + 1, Edge{0, -1});
+    best[0] = 0;
+    for (size_t i = 0; i < n; ++i) {
+        if (best[i] == INT64_MAX) continue;
         for (const Edge& e : edges[i]) {
-            if (e.id == banned || best[i + e.length] == INT64_MAX) continue;
-            if (best[i + e.length] + 1 < best[i]) {
-                best[i] = best[i + e.length] + 1;
-                pick[i] = e;
-            }
+            if (e.id == banned || best[i] + 1 >= best[i + e.length]) continue;
+            best[i + e.length] = best[i] + 1;
+            last[i + e.length] = e;
         }
     }
-    return best[0];
+    return best[n];
 }
 
 // (cost, uses, total): per token id on a shortest path, the extra tokens the corpus needs without
@@ -99,7 +100,7 @@ py::tuple removal_costs(const py::list& pieces, const py::list& counts, const py
         if (length == INT64_MAX) throw py::value_error("a piece holds a byte the vocabulary lacks");
         total += length * count;
         path.clear();
-        for (size_t i = 0; i < n; i += pick[i].length) path.push_back(pick[i].id);
+        for (size_t j = n; j > 0; j -= pick[j].length) path.push_back(pick[j].id);
         for (int32_t id : path) uses[id] += count;
         std::sort(path.begin(), path.end());
         path.erase(std::unique(path.begin(), path.end()), path.end());
@@ -201,11 +202,12 @@ py::list greedy_lines(const py::list& lines, const py::list& tokens) {
 }
 
 // For each id, the change of the skip-gram log-likelihood when it is ablated at each occurrence
-// (ablated minus original, summed), as _reference/sage.py's ablation_scores.
+// (ablated minus original, summed), as _reference/sage.py's ablation_scores; `straddling` keeps
+// the pairs with one end on each side of the changed span (SaGe's official code drops them).
 py::array_t<double> ablation_scores(const py::list& lines, const py::list& tokens,
                                     py::array_t<double, py::array::c_style | py::array::forcecast> target,
                                     py::array_t<double, py::array::c_style | py::array::forcecast> context,
-                                    int window) {
+                                    int window, bool straddling) {
     const Vocab vocab(tokens);
     const Lines text(lines);
     if (target.ndim() != 2 || context.ndim() != 2 || target.shape(1) != context.shape(1) ||
@@ -250,8 +252,11 @@ py::array_t<double> ablation_scores(const py::list& lines, const py::list& token
                         double sum = 0;
                         for (size_t i = 0; i < ids.size(); ++i) {
                             const size_t j_end = std::min(ids.size(), i + W + 1);
-                            for (size_t j = i > W ? i - W : 0; j < j_end; ++j)
-                                if (j != i && !(i < a && j < a) && !(i >= b && j >= b)) sum += ll(ids[i], ids[j]);
+                            const bool i_inside = a <= i && i < b;
+                            for (size_t j = i > W ? i - W : 0; j < j_end; ++j) {
+                                if (j == i || (i < a && j < a) || (i >= b && j >= b)) continue;
+                                if (straddling || i_inside || (a <= j && j < b)) sum += ll(ids[i], ids[j]);
+                            }
                         }
                         scores[seg[k].id] += variant == 0 ? -sum : sum;
                     }
@@ -270,5 +275,5 @@ PYBIND11_MODULE(_top_down, m) {
     m.def("removal_costs", &removal_costs, py::arg("pieces"), py::arg("counts"), py::arg("tokens"));
     m.def("greedy_lines", &greedy_lines, py::arg("lines"), py::arg("tokens"));
     m.def("ablation_scores", &ablation_scores, py::arg("lines"), py::arg("tokens"), py::arg("target"),
-          py::arg("context"), py::arg("window"));
+          py::arg("context"), py::arg("window"), py::arg("straddling") = true);
 }

@@ -1,7 +1,8 @@
 """PathPiece's removal costs, written to be read (the compiled kernel ``_core._top_down`` must agree).
 
-A piece's segmentation is the fewest-token path over its token lattice, longest first token on
-ties (PathPieceL). A token's removal cost is, summed over the distinct pieces whose shortest
+A piece's segmentation is the fewest-token path over its token lattice, with the tie-break of
+PathPiece's official code (the longest token ending at each position, read from the end), as
+``least_tokens`` of :mod:`tokensmith.segment.methods`. A token's removal cost is, summed over the distinct pieces whose shortest
 path uses it, ``count * (shortest path without the token - shortest path)``.
 """
 
@@ -27,28 +28,31 @@ def lattice(piece: bytes, token_id: dict[bytes, int], max_len: int) -> list[list
 
 
 def shortest_path(edges: list[list[tuple[int, int]]], banned: int = -1) -> tuple[int, list[int]]:
-    """``(number of tokens, ids)`` of the fewest-token path, longest-first tie-break.
+    """``(number of tokens, ids)`` of the fewest-token path, with PathPiece's official tie-break
+    (the longest token ending at each position, read back from the end).
 
-    ``banned`` is a token id the path may not use.
+    ``banned`` is a token id the path may not use. Starts are visited left to right and only a
+    strictly shorter path replaces, so the first start to reach an end with its fewest tokens
+    (the longest token ending there) stays.
 
     >>> e = lattice(b"abcab", {b"a": 0, b"b": 1, b"c": 2, b"ab": 3, b"abc": 5, b"cab": 6}, 3)
-    >>> shortest_path(e), shortest_path(e, banned=5)
-    ((2, [5, 3]), (2, [3, 6]))
+    >>> shortest_path(e), shortest_path(e, banned=6)
+    ((2, [3, 6]), (2, [5, 3]))
     """
     n = len(edges)
-    best = [math.inf] * (n + 1)
-    pick = [None] * (n + 1)
-    best[n] = 0
-    for i in range(n - 1, -1, -1):
+    best = [0] + [math.inf] * n           # best[j]: fewest tokens covering the first j bytes
+    last = [None] * (n + 1)               # last[j]: (length, id) of the token ending at j
+    for i in range(n):
         for length, tid in edges[i]:
-            if tid != banned and best[i + length] + 1 < best[i]:
-                best[i], pick[i] = best[i + length] + 1, (length, tid)
-    ids, i = [], 0
-    while i < n:
-        length, tid = pick[i]
+            if tid != banned and best[i] + 1 < best[i + length]:
+                best[i + length], last[i + length] = best[i] + 1, (length, tid)
+    ids, j = [], n
+    while j:
+        length, tid = last[j]
         ids.append(tid)
-        i += length
-    return best[0], ids
+        j -= length
+    ids.reverse()
+    return best[n], ids
 
 
 def removal_costs(counts: dict[bytes, int], tokens: Sequence[bytes]) -> tuple[dict[int, int], dict[int, int], int]:

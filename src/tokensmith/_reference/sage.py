@@ -66,20 +66,25 @@ def log_sigmoid(x: np.ndarray) -> np.ndarray:
     return -np.logaddexp(0, -x)
 
 
-def _span_pairs(ids: list[int], lo: int, hi: int, window: int):
+def _span_pairs(ids: list[int], lo: int, hi: int, window: int, straddling: bool = True):
     """(target, context) index pairs within ``window``, except those with both ends before ``lo``
-    or both from ``hi`` on (they do not change). Pairs across the span are kept: their distance
-    changes with the span's length."""
+    or both from ``hi`` on (they do not change). Pairs across the span (one end before ``lo``,
+    the other from ``hi`` on) are kept when ``straddling``: their distance changes with the
+    span's length. SaGe's official code leaves them out (``straddling=False``)."""
     for i in range(len(ids)):
         for j in range(max(0, i - window), min(len(ids), i + window + 1)):
-            if j != i and not (i < lo and j < lo) and not (i >= hi and j >= hi):
+            if j == i or (i < lo and j < lo) or (i >= hi and j >= hi):
+                continue
+            if straddling or lo <= i < hi or lo <= j < hi:
                 yield i, j
 
 
 def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_len: int,
-                    target_vecs: np.ndarray, context_vecs: np.ndarray, window: int) -> np.ndarray:
+                    target_vecs: np.ndarray, context_vecs: np.ndarray, window: int,
+                    straddling: bool = True) -> np.ndarray:
     """For each id, the change of the skip-gram log-likelihood when it is ablated (summed over its
-    occurrences): ablated minus original. Near 0 or positive: the token is not needed."""
+    occurrences): ablated minus original. Near 0 or positive: the token is not needed.
+    ``straddling``: see :func:`_span_pairs`."""
     scores = np.zeros(len(target_vecs))
     cur, tgt, ctx, sign = [], [], [], []
 
@@ -104,7 +109,7 @@ def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_l
                 right = line[hi:hi + window]
                 for ids, s in ((left + line[lo:hi] + right, -1.0), (left + new + right, 1.0)):
                     a = len(left)
-                    for i, j in _span_pairs(ids, a, len(ids) - len(right), window):
+                    for i, j in _span_pairs(ids, a, len(ids) - len(right), window, straddling):
                         cur.append(tid)
                         tgt.append(ids[i])
                         ctx.append(ids[j])

@@ -11,6 +11,10 @@ Anything with these members can be measured, compared and reported, whatever lib
                     space, a byte-fallback piece ``<0x0A>`` is the byte ``0x0A``, a WordPiece
                     ``##ing`` is ``ing``), or ``None`` for control tokens that never stand for text
                     (``<s>``, ``<|endoftext|>``, ``[CLS]``, ``<unk>``)
+
+Optional: ``unk_id``, the id of the unknown token (``None`` when the vocabulary covers every
+text, as byte-level ones do). Measures that count unknown tokens read it with
+``getattr(tokenizer, "unk_id", None)``.
 """
 
 from __future__ import annotations
@@ -50,6 +54,17 @@ def _control_ids(tokenizer) -> set[int]:
     return ids
 
 
+def _unknown_id(model) -> int | None:
+    """The model's unknown id: ``unk_id`` (Unigram, SentencePiece BPE) or the id of
+    ``unk_token`` (WordPiece); ``None`` for models without one (byte-level BPE)."""
+    if getattr(model, "unk_id", None) is not None:
+        return int(model.unk_id)
+    token, ids = getattr(model, "unk_token", None), getattr(model, "token_id", None)
+    if token is not None and isinstance(ids, dict):
+        return ids.get(token)
+    return None
+
+
 class NativeTokenizer:
     """A ``tokensmith.Tokenizer`` seen through the protocol.
 
@@ -63,6 +78,7 @@ class NativeTokenizer:
         self.tokenizer = tokenizer
         self.name = name or tokenizer.name or "tokenizer"
         self._control = _control_ids(tokenizer)
+        self.unk_id = _unknown_id(tokenizer.model)
         self._raw_is_surface = type(tokenizer.decoder).__name__ == "ByteDecoder"
 
     @property

@@ -43,6 +43,7 @@ def _byte_level_decoder() -> dict[str, int]:
 class _Adapter:
     backend = "reference"
     name: str
+    unk_id: int | None = None  # the vocabulary covers every text unless a subclass says otherwise
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
         return [self.encode(t) for t in texts]
@@ -99,6 +100,7 @@ class SentencePieceAdapter(_Adapter):
         except (OSError, RuntimeError) as exc:
             raise ModelFileError(path, f"not a readable SentencePiece model ({exc})") from None
         self.name = name
+        self.unk_id = self.sp.unk_id() if self.sp.unk_id() >= 0 else None
 
     @property
     def vocab_size(self) -> int:
@@ -141,6 +143,13 @@ class HFTokenizersAdapter(_Adapter):
         self.name = name
         self._control = {t["id"] for t in config.get("added_tokens", []) if t.get("special")}
         self._surface = self._surface_function(config)
+        self.unk_id = self._unknown_id(config.get("model") or {})
+
+    def _unknown_id(self, model: dict) -> int | None:
+        """Unigram names the id (``unk_id``); WordPiece and BPE name the token (``unk_token``)."""
+        if model.get("unk_id") is not None:
+            return int(model["unk_id"])
+        return self.tok.token_to_id(model["unk_token"]) if model.get("unk_token") else None
 
     @staticmethod
     def _surface_function(config):

@@ -23,6 +23,9 @@ def run(args) -> int:
     for r in results:
         print(f"{r.method:<12}{r.vocab_size:>8}{r.train_seconds:>10.2f}{r.bytes_per_token:>13.3f}  {r.path}")
     print("held-out text: the last 10% of the embedded sample; each file reloads to identical ids")
+    for r in results:
+        if r.hf_path is None:
+            print(f"{r.method}: HF tokenizer.json cannot hold this method's tokenizer; native file only")
     if not args.no_report:
         data, paths = compare_demo(args.output, results)
         print()

@@ -12,7 +12,12 @@ import sys
 def add_measure_options(p) -> None:
     """Options shared by ``eval`` and ``compare``."""
     p.add_argument("--corpus", nargs="+", default=[], metavar="FILE",
-                   help="UTF-8 text files for compression, vocabulary use, Rényi efficiency and lengths")
+                   help="corpus files or directories (.txt, .jsonl, .parquet, .gz), read as training "
+                        "reads them, for compression, vocabulary use, Rényi efficiency and lengths")
+    p.add_argument("--text-field", default="text",
+                   help="JSON Lines field / Parquet column holding the text (default: text)")
+    p.add_argument("--errors", choices=("strict", "replace", "ignore"), default="strict",
+                   help="invalid UTF-8 in the corpus: fail (default), replace or skip it")
     p.add_argument("--max-mb", type=float, default=None,
                    help="measure at most this many MB of the corpus (default: all of it)")
     p.add_argument("--parallel", metavar="DIR",
@@ -21,9 +26,15 @@ def add_measure_options(p) -> None:
     p.add_argument("--languages", help="comma-separated language codes to measure (default: all)")
     p.add_argument("--max-lines", type=int, default=None,
                    help="use only the first N lines of each parallel file (default: all)")
+    p.add_argument("--parity-mode", choices=("lines", "joined"), default="lines",
+                   help="premium over lines encoded one by one (default), or over each language's "
+                        "lines joined with spaces into one text (as Petrov et al. 2023 computed it)")
     p.add_argument("--gold", metavar="FILE",
                    help="gold morph segmentation, one 'word<TAB>morph1 morph2 ...' per line")
     p.add_argument("--alpha", type=float, default=2.5, help="order of the Rényi efficiency (default 2.5)")
+    p.add_argument("--renyi-normalize", choices=("vocabulary", "observed"), default="vocabulary",
+                   help="divide the Rényi entropy by log of the vocabulary's text entries (default) "
+                        "or of the distinct tokens observed (as the tokenization-scorer package)")
     p.add_argument("--no-audit", action="store_true",
                    help="skip the vocabulary audit (unreachable and anomalous entries)")
     p.add_argument("--backend", choices=("auto", "tokensmith", "reference"), default="auto",
@@ -44,14 +55,18 @@ def add_parser(sub) -> None:
 
 
 def run(args, tokenizers: list[str]) -> int:
+    from pathlib import Path
+
     from ..metrics import evaluate
     from ..report import as_data, render_terminal, write_report
 
     languages = [c.strip() for c in args.languages.split(",") if c.strip()] if args.languages else None
     evaluation = evaluate(
-        tokenizers, corpus=args.corpus, parallel=args.parallel, gold=args.gold, alpha=args.alpha,
-        audit=not args.no_audit, pivot=args.pivot, languages=languages,
-        max_parallel_lines=args.max_lines, backend=args.backend,
+        # Path objects: every --corpus argument is a file or directory, never a text.
+        tokenizers, corpus=[Path(p) for p in args.corpus], parallel=args.parallel, gold=args.gold,
+        alpha=args.alpha, audit=not args.no_audit, text_field=args.text_field, errors=args.errors,
+        renyi_normalize=args.renyi_normalize, pivot=args.pivot, languages=languages,
+        max_parallel_lines=args.max_lines, parity_mode=args.parity_mode, backend=args.backend,
         max_corpus_bytes=None if args.max_mb is None else int(args.max_mb * 1e6),
         progress=not args.quiet and sys.stderr.isatty())
     data = as_data(evaluation)

@@ -14,7 +14,7 @@ import sys
 from ..errors import TokensmithError
 
 # Sub-command modules, in the order `tokensmith --help` lists them.
-COMMANDS = ["demo", "train", "encode", "decode", "info", "eval", "compare", "encode_dataset"]
+COMMANDS = ["demo", "train", "convert", "encode", "decode", "info", "eval", "compare", "encode_dataset"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,16 +24,21 @@ def add_parser(sub) -> None:
     p.add_argument("--option", "-O", action="append", metavar="NAME=VALUE",
                    help="an option of the method, e.g. transition=0.8 or protected-terms=@terms.txt "
                         "(repeatable; see tokensmith.train)")
-    p.add_argument("--format", default="native", help="output format: native (default), hf, tiktoken, gpt2")
+    p.add_argument("--format", default="native",
+                   help="output format: native (default), hf (a folder when -o ends with '/'), tiktoken, "
+                        "gpt2, vocab.txt")
     p.add_argument("-o", "--output", required=True, help="where to write the tokenizer")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    from ..formats import check_output
     from ..train import train
     from .common import parse_options
 
+    # Path and format first: a mistake there must not cost the training time.
+    files = check_output(args.output, args.format)
     options = {"vocab_size": args.vocab_size, "progress": not args.quiet}
     # Options left unset take the method's defaults (WordPiece's are BERT's special tokens).
     for name, value in (("special_tokens", args.special or None), ("pattern", args.pattern),
@@ -46,8 +51,24 @@ def run(args) -> int:
     started = time.perf_counter()
     # Path objects: every argument is a file or directory, never a text (see tokensmith.corpus).
     tokenizer = train([Path(p) for p in args.corpus], method=args.method, **options)
-    tokenizer.save(args.output, format=args.format)
+    save_or_rescue(tokenizer, args.output, args.format)
     elapsed = time.perf_counter() - started
+    size = sum(os.path.getsize(f) for f in files)
     print(f"trained {args.method} with {tokenizer.vocab_size} tokens in {elapsed:.1f} s -> "
-          f"{args.output} ({os.path.getsize(args.output):,} bytes)")
+          f"{args.output} ({size:,} bytes)")
     return 0
+
+
+def save_or_rescue(tokenizer, output: str, format: str) -> None:
+    """Save; if ``format`` cannot hold what was trained, keep the work in the native format."""
+    from ..errors import SaveError
+
+    try:
+        tokenizer.save(output, format=format)
+    except SaveError as exc:
+        if format == "native":
+            raise
+        rescue = output.rstrip("/" + os.sep) + ".native.json"
+        tokenizer.save(rescue)
+        reason = str(exc)[len(exc.path) + 2:]
+        raise SaveError(output, f"{reason} (the trained tokenizer is saved in {rescue})") from None

@@ -21,7 +21,7 @@ import numpy as np
 from ..errors import InputError, OptionError
 from .batch_encoding import encode_texts, encode_texts_remote, tokenizer_document
 from .documents import batches, iter_parts
-from .shards import ShardWriter, prepare_directory
+from .shards import ShardWriter, prepare_directory, remove_created
 
 DEFAULT_SHARD_TOKENS = 100_000_000
 BATCH_CHARS_PER_WORKER = 2 << 20  # characters encoded per worker per batch
@@ -43,8 +43,12 @@ def encode_corpus(tokenizer, corpus, out_dir: str | os.PathLike, *,
     out_dir = os.fspath(out_dir)
     shard_dtype = _check_options(tokenizer, shard_tokens, dtype, backend, num_workers)
     eot_id = _eot_id(tokenizer, append_eot)
-    prepare_directory(out_dir, overwrite)
-    writer = ShardWriter(out_dir, shard_tokens, shard_dtype)
+    created = prepare_directory(out_dir, overwrite)
+    try:
+        writer = ShardWriter(out_dir, shard_tokens, shard_dtype)
+    except BaseException:
+        remove_created(created)
+        raise
     try:
         saw_tokens = False
         for ids, lengths, ends in _encoded_batches(tokenizer, corpus, backend, num_workers,
@@ -59,6 +63,7 @@ def encode_corpus(tokenizer, corpus, out_dir: str | os.PathLike, *,
         return writer.finish(_header(tokenizer, append_eot, eot_id))
     except BaseException:
         writer.abort()
+        remove_created(created)  # an interrupted run leaves no empty directory behind
         raise
 
 

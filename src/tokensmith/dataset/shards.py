@@ -14,13 +14,12 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
-from ..formats.atomic import atomic_write
+from ..formats.atomic import atomic_write, open_temp
 
 INDEX_NAME = "index.json"
 DOCUMENT_ENDS_NAME = "document_ends.npy"
@@ -34,19 +33,26 @@ def shard_name(number: int) -> str:
     return f"shard_{number:05d}.npy"
 
 
-def prepare_directory(out_dir: str, overwrite: bool) -> None:
-    """Create ``out_dir`` (or check it is writable); refuse to mix with an earlier dataset."""
+def prepare_directory(out_dir: str, overwrite: bool) -> list[str]:
+    """Create ``out_dir`` (or check it is writable); refuse to mix with an earlier dataset.
+    Returns the directories it created, deepest last (:func:`remove_created` undoes them)."""
+    created = []
+    parent = os.path.abspath(out_dir)
+    while not os.path.exists(parent):
+        created.insert(0, parent)
+        parent = os.path.dirname(parent)
     try:
         os.makedirs(out_dir, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".tmp-probe-", dir=out_dir)
+        fd, probe = open_temp(out_dir, "probe")
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:
+        remove_created(created)
         raise InputError(f"cannot write to the output directory: {exc.strerror or exc}",
                          out_dir) from None
     ours = sorted(n for n in os.listdir(out_dir) if _OUR_FILE.fullmatch(n))
     if not ours:
-        return
+        return created
     if not overwrite:
         raise InputError(f"already holds an encoded dataset ({', '.join(ours[:3])}...); choose "
                          "another directory or pass overwrite=True (--overwrite)", out_dir)
@@ -55,6 +61,16 @@ def prepare_directory(out_dir: str, overwrite: bool) -> None:
             os.unlink(os.path.join(out_dir, name))
         except FileNotFoundError:
             pass
+    return created
+
+
+def remove_created(directories: list[str]) -> None:
+    """Remove the directories a failed run created, if they are still empty."""
+    for directory in reversed(directories):
+        try:
+            os.rmdir(directory)
+        except OSError:
+            return
 
 
 class ShardWriter:
@@ -128,7 +144,7 @@ class ShardWriter:
 
     # -- helpers --------------------------------------------------------------------------------
     def _temp(self, suffix: str):
-        fd, path = tempfile.mkstemp(prefix=".tmp-", suffix=suffix, dir=self.out_dir)
+        fd, path = open_temp(self.out_dir, suffix.lstrip("."))
         self._temps.append(path)
         return os.fdopen(fd, "wb"), path
 

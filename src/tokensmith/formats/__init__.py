@@ -8,15 +8,24 @@
 * tiktoken ``.tiktoken`` (``base64 rank`` lines; pass ``pattern=``)
 * SentencePiece ``.model`` and WordPiece ``vocab.txt`` where those families are available
 
-``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken`` or ``gpt2``.
+A folder is read through the file it holds: ``tokenizer.json`` (a ``save_pretrained`` folder),
+``vocab.json`` + ``merges.txt``, ``vocab.txt`` or ``tokenizer.model``, in that order.
+
+``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken``, ``gpt2`` or
+``vocab.txt``. ``hf`` to a folder (an existing directory or a path ending with ``/``) writes a
+``save_pretrained`` folder (:mod:`.hf_folder`; options ``roles=``, ``model_max_length=``). A format
+that cannot hold the tokenizer, or a path that cannot be written, raises
+:class:`~tokensmith.errors.SaveError` naming the path; :func:`check_output` makes the path and
+format checks alone, before any work.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 
-from ..errors import ModelFileError, OptionError
+from ..errors import ModelFileError, OptionError, SaveError
 
 # Loaders by format name; each takes (path, **options) and returns a Tokenizer.
 LOADERS = {}
@@ -43,7 +52,7 @@ def detect(path: str | os.PathLike) -> str:
     if not os.path.exists(path):
         raise ModelFileError(path, "no such file")
     if os.path.isdir(path):
-        raise ModelFileError(path, "is a directory; pass the tokenizer file itself")
+        return detect(file_in_folder(path))
     with open(path, "rb") as f:
         head = f.read(4096)
     name = os.path.basename(path).lower()
@@ -70,6 +79,8 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
     if not LOADERS:
         _register_builtin()
     path = os.fspath(path)
+    if os.path.isdir(path):
+        path = file_in_folder(path)
     kind = format or detect(path)
     if kind == "json":
         document = _read_json(path)
@@ -88,12 +99,76 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
     return LOADERS[kind](path, **options)
 
 
-def save(tokenizer, path: str | os.PathLike, format: str = "native") -> None:
+# The file a folder is read through, by preference.
+FOLDER_FILES = ("tokenizer.json", "vocab.json", "vocab.txt", "tokenizer.model")
+
+
+def file_in_folder(folder: str) -> str:
+    for name in FOLDER_FILES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            return candidate
+    raise ModelFileError(folder, f"is a directory with no tokenizer file ({', '.join(FOLDER_FILES)})")
+
+
+def save(tokenizer, path: str | os.PathLike, format: str = "native", **options) -> None:
+    """Write ``tokenizer`` to ``path`` in ``format``; see the module's documentation."""
+    saver = _saver(format)
+    accepted = inspect.signature(saver).parameters
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise OptionError(f"format {format!r} takes no option {', '.join(unknown)}")
+    try:
+        saver(tokenizer, path, **options)
+    except SaveError:
+        raise
+    except OptionError as exc:
+        raise SaveError(path, str(exc)) from None
+
+
+def _saver(format: str):
     if not SAVERS:
         _register_builtin()
     if format not in SAVERS:
-        raise OptionError(f"unknown output format {format!r}; choose from {sorted(SAVERS)}")
-    SAVERS[format](tokenizer, path)
+        raise OptionError(f"unknown output format {format!r}; choose from {', '.join(sorted(SAVERS))}")
+    return SAVERS[format]
+
+
+def output_files(path: str | os.PathLike, format: str) -> list[str]:
+    """The files a save of ``format`` to ``path`` writes."""
+    _saver(format)
+    path = os.fspath(path)
+    if format == "hf":
+        from .hf_folder import FILES
+        from .hf_json import is_folder
+
+        return [os.path.join(path, name) for name in FILES] if is_folder(path) else [path]
+    if format == "gpt2":
+        directory = os.path.dirname(path) if path.endswith(".json") else path
+        return [os.path.join(directory, "merges.txt"), path if path.endswith(".json")
+                else os.path.join(directory, "vocab.json")]
+    return [path]
+
+
+def check_output(path: str | os.PathLike, format: str) -> list[str]:
+    """Raise :class:`SaveError` (or :class:`OptionError` for an unknown format) now if a save of
+    ``format`` to ``path`` is bound to fail for the path alone; returns the files it would write."""
+    from .atomic import resolve_target
+
+    files = output_files(path, format)
+    for name in files:
+        target = resolve_target(name)
+        if os.path.isdir(target):
+            raise SaveError(name, "is a directory" + (" (format 'hf' writes a folder to a path "
+                                                      "ending with '/')" if format == "native" else ""))
+        parent = os.path.dirname(os.path.abspath(target))
+        while not os.path.exists(parent):  # created at save time: the nearest existing one decides
+            parent = os.path.dirname(parent)
+        if not os.path.isdir(parent):
+            raise SaveError(name, f"{parent} is not a directory")
+        if not os.access(parent, os.W_OK | os.X_OK):
+            raise SaveError(name, f"directory {parent} is not writable")
+    return files
 
 
 def _read_json(path: str):

@@ -14,7 +14,7 @@ Tests compare HF's pieces with ours on real and whitespace-ending text.
 
 from __future__ import annotations
 
-from ..errors import ModelFileError
+from ..errors import ModelFileError, OptionError
 from ..split import NAMED_PATTERNS
 from .bytes_text import bytes_to_text, text_to_bytes, texts_to_bytes
 from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
@@ -52,7 +52,8 @@ def read(document: dict, path, name: str | None = None):
         bpe = BPEModel(tokens, merges, semantics="merges")
     except ValueError as exc:
         raise NotFastShape(path, str(exc)) from None
-    return Tokenizer(bpe, RegexSplitter(pattern), added_tokens=added, post_processor=post, name=name)
+    return Tokenizer(bpe, None if pattern is None else RegexSplitter(pattern), added_tokens=added,
+                     post_processor=post, name=name)
 
 
 def _texts_by_id(index: dict, path) -> list[str]:
@@ -106,17 +107,15 @@ def _check_model_options(model: dict, path) -> None:
     # byte_fallback change nothing; BPEModel refuses a vocabulary that lacks a byte.
 
 
-def _pattern(pre: dict | None, path) -> str:
+def _pattern(pre: dict | None, path) -> str | None:
     if not pre:
         raise NotFastShape(path, "byte-level BPE without a pre-tokenizer")
     steps = pre.get("pretokenizers", []) if pre.get("type") == "Sequence" else [pre]
     kinds = [s.get("type") for s in steps]
-    if kinds == ["ByteLevel"]:
+    if kinds == ["ByteLevel"]:  # with HF's GPT-2 regex, or (use_regex=false) no split
         if steps[0].get("add_prefix_space"):
             raise NotFastShape(path, "ByteLevel add_prefix_space=true")
-        if steps[0].get("use_regex", True) is False:
-            raise NotFastShape(path, "ByteLevel without a split regex")
-        return "gpt2"
+        return "gpt2" if steps[0].get("use_regex", True) else None
     if kinds == ["Split", "ByteLevel"] and not steps[1].get("use_regex", True):
         split = steps[0]
         if steps[1].get("add_prefix_space"):
@@ -134,36 +133,37 @@ def _pattern(pre: dict | None, path) -> str:
 
 
 def write(tokenizer) -> dict | None:
-    from ..components import ByteDecoder
+    """The document of a byte-level BPE tokenizer; None if the model is not a :class:`BPEModel`."""
     from ..vocab.bpe import BPEModel
 
     model = tokenizer.model
-    if not isinstance(model, BPEModel) or tokenizer.normalizer is not None:
+    if not isinstance(model, BPEModel):
         return None
-    if not isinstance(tokenizer.decoder, ByteDecoder):
-        return None
-    splitter = tokenizer.splitter
-    pattern = getattr(splitter, "pattern", None)
-    if pattern is None:
-        return None
-    name = getattr(splitter, "compiled_name", None)
-    if name:
-        pattern = EXPORT_SPELLING[name]
+    pattern = byte_level_pattern(tokenizer, "HF tokenizer.json")
+    pre_tokenizers = [{"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True,
+                       "use_regex": False}]
+    if pattern is not None:
+        pre_tokenizers.insert(0, {"type": "Split", "pattern": {"Regex": pattern},
+                                  "behavior": "Isolated", "invert": False})
     if model.semantics == "tiktoken":
         merges = _merges_from_ranks(model)
     else:
         merges = model.merges
     texts = [bytes_to_text(t) for t in model.tokens]
+    if len(set(texts)) != len(texts):
+        from .families import cannot_hold
+
+        seen: set[str] = set()
+        twice = next(t for t in texts if t in seen or seen.add(t))
+        raise cannot_hold("HF tokenizer.json", tokenizer, f"token {twice!r} has two ids, and the "
+                                                          "vocabulary maps each token to one id")
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
         "added_tokens": added_tokens(tokenizer),
         "normalizer": None,
-        "pre_tokenizer": {"type": "Sequence", "pretokenizers": [
-            {"type": "Split", "pattern": {"Regex": pattern}, "behavior": "Isolated", "invert": False},
-            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
-        ]},
+        "pre_tokenizer": {"type": "Sequence", "pretokenizers": pre_tokenizers},
         "post_processor": post_processor(tokenizer),
         "decoder": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False},
         "model": {
@@ -194,6 +194,31 @@ def _vocab_keeping_added_ids(texts: list[str], added) -> dict[str, int]:
     return vocab
 
 
+def byte_level_pattern(tokenizer, format_name: str) -> str | None:
+    """The split pattern to write for a byte-level BPE tokenizer (HF's spelling of a named one;
+    None: no split), or :class:`OptionError` when its pipeline is not byte-level BPE's."""
+    from ..components import ByteDecoder
+    from .families import cannot_hold
+
+    if tokenizer.normalizer is not None:
+        raise cannot_hold(format_name, tokenizer, f"byte-level BPE there has no normalizer, and "
+                                                  f"this one has {tokenizer.normalizer!r}")
+    if not isinstance(tokenizer.decoder, ByteDecoder):
+        raise cannot_hold(format_name, tokenizer, f"byte-level BPE there decodes bytes, not "
+                                                  f"{type(tokenizer.decoder).__name__}")
+    splitter = tokenizer.splitter
+    if splitter is None:
+        return None
+    name = getattr(splitter, "compiled_name", None)
+    if name:
+        return EXPORT_SPELLING[name]
+    pattern = getattr(splitter, "pattern", None)
+    if pattern is None:
+        raise cannot_hold(format_name, tokenizer, f"its splitter {type(splitter).__name__} is not a "
+                                                  "regular expression")
+    return pattern
+
+
 def _merges_from_ranks(model) -> list[tuple[int, int]]:
     """A merge list for a tiktoken vocabulary: each token's split as BPE of lower ranks makes it.
 
@@ -210,7 +235,8 @@ def _merges_from_ranks(model) -> list[tuple[int, int]]:
         below = _RankLimited(table, rank)
         parts = merge_piece([model.byte_ids[b] for b in token], below)
         if len(parts) != 2:
-            raise ModelFileError("<tokenizer>", f"token {rank} ({token!r}) is not reachable by merges")
+            raise OptionError(f"token {rank} ({token!r}) is not reachable by merges of the tokens "
+                              "ranked below it, so HF's merges cannot make it")
         merges.append((parts[0], parts[1]))
     return merges
 

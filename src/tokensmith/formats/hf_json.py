@@ -88,18 +88,46 @@ def read_extras(document: dict, path, vocab_id, vocab_size: int):
             build_post_processor(document.get("post_processor"), path))
 
 
-def save_hf_json(tokenizer, path: str | os.PathLike) -> None:
-    from ..hf import pipeline
+def tokenizer_document(tokenizer) -> dict:
+    """The whole ``tokenizer.json`` document; :class:`OptionError` if HF cannot hold the tokenizer.
 
+    A tokenizer read by the general pipeline writes its HF components back; otherwise a family
+    module's ``write`` returns None for a model that is not its own and raises
+    :class:`OptionError` for its own model in a pipeline HF cannot express."""
+    from ..hf import pipeline
+    from .families import cannot_hold, plain
+
+    tokenizer = plain(tokenizer)
     document = pipeline.write(tokenizer)
+    if document is not None:
+        return document
     for name in FAMILY_MODULES.values():
-        if document is not None:
-            break
         module = _family(name)
         document = None if module is None else module.write(tokenizer)
-    if document is None:
-        raise ModelFileError(path, f"HF tokenizer.json cannot represent a {type(tokenizer.model).__name__} "
-                                   "tokenizer; save it in the native format instead")
+        if document is not None:
+            return document
+    raise cannot_hold("HF tokenizer.json", tokenizer)
+
+
+def is_folder(path: str | os.PathLike) -> bool:
+    """An HF save to an existing directory, or to a path ending with a separator, is a folder."""
+    text = os.fspath(path)
+    return os.path.isdir(text) or text.endswith(("/", os.sep))
+
+
+def save_hf_json(tokenizer, path: str | os.PathLike, roles: dict | None = None,
+                 model_max_length: int | None = None) -> None:
+    """``tokenizer.json`` at ``path``, or a ``save_pretrained`` folder when ``path`` is a folder
+    (see :func:`is_folder` and :mod:`.hf_folder`, which ``roles`` and ``model_max_length`` are for)."""
+    if is_folder(path):
+        from .hf_folder import save_pretrained
+
+        save_pretrained(tokenizer, path, roles=roles, model_max_length=model_max_length)
+        return
+    if roles is not None or model_max_length is not None:
+        raise OptionError("roles= and model_max_length= go to tokenizer_config.json: save to a "
+                          "folder (an existing directory, or a path ending with '/')")
+    document = tokenizer_document(tokenizer)
     with atomic_write(path) as f:
         json.dump(document, f, ensure_ascii=False, indent=2)
         f.write("\n")

@@ -6,7 +6,10 @@ scores, ``unk_id``, ``byte_fallback``), the Metaspace decoder; other shapes rais
 ``NotFastShape`` (the general pipeline reads them). Added tokens and the post-processor (T5's
 ``$A </s>``) are read by ``hf_json`` for every family.
 
-Write: a complete document for a tokenizer whose model is a :class:`UnigramModel`.
+Write: a complete document for a tokenizer whose model is a :class:`UnigramModel`. A
+SentencePiece-style normalizer (tokensmith's trained Unigram) becomes HF's exact steps (spaces
+collapsed and stripped, ``Prepend("▁")``, spaces escaped) with no pre-tokenizer, as HF's Llama
+files are, so that HF reads spaces as ``▁`` rather than as unknown characters or byte pieces.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 
 def _normalizer(spec, path):
-    from ..normalizers import (Lowercase, Precompiled, Replace, SequenceNormalizer,
+    from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SequenceNormalizer,
                                UnicodeNormalizer)
 
     if spec is None:
@@ -39,6 +42,8 @@ def _normalizer(spec, path):
         if "String" in pattern:
             return Replace(pattern["String"], spec["content"])
         return Replace(pattern["Regex"], spec["content"], is_regex=True)
+    if kind == "Prepend":
+        return Prepend(spec["prepend"])
     if kind in ("NFC", "NFD", "NFKC", "NFKD"):
         return UnicodeNormalizer(kind)
     if kind == "Lowercase":
@@ -84,13 +89,13 @@ def read(document: dict, path: str | os.PathLike, name: str | None = None):
                 and isinstance(entry[1], (int, float))):
             raise ModelFileError(path, f"Unigram vocab entry {k} is not [piece, score]")
         pieces.append((entry[0], float(entry[1])))
-    if spec.get("byte_fallback"):
-        # HF's lattice matches the byte pieces' own strings (``<0x41>``); this one does not.
-        raise NotFastShape(path, "Unigram with byte_fallback")
     piece_id = {p: i for i, (p, _s) in enumerate(pieces)}  # HF's map: a repeated piece keeps its last id
     added, post = read_extras(document, path, piece_id.get, len(pieces))
     unk_id = spec.get("unk_id")
-    special_ids: list[int] = []  # HF keeps every piece in the lattice, special ones too
+    # HF's lattice holds every piece, special ones too. It also matches the unknown piece's and
+    # the byte pieces' own strings (``<unk>``, ``<0x41>``) written in the text, which
+    # SentencePiece's lattice here leaves out: the one known deviation of this reader.
+    special_ids: list[int] = []
     try:
         model = UnigramModel(pieces, unk_id, bool(spec.get("byte_fallback", False)),
                              special_ids=special_ids)
@@ -125,82 +130,110 @@ def _decoder(spec, path):
     raise NotFastShape(path, f"decoder {spec.get('type')!r} in a Unigram file")
 
 
-def _normalizer_json(normalizer):
-    from ..normalizers import (Lowercase, Precompiled, Replace, SentencePieceNormalizer,
+def _normalizer_steps(normalizer) -> list[dict]:
+    """HF normalizers doing what ``normalizer`` does, flattened into one list."""
+    from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SentencePieceNormalizer,
                                SequenceNormalizer, UnicodeNormalizer)
 
     if normalizer is None:
-        return None
+        return []
     if isinstance(normalizer, SequenceNormalizer):
-        return {"type": "Sequence", "normalizers": [_normalizer_json(n) for n in normalizer.normalizers]}
+        return [step for n in normalizer.normalizers for step in _normalizer_steps(n)]
     if isinstance(normalizer, Precompiled):
-        return {"type": "Precompiled",
-                "precompiled_charsmap": base64.b64encode(normalizer.charsmap_blob).decode("ascii")}
+        return [_precompiled(normalizer.charsmap_blob)]
     if isinstance(normalizer, Replace):
         key = "Regex" if normalizer.is_regex else "String"
-        return {"type": "Replace", "pattern": {key: normalizer.pattern}, "content": normalizer.content}
+        return [{"type": "Replace", "pattern": {key: normalizer.pattern}, "content": normalizer.content}]
+    if isinstance(normalizer, Prepend):
+        return [{"type": "Prepend", "prepend": normalizer.prefix}]
     if isinstance(normalizer, UnicodeNormalizer):
-        return {"type": normalizer.form}
+        return [{"type": normalizer.form}]
     if isinstance(normalizer, Lowercase):
-        return {"type": "Lowercase"}
+        return [{"type": "Lowercase"}]
     if isinstance(normalizer, SentencePieceNormalizer):
-        # HF expresses SentencePiece's rules as charsmap + whitespace collapsing; the dummy
-        # prefix and the escaping move to the Metaspace pre-tokenizer.
-        parts = []
-        if normalizer.charsmap_blob:
-            parts.append({"type": "Precompiled", "precompiled_charsmap":
-                          base64.b64encode(normalizer.charsmap_blob).decode("ascii")})
-        if normalizer.remove_extra_whitespaces:
-            parts += [{"type": "Strip", "strip_left": True, "strip_right": True},
-                      {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "}]
-        return {"type": "Sequence", "normalizers": parts} if parts else None
+        return _sentencepiece_steps(normalizer)
     raise OptionError(f"normalizer {type(normalizer).__name__} has no HF tokenizer.json form")
 
 
-def _pre_tokenizer_json(tokenizer):
-    from ..metaspace import MetaspaceSplitter
-    from ..normalizers import SentencePieceNormalizer
+def _precompiled(blob: bytes) -> dict:
+    return {"type": "Precompiled", "precompiled_charsmap": base64.b64encode(blob).decode("ascii")}
 
-    splitter = tokenizer.splitter
+
+def _sentencepiece_steps(normalizer) -> list[dict]:
+    """SentencePiece's normalizer as HF steps, in its order: charsmap; collapse runs of spaces and
+    strip them at both ends; the dummy prefix (``Prepend``, which skips an empty text as
+    SentencePiece does); spaces escaped as ``▁``. These are HF's exact equivalents, unlike a
+    ``Metaspace`` pre-tokenizer, which adds no ``▁`` before a text that starts with one.
+
+    The charsmap becomes HF's ``Precompiled`` as in every converted SentencePiece model; HF applies
+    it per grapheme cluster, which differs from SentencePiece on rare clusters (see
+    :class:`~tokensmith.normalizers.Precompiled`)."""
+    if normalizer.user_defined:
+        raise OptionError("SentencePiece user-defined symbols have no HF tokenizer.json form (HF "
+                          "would normalize the text on each side of them apart)")
+    space = "\u2581" if normalizer.escape_whitespaces else " "
+    steps = [_precompiled(normalizer.charsmap_blob)] if normalizer.charsmap_blob else []
+    if normalizer.remove_extra_whitespaces:
+        steps += [{"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+                  {"type": "Replace", "pattern": {"Regex": r"\A | \z"}, "content": ""}]
+    if normalizer.add_dummy_prefix:
+        steps.append({"type": "Prepend", "prepend": space})
+    if normalizer.escape_whitespaces:
+        steps.append({"type": "Replace", "pattern": {"String": " "}, "content": space})
+    return steps
+
+
+def _normalizer_json(normalizer) -> dict | None:
+    steps = _normalizer_steps(normalizer)
+    if not steps:
+        return None
+    return steps[0] if len(steps) == 1 else {"type": "Sequence", "normalizers": steps}
+
+
+def _pre_tokenizer_json(splitter) -> dict | None:
+    from ..metaspace import MetaspaceSplitter
+
+    if splitter is None:
+        return None
     if isinstance(splitter, MetaspaceSplitter):
         meta = {"type": "Metaspace", "replacement": splitter.replacement,
                 "prepend_scheme": splitter.prepend_scheme, "split": splitter.split_on_replacement}
         if splitter.whitespace_split:
             return {"type": "Sequence", "pretokenizers": [{"type": "WhitespaceSplit"}, meta]}
         return meta
-    if splitter is None and isinstance(tokenizer.normalizer, SentencePieceNormalizer):
-        scheme = "first" if tokenizer.normalizer.add_dummy_prefix else "never"
-        return {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": scheme, "split": False}
-    if splitter is None:
-        return None
     raise OptionError(f"splitter {type(splitter).__name__} has no HF form for a Unigram tokenizer")
+
+
+def _decoder_json(decoder, byte_fallback: bool) -> dict:
+    """HF's decoder for a Metaspace decoder: ``Metaspace`` itself, or Llama's sequence when byte
+    pieces must be fused back into characters first."""
+    from ..decoders import MetaspaceDecoder
+
+    if not isinstance(decoder, MetaspaceDecoder):
+        raise OptionError(f"decoder {type(decoder).__name__} has no HF form for a Unigram tokenizer")
+    if not byte_fallback:
+        return {"type": "Metaspace", "replacement": decoder.replacement,
+                "prepend_scheme": "always" if decoder.strip_leading else "never", "split": True}
+    return {"type": "Sequence", "decoders": [
+        {"type": "Replace", "pattern": {"String": decoder.replacement}, "content": " "},
+        {"type": "ByteFallback"}, {"type": "Fuse"},
+        {"type": "Strip", "content": " ", "start": int(decoder.strip_leading), "stop": 0}]}
 
 
 def write(tokenizer) -> dict | None:
     """A complete HF tokenizer.json document, or None if the model is not a UnigramModel."""
-    from ..decoders import MetaspaceDecoder
     from ..vocab.unigram import UnigramModel
 
     model = tokenizer.model
     if not isinstance(model, UnigramModel):
         return None
-    decoder = tokenizer.decoder
-    decoder_json = None
-    if isinstance(decoder, MetaspaceDecoder):
-        decoder_json = {"type": "Metaspace", "replacement": decoder.replacement,
-                        "prepend_scheme": "always" if decoder.strip_leading else "never", "split": True}
-        if model.byte_fallback:
-            decoder_json = {"type": "Sequence", "decoders": [
-                {"type": "Replace", "pattern": {"String": decoder.replacement}, "content": " "},
-                {"type": "ByteFallback"}, {"type": "Fuse"},
-                {"type": "Strip", "content": " ", "start": int(decoder.strip_leading), "stop": 0}]}
     return {
         "version": "1.0", "truncation": None, "padding": None,
         "added_tokens": added_tokens(tokenizer),
         "normalizer": _normalizer_json(tokenizer.normalizer),
-        "pre_tokenizer": _pre_tokenizer_json(tokenizer),
+        "pre_tokenizer": _pre_tokenizer_json(tokenizer.splitter),
         "post_processor": post_processor(tokenizer),
-        "decoder": decoder_json,
+        "decoder": _decoder_json(tokenizer.decoder, model.byte_fallback),
         "model": {"type": "Unigram", "unk_id": model.unk_id, "byte_fallback": model.byte_fallback,
                   "vocab": [[p, s] for p, s in model.pieces]},
     }

@@ -69,15 +69,18 @@ def write(tokenizer) -> dict[str, Any] | None:
     """The tokenizer.json document of a WordPiece tokenizer; None if the model is not WordPiece."""
     from ..bert import BertNormalizer, BertPreTokenizer
     from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
+    from .families import cannot_hold
 
     model = tokenizer.model
     if not isinstance(model, WordPieceModel):
         return None
     norm = tokenizer.normalizer
     if norm is not None and not isinstance(norm, BertNormalizer):
-        raise OptionError(f"tokenizer.json cannot express the normalizer {norm!r} with WordPiece")
+        raise cannot_hold("HF tokenizer.json", tokenizer, f"WordPiece there takes BERT's normalizer "
+                                                          f"or none, not {norm!r}")
     if tokenizer.splitter is not None and not isinstance(tokenizer.splitter, BertPreTokenizer):
-        raise OptionError(f"tokenizer.json cannot express the splitter {tokenizer.splitter!r} with WordPiece")
+        raise cannot_hold("HF tokenizer.json", tokenizer, f"WordPiece there takes BERT's pre-tokenizer "
+                                                          f"or none, not {tokenizer.splitter!r}")
     decoder = tokenizer.decoder
     cleanup = decoder.cleanup if isinstance(decoder, WordPieceDecoder) else True
     post = post_processor(tokenizer)

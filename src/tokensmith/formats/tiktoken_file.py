@@ -79,22 +79,53 @@ def load_tiktoken(path: str | os.PathLike, pattern: str | None = None,
 def save_tiktoken(tokenizer, path: str | os.PathLike) -> None:
     """Write the ranks (special tokens and pattern are not part of this format)."""
     from ..vocab.bpe import BPEModel
+    from .families import cannot_hold, plain
+    from .hf_bpe import byte_level_pattern
 
+    tokenizer = plain(tokenizer)
     model = tokenizer.model
     if not isinstance(model, BPEModel):
-        raise ModelFileError(path, "only byte-level BPE tokenizers can be written as .tiktoken")
+        raise cannot_hold(".tiktoken", tokenizer)
+    byte_level_pattern(tokenizer, ".tiktoken")  # no normalizer, byte decoder, a regex or no split
     if model.semantics != "tiktoken" and not _ranks_are_merge_order(model):
-        raise ModelFileError(path, "this BPE's merge order is not its id order, which .tiktoken "
-                                   "cannot express; save as native or HF tokenizer.json instead")
+        raise cannot_hold(".tiktoken", tokenizer, "its merge order is not its id order, which "
+                                                  "tiktoken's ranks would have to be")
     with atomic_write(path, "w", encoding="ascii") as f:
         for rank, token in enumerate(model.tokens):
             f.write(f"{base64.b64encode(token).decode('ascii')} {rank}\n")
 
 
 def _ranks_are_merge_order(model) -> bool:
-    """True when id order is merge order, so tiktoken's rank-of-concatenation rule gives the same ids."""
-    first = len(model.tokens) - len(model.merges)
-    if any(len(t) != 1 for t in model.tokens[:first]):
+    """True when tiktoken's rule on the ranks makes each token from its own merge.
+
+    tiktoken joins the adjacent pair whose concatenation has the lowest rank; a merges file joins
+    only the listed pairs. With rank = id, both agree on every token's own bytes when id order is
+    merge order and, for each token, tiktoken's rule over the lower ranks ends in the very two
+    parts its merge joins (a vocabulary merged from several merge lists, as XLM-V's union, can
+    make a token one way and leave another way to tiktoken; such files are refused)."""
+    tokens = model.tokens
+    first = len(tokens) - len(model.merges)
+    if any(len(t) != 1 for t in tokens[:first]):
         return False
-    return all(model.token_id[model.tokens[a] + model.tokens[b]] == first + k
-               for k, (a, b) in enumerate(model.merges))
+    ranks = model.token_id
+    for k, (a, b) in enumerate(model.merges):
+        rank = first + k
+        if ranks.get(tokens[a] + tokens[b]) != rank or _rank_parts(tokens[rank], ranks, rank) != [tokens[a], tokens[b]]:
+            return False
+    return True
+
+
+def _rank_parts(piece: bytes, ranks: dict[bytes, int], limit: int) -> list[bytes]:
+    """tiktoken's byte-pair rule on ``piece`` using only the ranks below ``limit``."""
+    parts = [piece[i:i + 1] for i in range(len(piece))]
+    while len(parts) > 1:
+        best = None
+        for i in range(len(parts) - 1):
+            rank = ranks.get(parts[i] + parts[i + 1])
+            if rank is not None and rank < limit and (best is None or rank < best[0]):
+                best = (rank, i)
+        if best is None:
+            break
+        i = best[1]
+        parts[i:i + 2] = [parts[i] + parts[i + 1]]
+    return parts

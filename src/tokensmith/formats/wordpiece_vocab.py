@@ -55,16 +55,18 @@ def load_vocab_txt(path: str | os.PathLike, **options):
 
 
 def save_vocab_txt(tokenizer, path: str | os.PathLike) -> None:
+    """Write the vocabulary, one token a line. The casing and the other BERT options are not part
+    of this format: readers take them as options (``lowercase=``), as BERT's do."""
     from ..vocab.wordpiece import WordPieceModel
+    from .families import cannot_hold
 
     model = tokenizer.model
-    while not isinstance(model, WordPieceModel) and hasattr(model, "base"):
-        model = model.base
     if not isinstance(model, WordPieceModel):
-        raise OptionError(f"vocab.txt holds WordPiece vocabularies, not {type(model).__name__}")
+        raise cannot_hold("vocab.txt", tokenizer)
     bad = [t for t in model.tokens if "\n" in t or t != t.rstrip()]
     if bad:
-        raise OptionError(f"token {bad[0]!r} cannot be written to vocab.txt (line breaks or trailing spaces)")
+        raise cannot_hold("vocab.txt", tokenizer, f"token {bad[0]!r} has a line break or trailing "
+                                                  "spaces, which one token a line cannot keep")
     with atomic_write(path) as f:
         f.write("".join(t + "\n" for t in model.tokens))
 

@@ -2,6 +2,7 @@
 
 =================  =========================================================================
 ``compression``    bytes/token, chars/token, tokens/word (fertility), share of words split
+``fidelity``       unknown-token share and exact round trips (text the tokens lost)
 ``parity``         premium per language on a parallel corpus (Petrov et al. 2023)
 ``renyi``          Rényi efficiency of the token distribution (Zouhar et al. 2023)
 ``vocab_use``      share of the vocabulary a corpus uses

@@ -9,6 +9,13 @@
   WordPiece's ``##`` do not matter); a text whose token surfaces do not spell it exactly (the
   tokenizer normalised it, or produced unknown tokens) cannot be placed and is counted in
   ``unaligned_texts`` instead.
+* ``unknown_share`` and ``roundtrip_share`` (:mod:`.fidelity`): share of the tokens that are the
+  unknown token, share of the corpus texts (blocks of lines, or records) decoded back exactly.
+  Text hidden under unknown tokens costs no tokens, so bytes/token flatters such a tokenizer.
+* ``whitespace_share`` and ``encodes_whitespace``: share of the corpus bytes that are ASCII
+  whitespace, and whether whitespace on its own encodes to a token (:mod:`.fidelity`). WordPiece
+  emits no whitespace tokens, so whitespace counts in its bytes/token without costing a token,
+  while other tokenizers pay for line breaks and runs of spaces.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .corpus import Encoded
+from .fidelity import count_unknown, encodes_whitespace, roundtrip_flags, unknown_id
 from .vocab_table import VocabTable, solid_bytes
 
 
@@ -33,6 +41,11 @@ class Compression:
     split_word_share: float
     words_checked: int
     unaligned_texts: int
+    unknown_tokens: int = 0
+    unknown_share: float = 0.0
+    roundtrip_share: float = 1.0
+    whitespace_share: float = 0.0
+    encodes_whitespace: bool = True
 
 
 def word_splits(solid_lengths: np.ndarray, words: list[str]) -> np.ndarray:
@@ -70,10 +83,17 @@ def compression(tokenizer, encoded: Encoded) -> Compression:
         split += int(flags.sum())
         checked += len(words)
     n_bytes, n_chars, n_tokens = encoded.n_bytes, encoded.n_chars, encoded.n_tokens
+    unknown = count_unknown(encoded.ids, unknown_id(tokenizer))
+    roundtrip = roundtrip_flags(tokenizer, encoded.texts, encoded.ids)
+    solid = sum(len(solid_bytes(t)) for t in encoded.texts)
     return Compression(
         n_bytes=n_bytes, n_chars=n_chars, n_tokens=n_tokens, n_words=n_words,
         bytes_per_token=n_bytes / n_tokens if n_tokens else 0.0,
         chars_per_token=n_chars / n_tokens if n_tokens else 0.0,
         tokens_per_word=n_tokens / n_words if n_words else 0.0,
         split_word_share=split / checked if checked else 0.0,
-        words_checked=checked, unaligned_texts=unaligned)
+        words_checked=checked, unaligned_texts=unaligned,
+        unknown_tokens=unknown, unknown_share=unknown / n_tokens if n_tokens else 0.0,
+        roundtrip_share=float(roundtrip.mean()) if roundtrip.size else 1.0,
+        whitespace_share=(n_bytes - solid) / n_bytes if n_bytes else 0.0,
+        encodes_whitespace=encodes_whitespace(tokenizer))

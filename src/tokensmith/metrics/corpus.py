@@ -1,17 +1,24 @@
 """Reading corpora and encoding them once, so that every measure reuses the same ids.
 
-A corpus file is read as UTF-8 and cut into blocks of whole lines (about 4 kB each, newlines
-kept) so that the newline tokens count as in real use and batches stay large.
+A corpus is read by the reader training uses (:func:`tokensmith.corpus.iter_corpus`): a path, a
+list of paths or an iterable of texts; plain text, JSON Lines (the ``text_field`` of each
+record), Parquet (the ``text_field`` column), ``.gz``, and directories of such files. Only the
+text is measured: a JSON Lines file counts the bytes of its text field, never its JSON syntax.
+Each text (a record, or a chunk of a text file) is cut into blocks of whole lines (about 4 kB
+each, newlines kept) so that the newline tokens count as in real use and batches stay large;
+blocks never join two records.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
+from ..corpus import iter_corpus
+from ..corpus.sources import is_path
 from ..errors import InputError
 
 BLOCK_BYTES = 4096
@@ -36,20 +43,36 @@ def read_text(path: str | os.PathLike) -> str:
         raise InputError("not valid UTF-8", path, offset=exc.start) from None
 
 
-def read_corpus(paths: Iterable[str | os.PathLike], max_bytes: int | None = None) -> list[str]:
-    """Blocks of whole lines from all ``paths`` (at most ``max_bytes`` of text in total)."""
+def corpus_items(corpus: Any) -> list:
+    """``corpus`` as a list of items (paths or texts): one path stands alone."""
+    if isinstance(corpus, (str, os.PathLike)):
+        return [corpus]
+    return list(corpus)
+
+
+def corpus_names(corpus: Any) -> list[str]:
+    """What the report names as the corpus: its paths (a text given directly is ``(text)``)."""
+    return [os.fspath(item) if is_path(item) else "(text)" for item in corpus_items(corpus)]
+
+
+def read_corpus(corpus: Any, max_bytes: int | None = None, *, text_field: str = "text",
+                errors: str = "strict") -> list[str]:
+    """Blocks of whole lines from every text of ``corpus`` (at most ``max_bytes`` of text in
+    total); a path that holds no text is an error naming it."""
     blocks: list[str] = []
     total = 0
-    for path in paths:
-        text = read_text(path)
-        if not text.strip():
-            raise InputError("corpus is empty (no text to measure)", path)
-        for block in _blocks(text):
-            size = len(block.encode("utf-8"))
-            if max_bytes is not None and total + size > max_bytes:
-                return blocks
-            blocks.append(block)
-            total += size
+    for item in corpus_items(corpus):
+        empty = True
+        for text in iter_corpus([item], errors=errors, text_field=text_field):
+            empty = empty and not text.strip()
+            for block in _blocks(text):
+                size = len(block.encode("utf-8"))
+                if max_bytes is not None and total + size > max_bytes:
+                    return blocks
+                blocks.append(block)
+                total += size
+        if empty:
+            raise InputError("corpus is empty (no text to measure)", item if is_path(item) else None)
     if not blocks:
         raise InputError("no corpus text given")
     return blocks

@@ -8,8 +8,15 @@ frequency of each token in the encoded corpus and ``V`` the vocabulary,
 
 as published, with the paper's recommended α = 2.5. It is 1 when every token of the
 vocabulary is used equally often and falls as a few very frequent tokens dominate (the paper
-finds it predicts downstream quality better than compression alone). ``|V|`` counts the tokens
-that stand for text (control tokens excluded). Entropies are reported in bits.
+finds it predicts downstream quality better than compression alone). Entropies are in bits.
+
+``|V|`` depends on ``normalize``:
+
+* ``"vocabulary"`` (default): the tokens of the vocabulary that stand for text (control tokens
+  excluded), used or not; a vocabulary the corpus leaves mostly unused scores low.
+* ``"observed"``: the distinct tokens the corpus produced, which is what the authors' package
+  ``tokenization-scorer`` (``score(..., metric="renyi", power=α)``) divides by, so the value
+  equals its score. With one observed type the efficiency is 0 (there ``log |V|`` is 0).
 """
 
 from __future__ import annotations
@@ -19,6 +26,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import OptionError
+
+
+NORMALIZATIONS = ("vocabulary", "observed")
+
 
 @dataclass
 class Renyi:
@@ -27,7 +39,9 @@ class Renyi:
     shannon_bits: float          # H_1
     efficiency: float            # H_α / log2 |V|
     shannon_efficiency: float    # H_1 / log2 |V|
-    vocab_size: int
+    vocab_size: int              # |V| (text entries, or observed types: see ``normalize``)
+    normalize: str = "vocabulary"
+    observed_types: int = 0      # distinct tokens the corpus produced
 
 
 def renyi_entropy(counts: np.ndarray, alpha: float) -> float:
@@ -43,10 +57,18 @@ def renyi_entropy(counts: np.ndarray, alpha: float) -> float:
     return float(np.log2(np.power(p, alpha).sum()) / (1.0 - alpha))
 
 
-def renyi(counts: np.ndarray, vocab_size: int, alpha: float = 2.5) -> Renyi:
+def renyi(counts: np.ndarray, vocab_size: int, alpha: float = 2.5,
+          normalize: str = "vocabulary") -> Renyi:
+    """Efficiency of the distribution proportional to ``counts`` (indexed by id); ``vocab_size``
+    is the number of text entries, used when ``normalize="vocabulary"``."""
     if alpha < 0:
         raise ValueError("the Rényi order alpha must be >= 0")
+    if normalize not in NORMALIZATIONS:
+        raise OptionError(f"Rényi normalization must be one of {', '.join(NORMALIZATIONS)}, "
+                          f"got {normalize!r}")
+    observed = int(np.count_nonzero(np.asarray(counts)))
+    size = vocab_size if normalize == "vocabulary" else observed
     h_alpha = renyi_entropy(counts, alpha)
     h_1 = renyi_entropy(counts, 1.0)
-    log_v = math.log2(vocab_size) if vocab_size > 1 else 1.0
-    return Renyi(alpha, h_alpha, h_1, h_alpha / log_v, h_1 / log_v, vocab_size)
+    log_v = math.log2(size) if size > 1 else 1.0
+    return Renyi(alpha, h_alpha, h_1, h_alpha / log_v, h_1 / log_v, size, normalize, observed)

@@ -2,7 +2,8 @@
 
 ``evaluate(tokenizers, corpus=..., parallel=..., gold=...)`` opens the tokenizers (any spec
 ``open_tokenizer`` accepts), encodes each input once per tokenizer and runs the measures whose
-input was given. ``Evaluation.to_dict()`` is what the JSON report holds.
+input was given. The corpus is read as training reads it (:mod:`.corpus`: text, JSON Lines,
+Parquet, gzip, directories). ``Evaluation.to_dict()`` is what the JSON report holds.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ from typing import Sequence
 
 from ..errors import OptionError
 from .compression import Compression, compression
-from .corpus import encode_texts, read_corpus
+from .corpus import corpus_names, encode_texts, read_corpus
 from .lengths import LengthDistribution, length_distribution
 from .morphology import Morphology, morphology, read_gold
 from .numbers import Numbers, numbers
 from .parallel import read_parallel
-from .parity import Parity, parity
-from .renyi import Renyi, renyi
+from .parity import MODES, Parity, parity
+from .renyi import NORMALIZATIONS, Renyi, renyi
 from .vocab_audit import VocabAudit, vocab_audit
 from .vocab_use import VocabUse, vocab_use
 from .vocab_table import VocabTable
@@ -59,31 +60,44 @@ class Evaluation:
         raise KeyError(name)
 
 
-def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
+def evaluate(tokenizers: Sequence, corpus=(),
              parallel: str | os.PathLike | None = None, gold: str | os.PathLike | None = None,
              *, alpha: float = 2.5, audit: bool = True, max_corpus_bytes: int | None = None,
+             text_field: str = "text", errors: str = "strict", renyi_normalize: str = "vocabulary",
              pivot: str = "eng", languages: list[str] | None = None,
-             max_parallel_lines: int | None = None, backend: str = "auto",
-             progress: bool = True) -> Evaluation:
+             max_parallel_lines: int | None = None, parity_mode: str = "lines",
+             backend: str = "auto", progress: bool = True) -> Evaluation:
     """Measure each tokenizer on the given inputs. Inputs are read (and checked) before any
-    tokenizer runs, so bad input fails fast."""
+    tokenizer runs, so bad input fails fast.
+
+    ``corpus``: a path, a list of paths or an iterable of texts, as for training; ``text_field``
+    names the JSON Lines field / Parquet column, ``errors`` the policy for invalid UTF-8.
+    ``renyi_normalize``: ``"vocabulary"`` or ``"observed"`` (:mod:`.renyi`). ``parity_mode``:
+    ``"lines"`` or ``"joined"`` (:mod:`.parity`)."""
     from ..adapters import open_tokenizer, parse_spec
 
     if alpha < 0:
         raise OptionError(f"--alpha must be >= 0, got {alpha}")
+    if parity_mode not in MODES:
+        raise OptionError(f"--parity-mode must be one of {', '.join(MODES)}, got {parity_mode!r}")
+    if renyi_normalize not in NORMALIZATIONS:
+        raise OptionError(f"--renyi-normalize must be one of {', '.join(NORMALIZATIONS)}, "
+                          f"got {renyi_normalize!r}")
     start = time.perf_counter()
     if not tokenizers:
         raise OptionError("no tokenizer given")
     _check_names([parse_spec(os.fspath(t))[0] if isinstance(t, (str, os.PathLike)) else None
                   for t in tokenizers])
-    texts = read_corpus(corpus, max_corpus_bytes) if corpus else None
+    names = corpus_names(corpus) if corpus else []
+    texts = read_corpus(corpus, max_corpus_bytes, text_field=text_field, errors=errors) if corpus else None
     par = read_parallel(parallel, pivot=pivot, languages=languages,
                         max_lines=max_parallel_lines) if parallel else None
     gold_entries = read_gold(gold) if gold else None
     opened = [open_tokenizer(t, backend=backend) for t in tokenizers]
     _check_names([t.name for t in opened])
     inputs = {
-        "corpus": [os.fspath(p) for p in corpus],
+        "corpus": names,
+        "text_field": text_field,
         "corpus_bytes": sum(len(t.encode("utf-8")) for t in texts) if texts else 0,
         "parallel": None if par is None else par.directory,
         "languages": 0 if par is None else len(par.languages) + 1,
@@ -91,10 +105,14 @@ def evaluate(tokenizers: Sequence, corpus: Sequence[str | os.PathLike] = (),
         "gold": None if gold is None else os.fspath(gold),
         "gold_words": len(gold_entries or ()),
         "alpha": alpha,
+        "renyi_normalize": renyi_normalize,
+        "parity_mode": parity_mode,
     }
+    options = dict(alpha=alpha, renyi_normalize=renyi_normalize, parity_mode=parity_mode,
+                   audit=audit, progress=progress)
     results = []
     for tok in opened:
-        results.append(_one(tok, texts, par, gold_entries, alpha, audit, progress))
+        results.append(_one(tok, texts, par, gold_entries, **options))
     return Evaluation(results, inputs, time.perf_counter() - start)
 
 
@@ -104,7 +122,8 @@ def _check_names(names) -> None:
         raise OptionError(f"two tokenizers share a name ({', '.join(known)}); name them with NAME=PATH")
 
 
-def _one(tok, texts, par, gold, alpha, audit, progress) -> TokenizerResult:
+def _one(tok, texts, par, gold, *, alpha, renyi_normalize, parity_mode, audit,
+         progress) -> TokenizerResult:
     start = time.perf_counter()
     VocabTable.of(tok)
     result = TokenizerResult(tok.name, getattr(tok, "backend", type(tok).__name__), tok.vocab_size,
@@ -114,13 +133,13 @@ def _one(tok, texts, par, gold, alpha, audit, progress) -> TokenizerResult:
         counts = encoded.counts(tok.vocab_size)
         text_vocab = len(VocabTable.of(tok).text_ids)
         result.compression = compression(tok, encoded)
-        result.renyi = renyi(counts, text_vocab, alpha)
+        result.renyi = renyi(counts, text_vocab, alpha, renyi_normalize)
         result.vocab_use = vocab_use(tok, counts, encoded.n_bytes)
         result.lengths = length_distribution(tok, counts)
     if audit:
         result.audit = vocab_audit(tok, progress=progress)
     if par is not None:
-        result.parity = parity(tok, par, progress=progress)
+        result.parity = parity(tok, par, progress=progress, mode=parity_mode)
     if gold is not None:
         result.morphology = morphology(tok, gold)
     result.seconds = time.perf_counter() - start

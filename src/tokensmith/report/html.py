@@ -5,8 +5,9 @@ from __future__ import annotations
 import statistics
 from html import escape
 
-from . import svg
-from .tables import Table, best_index, build_tables, num, pct
+from . import svg, validity
+from .tables import (Table, best_index, build_tables, fidelity_cell, language_rows, lossless, num, pct,
+                     premium_cell)
 
 CSS = """
 :root { --ink:#1d2433; --muted:#5f6b7a; --line:#e3e7ee; --band:#f6f8fb; --card:#ffffff;
@@ -56,6 +57,11 @@ th:first-child, td:first-child { text-align: left; color: var(--ink); width: 34%
 th { font-weight: 600; color: var(--muted); font-size: 13px; }
 tbody tr:hover { background: var(--band); }
 td.best { font-weight: 700; color: #0b6b3a; }
+td.invalid { color: #b3261e; font-weight: 600; font-size: 12.5px; }
+p.note { color: var(--muted); font-size: 13px; margin: 6px 0 4px; padding: 8px 12px; background: var(--band);
+         border-left: 3px solid #d55e00; border-radius: 4px; }
+svg .invalid { fill: #b3261e; font-weight: 600; }
+svg .cross line { stroke-width: 2; stroke-linecap: round; }
 .scroll { overflow-x: auto; }
 .digits { display:inline-flex; gap:2px; }
 .digits span { display:inline-block; height: 14px; border-radius: 3px; opacity: .85; }
@@ -153,70 +159,123 @@ def _legend(results, colors) -> str:
         if r.get("compression"):
             extra.append(f"{r['compression']['bytes_per_token']:.2f} bytes/token")
         if r.get("parity"):
-            extra.append(f"median premium {r['parity']['median_premium']:.2f}×")
+            extra.append(_median_premium(r["parity"]))
         cards.append(f'<div class="tok"><span class="swatch" style="background:{color}"></span><div>'
                      f'<b>{escape(r["name"])}</b><small>{r["vocab_size"]:,} ids · {escape(r["backend"])}'
                      f'</small><small>{" · ".join(extra)}</small></div></div>')
     return '<div class="legend">' + "".join(cards) + "</div>"
 
 
+def _median_premium(parity: dict) -> str:
+    median = parity["median_premium"]
+    text = "no valid language" if median is None else f"median premium {median:.2f}×"
+    if parity.get("invalid"):
+        text += f" ({parity['summarised']} of {len(parity['languages'])} languages)"
+    return escape(text)
+
+
 def _glance(results, colors) -> str:
     names = [r["name"] for r in results]
     panels = []
+    marked = False
 
-    def panel(title, getter, better, fmt=None):
+    def panel(title, getter, better, fmt=None, marks=None):
+        nonlocal marked
         try:
             values = [getter(r) for r in results]
         except (TypeError, KeyError):
             return
         kwargs = {"fmt": fmt} if fmt else {}
+        marked = marked or bool(marks)
         panels.append(f'<div class="panel"><h3>{title}</h3>'
                       + svg.bar_rows(list(zip(names, values)), label=title, colors=colors,
-                                     higher_is_better=better, **kwargs) + "</div>")
+                                     higher_is_better=better, marks=marks, **kwargs) + "</div>")
 
     percent = lambda v: f"{100 * v:.1f}%"  # noqa: E731
-    panel("Bytes per token ↑", lambda r: r["compression"]["bytes_per_token"], True)
-    panel("Tokens per word ↓", lambda r: r["compression"]["tokens_per_word"], False)
-    panel("Median premium over English ↓", lambda r: r["parity"]["median_premium"], False)
-    panel("Worst premium over English ↓", lambda r: r["parity"]["max_premium"], False)
+    aggregate = validity.parity_marks(results)
+    panel("Bytes per token ↑", lambda r: r["compression"]["bytes_per_token"], True,
+          marks=validity.compression_marks(results, whitespace=True))
+    panel("Tokens per word ↓", lambda r: r["compression"]["tokens_per_word"], False,
+          marks=validity.compression_marks(results))
+    panel("Median premium over English ↓", lambda r: r["parity"]["median_premium"], False, marks=aggregate)
+    panel("Worst premium over English ↓", lambda r: r["parity"]["max_premium"], False, marks=aggregate)
     panel("Rényi efficiency ↑", lambda r: r["renyi"]["efficiency"], True)
     panel("Vocabulary used by the corpus ↑", lambda r: r["vocab_use"]["used_share"], True, percent)
     panel("Consistency of digit splitting ↑", lambda r: r["numbers"]["consistency"], True, percent)
     panel("Unreachable vocabulary entries ↓", lambda r: r["audit"]["unreachable"], False,
           lambda v: f"{v:,.0f}")
-    return _section("glance", "At a glance", "↑ higher is better, ↓ lower is better; the best value is bold.",
-                    '<div class="grid">' + "".join(panels) + "</div>")
+    lede = "↑ higher is better, ↓ lower is better; the best value is bold."
+    if marked:
+        lede += (f" Values marked {validity.NOT_COMPARABLE} or {validity.NO_WHITESPACE} are not ranked: "
+                 "they rest on lost text or fewer languages (see the notes under the tables).")
+    return _section("glance", "At a glance", lede, '<div class="grid">' + "".join(panels) + "</div>")
 
 
 def _parity(data, results, table: Table | None) -> str:
     with_parity = [r for r in results if r.get("parity")]
     names = [r["name"] for r in with_parity]
-    by_lang: dict[str, dict] = {}
-    for j, r in enumerate(with_parity):
-        for lang in r["parity"]["languages"]:
-            entry = by_lang.setdefault(lang["code"], {"name": lang["name"], "script": lang["script"],
-                                                      "values": [None] * len(with_parity)})
-            entry["values"][j] = lang["premium"]
-    order = sorted(by_lang.items(), key=lambda kv: -statistics.fmean(v for v in kv[1]["values"] if v))
-    rows = [(code if e["name"] == code else f"{e['name']} ({code})", e["values"]) for code, e in order]
+    languages = language_rows(with_parity)
+
+    def value(entry):
+        return entry["premium"] if entry is not None and entry.get("valid", True) else None
+
+    def why(entry):
+        return None if entry is None or entry.get("valid", True) else f"{pct(entry['unknown_share'])} unknown tokens"
+
+    def mean_valid(row):
+        values = [v for v in map(value, row.entries) if v]
+        return statistics.fmean(values) if values else None
+
+    # ranked languages worst first (mean over the tokenizers they are valid for), then the rest
+    order = sorted(languages, key=lambda row: (mean_valid(row) is None, -(mean_valid(row) or 0), row.code))
+    rows = [(row.label, [value(e) for e in row.entries]) for row in order]
+    chart = svg.dot_plot(rows, names, label="premium per language",
+                         invalid=[[why(e) for e in row.entries] for row in order])
     pivot = with_parity[0]["parity"]["pivot"]
-    chart = svg.dot_plot(rows, names, label="premium per language")
     scripts: dict[str, list] = {}
     counts: dict[str, int] = {}
     for j, r in enumerate(with_parity):
         for s in r["parity"]["by_script"]:
             scripts.setdefault(s["script"], [None] * len(with_parity))[j] = s["mean_premium"]
-            counts[s["script"]] = s["languages"]
+            counts[s["script"]] = max(counts.get(s["script"], 0), s["languages"])
     script_rows = sorted(((f"{s} ({counts[s]})", v) for s, v in scripts.items()),
                          key=lambda kv: -statistics.fmean(x for x in kv[1] if x))
-    script_chart = svg.dot_plot(script_rows, names, label="mean premium by script", row_height=18)
-    body = (_table_html(table) if table else "") + \
-        "<h3>Mean premium by script (number of languages)</h3>" + _key(names) + script_chart + \
-        f"<h3>Premium per language, worst first (dashed line: parity with {escape(pivot)})</h3>" + \
-        _key(names) + '<div class="scroll">' + chart + "</div>"
+    body = _table_html(table) if table else ""
+    if script_rows:
+        body += ("<h3>Mean premium by script (number of valid languages)</h3>" + _key(names)
+                 + svg.dot_plot(script_rows, names, label="mean premium by script", row_height=18))
+    body += (f"<h3>Premium per language, worst first (dashed line: parity with {escape(pivot)}; "
+             "× INVALID, not ranked)</h3>" + _key(names) + '<div class="scroll">' + chart + "</div>")
+    body += _fidelity_table(order, names)
+    mode = {r["parity"].get("mode", "lines") for r in with_parity}
+    how = ("each language's lines joined with spaces into one text, as the paper computed it"
+           if mode == {"joined"} else "each line encoded on its own")
     lede = ("Tokens needed for the same content as in English, on the line-aligned parallel corpus "
-            "(Petrov et al., 2023). 2× means twice the context, latency and cost; log scale.")
+            f"(Petrov et al., 2023; {how}). 2× means twice the context, latency and cost; log scale. "
+            f"A language with more than {validity.limit_of(with_parity):.0%} unknown tokens is INVALID for "
+            "that tokenizer: shown, never ranked, left out of the aggregates.")
     return _section("parity", "Parity across languages", lede, body)
+
+
+def _fidelity_table(languages, names) -> str:
+    """Per language: unknown tokens, lines decoded exactly and the premium (or INVALID)."""
+    if lossless(languages):
+        return ('<p class="lede">No unknown token, and every line decodes back exactly '
+                "(decode(encode(line)) == line), for every tokenizer and language.</p>")
+    head = "".join(f"<th>{escape(n)}</th>" for n in names)
+    body = []
+    for row in languages:
+        cells = []
+        for e in row.entries:
+            bad = e is not None and not e.get("valid", True)
+            cells.append(f'<td{" class=invalid" if bad else ""}>{escape(premium_cell(e, why=False))}<br>'
+                         f'<small>{escape(fidelity_cell(e))}</small></td>')
+        body.append(f"<tr><td>{escape(row.label)}</td>{''.join(cells)}</tr>")
+    return ("<details><summary>Unknown tokens and exact round trips per language</summary>"
+            '<p class="lede">Premium (or INVALID), then the share of the tokens that are the unknown '
+            "token · the share of the lines with decode(encode(line)) == line.</p>"
+            f'<div class="scroll"><table><thead><tr><th>language</th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div></details>")
 
 
 def _lengths(results, table: Table | None) -> str:
@@ -292,8 +351,9 @@ def _table_html(table: Table) -> str:
         tds = [f"<td>{escape(cells[0])}</td>"] + [
             f'<td{" class=best" if i in best else ""}>{escape(c)}</td>' for i, c in enumerate(cells[1:])]
         body.append("<tr>" + "".join(tds) + "</tr>")
+    note = f'<p class="note">{escape(table.note)}</p>' if table.note else ""
     return (f'<h3>{escape(table.title)}</h3><div class="scroll"><table><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(body)}</tbody></table></div>")
+            f"<tbody>{''.join(body)}</tbody></table></div>{note}")
 
 
 def _definitions(data: dict) -> str:
@@ -301,9 +361,19 @@ def _definitions(data: dict) -> str:
     items = [
         ("bytes / token, characters / token", "UTF-8 bytes or Unicode characters of the corpus divided by its tokens."),
         ("tokens / word (fertility)", "tokens divided by whitespace-separated words; words split: share of words that more than one token covers."),
-        ("premium", "tokens(language) / tokens(English) over the whole parallel corpus, each line encoded on its own."),
+        ("premium", "tokens(language) / tokens(English) over the whole parallel corpus: each line encoded on its "
+         "own (--parity-mode lines), or each language's lines joined with spaces into one text "
+         "(--parity-mode joined, as Petrov et al. 2023 computed it)."),
+        ("unknown tokens", "share of the tokens that are the tokenizer's unknown token (0 for byte-level "
+         "vocabularies, which have none)."),
+        ("decoded exactly", "share of the lines (or corpus texts) with decode(encode(x)) == x, with no allowance "
+         "for the tokenizer's normalization: what it folds, drops or collapses is lost text too."),
+        ("INVALID", f"a language with more than {validity.limit_of(data['tokenizers']):.0%} unknown tokens for a tokenizer (Petrov et al., 2023): shown, "
+         "never ranked, and left out of that tokenizer's premium aggregates (median, worst, best, spread, by script)."),
         (f"Rényi efficiency (α = {alpha:g})", "H_α(p) / log |V| with H_α(p) = log(Σ p(t)^α) / (1 − α), p the unigram "
-         "distribution of tokens on the corpus and |V| the text entries of the vocabulary (Zouhar et al., 2023)."),
+         "distribution of tokens on the corpus and |V| the text entries of the vocabulary, or with "
+         "--renyi-normalize observed the distinct tokens observed, as the tokenization-scorer package "
+         "(Zouhar et al., 2023)."),
         ("unreachable", "vocabulary entries whose own text, encoded alone or after a probe prefix, never gives them."),
         ("undecodable / fragmentary", "entries holding bytes that never occur in UTF-8 / pieces of a multi-byte character."),
         ("digit consistency", "share of numbers of each length split with the most common grouping, averaged over lengths 1–10."),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .tables import best_index, build_tables
+from .tables import best_index, build_tables, fidelity_cell, language_rows, lossless, premium_cell
 
 
 def _cell(text: str) -> str:
@@ -21,16 +21,23 @@ def render_markdown(data: dict, title: str = "Tokenizer report") -> str:
                                          for i, c in enumerate(cells[1:])]
             out.append("| " + " | ".join(shown) + " |")
         out.append("")
+        if table.note:
+            out += [f"_{_cell(table.note)}_", ""]
     with_parity = [r for r in results if r.get("parity")]
     if with_parity:
-        out += ["## Premium per language", "",
-                "| language | script | " + " | ".join(r["name"] for r in with_parity) + " |",
-                "|---|---|" + "---:|" * len(with_parity)]
-        premium = [{lang["code"]: lang for lang in r["parity"]["languages"]} for r in with_parity]
-        for lang in with_parity[0]["parity"]["languages"]:
-            values = " | ".join(f"{p[lang['code']]['premium']:.2f}" if lang["code"] in p else "–"
-                                for p in premium)
-            shown = lang["code"] if lang["name"] == lang["code"] else f"{lang['name']} ({lang['code']})"
-            out.append(f"| {_cell(shown)} | {lang['script']} | {values} |")
-        out.append("")
+        rows = language_rows(with_parity)
+        head = "| language | script | " + " | ".join(_cell(r["name"]) for r in with_parity) + " |"
+        rule = "|---|---|" + "---:|" * len(with_parity)
+        out += ["## Premium per language", "", head, rule]
+        out += [f"| {_cell(row.label)} | {row.script} | " + " | ".join(map(premium_cell, row.entries)) + " |"
+                for row in rows]
+        out += ["", "## Unknown tokens and exact round trips per language", ""]
+        if lossless(rows):
+            out += ["No unknown token, and every line decodes back exactly, for every tokenizer.", ""]
+        else:
+            out += ["Share of the tokens that are the unknown token · share of the lines with "
+                    "decode(encode(line)) == line.", "", head, rule]
+            out += [f"| {_cell(row.label)} | {row.script} | " + " | ".join(map(fidelity_cell, row.entries)) + " |"
+                    for row in rows]
+            out.append("")
     return "\n".join(out)

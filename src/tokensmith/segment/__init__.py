@@ -3,17 +3,18 @@
 ``Tokenizer.with_segmenter(name, **options)`` returns a tokenizer whose model segments with
 ``name``, one of :data:`SEGMENTERS`:
 
-==================  =========================================================================
-``merges``          BPE merge-rule replay (the BPE model itself)
-``longest_prefix``  greedy from the left (WordPiece's own method)
-``longest_suffix``  greedy from the right
-``longest_token``   the longest token anywhere, then recursively on both sides
-``least_tokens``    fewest tokens, longest-first tie-break (PathPiece)
-``likelihood``      Viterbi over Unigram log-probabilities (vocabularies with scores)
-``bpe_dropout``     BPE with merges dropped with probability ``dropout`` (seeded)
-``stochastok``      StochasTok random splits with probability ``p`` (seeded)
-``unigram_sampling`` subword regularisation on a Unigram vocabulary, ``alpha`` (seeded)
-==================  =========================================================================
+==============================  ==============================================================
+``merges``                      BPE merge-rule replay (the BPE model itself)
+``longest_prefix``              greedy from the left (WordPiece's own method)
+``longest_suffix``              greedy from the right
+``longest_token``               the longest token anywhere, then recursively on both sides
+``least_tokens``                fewest tokens, PathPiece's official tie-break (longest last token)
+``least_tokens_longest_first``  fewest tokens, longest first token on ties
+``likelihood``                  Viterbi over Unigram log-probabilities (vocabularies with scores)
+``bpe_dropout``                 BPE with merges dropped with probability ``dropout`` (seeded)
+``stochastok``                  StochasTok random splits with probability ``p`` (seeded)
+``unigram_sampling``            subword regularisation on a Unigram vocabulary, ``alpha`` (seeded)
+==============================  ==============================================================
 """
 
 from .methods import METHODS

@@ -12,17 +12,22 @@ built (:mod:`.pieces` chooses), which the tests hold to the same ids.
 * ``longest_suffix``: from the right, the longest token that ends here.
 * ``longest_token``: the longest token found anywhere in the piece (leftmost on ties), then the
   same on what is left on each side.
-* ``least_tokens``: fewest tokens (shortest path over the token lattice). Tie-break, as the
-  paper's PathPieceL: among the shortest segmentations, the one whose first token is longest,
-  then whose second token is longest, and so on.
+* ``least_tokens``: fewest tokens (shortest path over the token lattice), with the tie-break of
+  PathPiece's official code (``opt_encode_rust_longest_tiebreaker`` in
+  kensho-technologies/pathpiece): a forward pass keeps, for each end position, the longest token
+  ending there among those reaching it in fewest tokens, and the path is read back from the end.
+  Among the shortest segmentations this is the one whose *last* token is longest, then whose
+  second-to-last is longest, and so on.
+* ``least_tokens_longest_first``: fewest tokens, mirrored tie-break: the first token longest,
+  then the second, and so on (what tokensmith did before following the official code).
 * ``likelihood``: the segmentation with the highest sum of token log-probabilities (Viterbi),
-  for vocabularies with Unigram scores; the same tie-break on equal scores.
+  for vocabularies with Unigram scores; on equal scores the first token longest, then the second.
 
 >>> from tokensmith.segment.vocabulary import SegmentVocabulary
 >>> v = {b"a": 0, b"b": 1, b"c": 2, b"ab": 3, b"bc": 4, b"abc": 5, b"cab": 6}
 >>> voc = SegmentVocabulary(v, v)
->>> longest_prefix(b"abcab", voc), least_tokens(b"abcab", voc)
-([5, 3], [5, 3])
+>>> longest_prefix(b"abcab", voc), least_tokens(b"abcab", voc), least_tokens_longest_first(b"abcab", voc)
+([5, 3], [3, 6], [5, 3])
 >>> longest_suffix(b"abcab", voc), longest_token(b"abcab", voc)
 ([3, 6], [5, 3])
 """
@@ -98,6 +103,37 @@ def _longest_in_span(piece, lo, hi, vocab):
 
 
 def least_tokens(piece: bytes, vocab: SegmentVocabulary) -> list[int] | None:
+    """Fewest tokens; on ties the longest token ending at each position, read from the end.
+
+    The official rule as written: for each end position, every token ending there is tried
+    shortest first, and one reaching the end in as few tokens as the best so far replaces it,
+    so the longest such token stays.
+    """
+    n = len(piece)
+    fewest = [0] + [None] * n             # fewest[j]: tokens to cover piece[:j]
+    last: list = [None] * (n + 1)         # last[j]: (length, id) of the token ending at j
+    for end in range(1, n + 1):
+        for length in range(1, min(vocab.max_len, end) + 1):
+            start = end - length
+            if fewest[start] is None:
+                continue
+            tid = (vocab.start if start == 0 else vocab.cont).get(piece[start:end])
+            if tid is None:
+                continue
+            if fewest[end] is None or fewest[start] + 1 <= fewest[end]:
+                fewest[end], last[end] = fewest[start] + 1, (length, tid)
+    if fewest[n] is None:
+        return None
+    out, end = [], n
+    while end:
+        length, tid = last[end]
+        out.append(tid)
+        end -= length
+    out.reverse()
+    return out
+
+
+def least_tokens_longest_first(piece: bytes, vocab: SegmentVocabulary) -> list[int] | None:
     return _best_path(piece, vocab, None)
 
 
@@ -146,5 +182,6 @@ METHODS: dict[str, Method] = {
     "longest_suffix": longest_suffix,
     "longest_token": longest_token,
     "least_tokens": least_tokens,
+    "least_tokens_longest_first": least_tokens_longest_first,
     "likelihood": likelihood,
 }

@@ -15,7 +15,7 @@ from ..components import Model, register
 from ..errors import OptionError
 from .methods import METHODS
 from .pieces import compiled_segmenter, segment_piece, segment_pieces  # noqa: F401 (segment_piece: public here too)
-from .stochastic import bpe_splits, dropout_merge, stochastok_expand, vocabulary_splits
+from .stochastic import dropout_merge, stochastok_expand, vocabulary_splits
 from .vocabulary import SegmentVocabulary, vocabulary_of
 
 
@@ -103,15 +103,10 @@ class StochasTokModel(_Wrapper):
     kind = "stochastok"
 
     def __init__(self, inner: Model, p: float = 0.1, seed: int | None = 0):
-        from ..vocab.bpe import BPEModel
-
         self.base, self.p, self.seed = inner, _check_probability("p", p), seed
         self.rng = random.Random(seed)
         vocab_model = inner.base if isinstance(inner, _Wrapper) else inner
-        if isinstance(vocab_model, BPEModel):
-            self.splits = bpe_splits(vocab_model.table)
-        else:
-            self.splits = vocabulary_splits(vocabulary_of(vocab_model))
+        self.splits = vocabulary_splits(vocabulary_of(vocab_model))
 
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
         return stochastok_expand(self.base.encode_pieces(pieces), self.splits, self.p, self.rng)

@@ -6,12 +6,17 @@ probability ``p``; the lowest-ranked remaining one is applied; segmentation ends
 ``p = 0`` is deterministic BPE and ``p = 1`` leaves the piece as single bytes.
 
 **StochasTok** (Sims et al., 2025, "StochasTok: Improving Fine-Grained Subword Understanding in
-LLMs"), as published: after ordinary segmentation, ``int(len(ids) * p)`` times pick a position
-uniformly among the current tokens and, if that token can be split, replace it by one of its
-splits chosen uniformly. A split is a pair of tokens that merge back into the token: for BPE the
-pairs of its merge table, for other vocabularies two tokens whose concatenation is the token.
-Adapted: the uniform position is drawn from a Fenwick tree over the original tokens, so each
-expansion costs O(log n) rather than a copy of the whole list; the distribution is the same.
+LLMs"; official code anyasims/stochastok, ``StochastokProcessor``), as published: after ordinary
+segmentation, ``int(len(ids) * p)`` times pick a position uniformly among the current tokens and,
+if that token can be split, replace it by one of its splits chosen uniformly. A token's splits
+are, as the official ``build_expansions``, *every* cut of its bytes into two parts that are both
+in the vocabulary (in the order of the cut point), not only the merge-table pair that built it:
+a BPE vocabulary offers several splits for most tokens. For vocabularies with a continuation
+table (WordPiece) the right part is a continuation token. Adapted: the uniform position is drawn
+from a Fenwick tree over the original tokens, so each expansion costs O(log n) rather than a copy
+of the whole list (the distribution is the same); the draws come from one seeded
+``random.Random`` rather than NumPy's and Python's global generators; the official optional cap
+on successful expansions (``max_num_to_expand``) is not offered.
 
 Both draw from a ``random.Random`` the caller seeds, so a seed fixes the output sequence.
 """
@@ -91,16 +96,9 @@ class _Fenwick:
         return pos, index
 
 
-def bpe_splits(table) -> dict[int, list[tuple[int, int]]]:
-    """Splits of each BPE token: the merge-table pairs that produce it (rows ``a, b, rank, merged``)."""
-    splits: dict[int, list[tuple[int, int]]] = {}
-    for a, b, _rank, merged in table:
-        splits.setdefault(int(merged), []).append((int(a), int(b)))
-    return splits
-
-
 def vocabulary_splits(vocab) -> dict[int, list[tuple[int, int]]]:
-    """Splits of each token of a :class:`SegmentVocabulary` into two tokens that join back to it.
+    """Every split of each token of a :class:`SegmentVocabulary` into two tokens that join back
+    to it, cut points in increasing order (StochasTok's ``build_expansions``).
 
     A start token splits into a start token and a continuation; a continuation into two
     continuations (for byte-level vocabularies both tables are the same).

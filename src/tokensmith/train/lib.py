@@ -33,9 +33,9 @@ Adapted (said plainly):
   During training the lexicon may exceed the cap by ``slack`` (25%) and the lowest-ranked chunks
   beyond that are forgotten after each article; at the end the ``vocab_size - 256`` best-ranked
   chunks are kept (ids follow the rank). A lexicon that never reaches the cap stays smaller;
-* sentences are the spans of :data:`~tokensmith.train.superbpe.SUPERWORD_PATTERN` (line breaks,
-  digit groups, clause punctuation), so chunks may cross spaces but not clauses, and the same
-  regex splits text at encode time. ``pattern`` may name another split (e.g. ``cl100k``: no
+* sentences are the spans of :data:`SENTENCE_PATTERN` (cut at line breaks, digit groups and
+  after clause punctuation followed by a space), so chunks may cross spaces but not clauses,
+  and the same regex splits text at encode time. ``pattern`` may name another split (e.g. ``cl100k``: no
   multi-word units);
 * training reads the first ``sample_bytes`` of the corpus (default 2 MB), cut into articles of
   about ``article_bytes``; the moves of one article are applied together after it is read;
@@ -60,9 +60,11 @@ from ..tokenizer import Tokenizer
 from ..segment.models import SegmentedModel
 from ..vocab.bpe import BPEModel
 from ._method_utils import corpus_options
-from .superbpe import SUPERWORD_PATTERN
 
 METHOD = "lib"
+# Sentences: digit groups, line breaks, and spans of words up to clause punctuation.
+SENTENCE_PATTERN = (r"""\p{N}{1,3}|\s*[\r\n]+"""
+                    r"""|[^\r\n\p{N}]+?(?:[.,;:!?]+(?=\s)|(?=[\r\n\p{N}])|\z)""")
 BYTES = [bytes([b]) for b in range(256)]
 
 
@@ -267,7 +269,7 @@ def articles(spans: list[bytes], article_bytes: int) -> list[list[bytes]]:
     return out
 
 
-def train_lib(corpus, vocab_size: int, *, pattern: str | None = SUPERWORD_PATTERN,
+def train_lib(corpus, vocab_size: int, *, pattern: str | None = SENTENCE_PATTERN,
               sample_bytes: int = 2_000_000, article_bytes: int = 20_000, epochs: int = 3,
               memorise: float = 0.25, min_frequency: int = 2, update_rate: float = 0.2,
               life: int = 10, forget_fraction: float = 0.0001, max_len: int = 20,

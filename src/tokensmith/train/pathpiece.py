@@ -1,13 +1,19 @@
 """PathPiece: a top-down vocabulary for least-tokens segmentation.
 
 Paper: Craig W. Schmidt, Varshini Reddy, Haoran Zhang, Alec Alameddine, Omri Uzan, Yuval Pinter,
-Chris Tanner, "Tokenization Is More Than Compression" (EMNLP 2024).
+Chris Tanner, "Tokenization Is More Than Compression" (EMNLP 2024). Official code:
+kensho-technologies/pathpiece (the segmenter only; the vocabulary construction is not released).
 
 As published:
 
-* segmentation is the shortest path over the token lattice of a pre-token (fewest tokens), with
-  the PathPieceL tie-break (longest first token, then longest second, ...), which is
-  ``least_tokens`` of :mod:`tokensmith.segment`;
+* segmentation is the shortest path over the token lattice of a pre-token (fewest tokens) with
+  the official code's default tie-break (``opt_encode_rust_longest_tiebreaker``): among the
+  fewest-token segmentations, the longest token ending at each position, read back from the end.
+  This is ``least_tokens`` of :mod:`tokensmith.segment`; the mirrored tie-break (longest *first*
+  token) stays available as ``least_tokens_longest_first``. The official code's other
+  tie-break, a seeded random choice among the equally short paths, is not reproduced;
+* tokens are at most ``max_token_length`` bytes (default 16, the paper's ``L``; the official
+  segmenter takes ``L`` from the longest token and its README asks for vocabularies of about 16);
 * the vocabulary is built top-down: start from a large vocabulary (here initialised from BPE, one
   of the paper's initialisations), segment the training data, and repeatedly remove the tokens
   whose removal increases the total number of tokens the least, until the target size remains;
@@ -15,6 +21,8 @@ As published:
 
 Adapted:
 
+* the initial BPE never merges a token longer than ``max_token_length`` bytes (the length cap of
+  HF's BPE trainer, in bytes rather than characters);
 * the costs are computed by a compiled kernel (``_core._top_down``) that agrees exactly with the
   readable :mod:`tokensmith._reference.pathpiece`;
 * the cost of removing a token is computed exactly per distinct pre-token (the increase of its
@@ -44,6 +52,7 @@ from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_
 from .bpe import train_bpe_from_counts
 
 METHOD = "pathpiece"
+PUBLISHED_MAX_TOKEN_LENGTH = 16  # the paper's L, in bytes
 
 
 def _kernel():
@@ -87,16 +96,22 @@ def least_tokens_model(tokens: Sequence[bytes]) -> SegmentedModel:
 
 def train_pathpiece(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
                     init_factor: float = 2.0, prune_fraction: float = 0.1, min_frequency: int = 2,
+                    max_token_length: int | None = PUBLISHED_MAX_TOKEN_LENGTH,
                     name: str | None = None, **options) -> Tokenizer:
-    """Train PathPiece from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``."""
+    """Train PathPiece from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``,
+    whose tokens are at most ``max_token_length`` bytes (None: no limit)."""
     opts = corpus_options(options)
     vocab_size = opts.model_size(vocab_size)
     if init_factor < 1:
         raise OptionError(f"init_factor must be >= 1, got {init_factor}")
     if not 0 < prune_fraction <= 1:
         raise OptionError(f"prune_fraction must be in (0, 1], got {prune_fraction}")
+    if max_token_length is not None and (not isinstance(max_token_length, int) or max_token_length < 2):
+        raise OptionError(f"max_token_length must be an integer >= 2 or None, got {max_token_length!r}")
     counts = count_pieces(corpus, pattern, opts)
-    merges = train_bpe_from_counts(counts, int(vocab_size * init_factor) - 256, min_frequency)
+    allowed = None if max_token_length is None else (lambda token: len(token) <= max_token_length)
+    merges = train_bpe_from_counts(counts, int(vocab_size * init_factor) - 256, min_frequency,
+                                   allowed=allowed)
     tokens = prune_to(counts, merge_token_bytes(merges), vocab_size, prune_fraction)
     # Keep bytes first, then the surviving tokens shortest first (a stable, readable id order).
     tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))

@@ -1,35 +1,56 @@
 """SaGe: top-down vocabulary pruning by a skip-gram context objective.
 
 Paper: Shaked Yehezkel, Yuval Pinter, "Incorporating Context into Subword Vocabularies"
-(EACL 2023); the faster ablation of "SaGe 2.0" (same authors' code) is what is followed here.
+(EACL 2023). Official code: MeLeLBGU/SaGe, released on PyPI as ``sage-tokenizer`` 2.0 (the
+faster "SaGe 2.0" ablation: ``SaGeTokenizer.fast_sage``, ``SaGeVocabBuilder``), which is what is
+compared here.
 
-As published:
+As published (and in the official code):
 
-* start from a large vocabulary (here from BPE, ``init_factor`` times the target) and segment the
-  running text greedily, longest token first (SaGe's own segmentation, also used at inference);
+* start from a large vocabulary (here from BPE, ``init_factor`` times the target) and segment
+  text greedily, longest token first (SaGe's own segmentation, also used at inference);
 * train skip-gram embeddings with negative sampling on that token stream;
 * score each multi-byte token by how the skip-gram log-likelihood of the text changes when the
   token is ablated: at each occurrence the token is replaced by the greedy segmentation that
   starts with a shorter token and runs until it rejoins the original path, and the terms
-  ``log sigmoid(target . context)`` of every (target, context) pair within ``window`` that
-  involve the changed span are subtracted (original) and added (ablated); pairs that straddle
-  the span are counted too (SaGe 2.0 leaves them out), which makes the score the exact change
-  of the objective for an isolated occurrence;
-* remove the tokens whose ablation loses the least likelihood (or gains), in steps, re-training
-  the embeddings at every step; single bytes always stay.
+  ``log sigmoid(target . context)`` of the (target, context) pairs near the changed span are
+  subtracted (original) and added (ablated);
+* remove the multi-byte tokens whose ablation loses the least likelihood (or gains), in steps;
+  single bytes always stay.
 
-Adapted:
+Differences from the official code (said plainly):
 
-* text is pre-tokenized (the same pattern the tokenizer uses at run time), so segmentation and
-  ablation stay inside one piece, while contexts run across pieces along the line;
-* the skip-gram model is a small numpy SGNS (``dim`` 50, 5 negatives from the unigram^0.75
-  distribution, ``epochs`` passes with linearly decaying rate) on a sample of the corpus
-  (``sample_bytes``, default 1 MB) rather than gensim on the whole corpus;
+* pre-tokenization: the official code segments each whole line (newlines made spaces), with no
+  pre-tokenizer; here text is pre-tokenized (``pattern``, the one the tokenizer uses at run
+  time), so segmentation and ablation stay inside a piece, while contexts run across the pieces
+  of a line;
+* context of the ablation: the official code counts pairs within ``pad = 2`` tokens
+  (``fast_sage``'s default, narrower than its word2vec window of 5) and leaves out pairs with one
+  end on each side of the changed span; here pairs within ``window`` (default 5, the same as the
+  skip-gram's) are counted, straddling pairs included, which makes the score the exact change of
+  the objective for an isolated occurrence (:func:`ablation_scores` with ``straddling=False``
+  and ``window=2`` gives the official scores; the tests hold it to ``sage-tokenizer``);
+* vectors: the official code scores with gensim's input vectors for both target and context
+  (one shared matrix); here the SGNS target and context matrices are separate, as the skip-gram
+  objective defines them;
+* the skip-gram model: the official code trains gensim Word2Vec (skip-gram, 50 dimensions, 15
+  negatives, window 5 shrunk at random per position, 5 epochs, frequent-token subsampling
+  ``1e-3``) on a shuffled sample of lines; here a small numpy SGNS (``dim`` 50, 5 negatives from
+  the unigram^0.75 distribution, fixed window, no subsampling, ``epochs`` passes with linearly
+  decaying rate) on the first ``sample_bytes`` (default 1 MB) of the corpus, in order;
+* schedule: the official code follows a user-given list of vocabulary sizes and re-trains the
+  embeddings only at the sizes of a second list; here each step keeps ``1 - prune_fraction`` of
+  the removable tokens (default 0.15) and re-trains the embeddings at every step;
+* unused tokens: the official code never prunes a token that does not occur in the sample (it is
+  "inactive", given a random vector and kept), prunes ``active - target`` tokens, and so may end
+  above the target size; here an unused token scores 0 and is ranked with the others (after
+  tokens whose ablation gains likelihood, before those whose ablation loses it), so the
+  vocabulary has exactly ``vocab_size`` ids;
+* token length: the official tokenizer never matches a token longer than ``max_len`` (16)
+  bytes; here the longest token of the vocabulary bounds the search;
 * segmentation and ablation scores run in a compiled kernel (``_core._top_down``) that agrees
   with the readable :mod:`tokensmith._reference.sage` (scores up to floating-point summation
-  order);
-* the schedule is geometric: each step keeps ``1 - prune_fraction`` of the removable tokens
-  (default 0.15), until the target size.
+  order).
 
 HF ``tokenizer.json`` represents the result as a WordPiece-like greedy longest-match only for
 character vocabularies; byte-level greedy longest-prefix has no HF model, so the native format
@@ -131,16 +152,19 @@ def train_skipgram(lines: Sequence[np.ndarray], vocab_size: int, *, dim: int = 5
 
 
 def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_len: int,
-                    target_vecs: np.ndarray, context_vecs: np.ndarray, window: int) -> np.ndarray:
+                    target_vecs: np.ndarray, context_vecs: np.ndarray, window: int,
+                    straddling: bool = True) -> np.ndarray:
     """For each id, the change of the skip-gram log-likelihood when it is ablated (summed over its
     occurrences): ablated minus original. Near 0 or positive: the token is not needed.
+    ``straddling=False`` leaves out the pairs across the changed span, as SaGe's official code.
 
     Compiled when built (equal to :func:`tokensmith._reference.sage.ablation_scores` up to
     floating-point summation order)."""
     kernel = _kernel()
     if kernel is None:
-        return _reference.ablation_scores(lines, vocab, max_len, target_vecs, context_vecs, window)
-    return kernel.ablation_scores(lines, _tokens_of(vocab), target_vecs, context_vecs, window)
+        return _reference.ablation_scores(lines, vocab, max_len, target_vecs, context_vecs, window,
+                                          straddling)
+    return kernel.ablation_scores(lines, _tokens_of(vocab), target_vecs, context_vecs, window, straddling)
 
 
 # -- the trainer -------------------------------------------------------------------------------------

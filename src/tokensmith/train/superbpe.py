@@ -1,34 +1,39 @@
 """SuperBPE: superword tokens learnt by a second BPE stage that may merge across whitespace.
 
 Paper: Alisa Liu, Jonathan Hayase, Valentin Hofmann, Sewoong Oh, Noah A. Smith, Yejin Choi,
-"SuperBPE: Space Travel for Language Models" (arXiv 2503.13423). The same idea of frequent word
-n-grams as single tokens appears as Multi-Word Tokenization and as "supertokens".
+"SuperBPE: Space Travel for Language Models" (arXiv 2503.13423). Official code: PythonNut/superbpe
+(``scripts/extend_tokenizer.sh``, ``utils.py``) and its fork of HF tokenizers (stage 2's resume).
+The same idea of frequent word n-grams as single tokens appears as Multi-Word Tokenization and as
+"supertokens".
 
 As published:
 
 * stage 1 is plain byte-level BPE with whitespace pre-tokenization, up to the *transition point*
   ``t`` (a vocabulary size);
-* stage 2 resumes BPE from those ``t`` tokens with a pre-tokenization that no longer splits on
-  whitespace (digits are still split into groups of three), so merges may join words;
-* the model is one ordinary BPE merge list applied in rank order; only the splitter differs from
-  stage 1's, so stage-1 tokens (ids below ``t``) never contain a word boundary.
+* stage 2 resumes BPE from those ``t`` tokens (the first ``t - 256`` merges replayed on the new
+  pieces) with the official stage-2 pre-tokenization, :data:`OFFICIAL_STAGE2_REGEX` used as an
+  HF ``Split`` with ``behavior="isolated"``: digit groups of up to three, runs of two or more
+  punctuation marks (with a leading space and trailing line breaks or ``/``), and runs of spaces
+  not followed by a non-space are pieces of their own, and *everything between them is a piece
+  too*. So superwords may cross spaces, line breaks, ``", "`` and ``". "``; :data:`SUPERWORD_PATTERN`
+  is the same split written for a findall splitter (the isolated matches, or a run of characters
+  where none of them starts);
+* the model is one ordinary BPE merge list applied in rank order, with the stage-2 splitter; so
+  stage-1 tokens (ids below ``t``) never contain a word boundary.
 
 Adapted (said plainly):
 
-* stage 2 does not keep documents in memory. Its pre-tokenization (:data:`SUPERWORD_PATTERN`,
-  saved with the tokenizer as a regex splitter) cuts text at line breaks, at digits and after
-  clause punctuation followed by a space (``.`` ``,`` ``;`` ``:`` ``!`` ``?``); the resulting
-  spans are counted, so candidate supermerges are aggregated by frequency over distinct spans.
-  No superword therefore spans a sentence or clause boundary;
-* ``max_words`` (default 4) caps how many whitespace-separated words a superword may hold;
+* stage 1's default pre-tokenization is ``pattern`` (cl100k, as every trainer here, so methods
+  compare fairly); the official stage 1 uses an o200k-like regex;
+* ``max_words`` (default 4) caps how many whitespace-separated words a superword may hold; the
+  official training code (the HF tokenizers fork) has no such cap: ``max_words=None`` removes it;
 * ``transition="auto"`` uses the paper's best reported ratio (180k of a 200k vocabulary, 0.9);
   a number below 1 is a ratio of ``vocab_size``, a number from 257 up an absolute vocabulary size;
 * both stages run in the shared (compiled) BPE trainer: stage 2 resumes from stage 1's merges
-  (``initial_merges``, replayed on the stage-2 spans exactly as training applies them) with a
+  (``initial_merges``, replayed on the stage-2 pieces exactly as training applies them) with a
   predicate refusing superwords of more than ``max_words`` words; same tie-break rule (highest
-  count, then smallest ``(left bytes, right bytes)``). Stage 2 holds the distinct spans and their
-  counts only (counted by the shared pre-token counter), so its memory grows with the number of
-  distinct spans, not with the corpus.
+  count, then smallest ``(left bytes, right bytes)``). Stage 2 holds the distinct pieces and
+  their counts only (counted by the shared pre-token counter), not the documents.
 
 HF ``tokenizer.json`` can represent the result (byte-level BPE with a Split pre-tokenizer whose
 regex is :data:`SUPERWORD_PATTERN`) wherever the HF exporter writes custom regex splitters.
@@ -49,9 +54,12 @@ from .bpe import count_corpus, make_counter, train_bpe_from_counts
 METHOD = "superbpe"
 PUBLISHED_TRANSITION_RATIO = 0.9  # 180,000 of 200,000 in the paper
 
-# Stage-2 pieces: digit groups, line breaks, and spans of words up to clause punctuation.
-SUPERWORD_PATTERN = (r"""\p{N}{1,3}|\s*[\r\n]+"""
-                     r"""|[^\r\n\p{N}]+?(?:[.,;:!?]+(?=\s)|(?=[\r\n\p{N}])|\z)""")
+# Stage 2's pre-tokenization in the official code (scripts/extend_tokenizer.sh), a Split regex
+# whose matches are isolated pieces and whose gaps are pieces too.
+OFFICIAL_STAGE2_REGEX = r"""\p{N}{1,3}| ?[^\s\p{L}\p{N}]{2,}[\r\n/]*| +(?!\S)"""
+# The same pieces as matches of one regex: an isolated match, or a gap (a run of characters at
+# none of which the official regex matches).
+SUPERWORD_PATTERN = f"""{OFFICIAL_STAGE2_REGEX}|(?:(?!{OFFICIAL_STAGE2_REGEX})[\\s\\S])+"""
 
 
 def transition_size(transition, vocab_size: int) -> int:
@@ -72,9 +80,18 @@ def word_count(token: bytes) -> int:
     return len(token.split())
 
 
+def superword_filter(max_words: int | None):
+    """The stage-2 predicate on a merged token's bytes (None: every merge allowed)."""
+    if max_words is None:
+        return None
+    if not isinstance(max_words, int) or max_words < 1:
+        raise OptionError(f"max_words must be an integer >= 1 or None, got {max_words!r}")
+    return lambda token: word_count(token) <= max_words
+
+
 # -- the trainer ---------------------------------------------------------------------------------
 def train_superbpe(corpus, vocab_size: int, *, transition="auto", pattern: str | None = DEFAULT_PATTERN,
-                   max_words: int = 4, min_frequency: int = 2, name: str | None = None,
+                   max_words: int | None = 4, min_frequency: int = 2, name: str | None = None,
                    **options) -> Tokenizer:
     """Train SuperBPE: ``pattern`` pre-tokenizes stage 1, :data:`SUPERWORD_PATTERN` stage 2.
 
@@ -82,20 +99,19 @@ def train_superbpe(corpus, vocab_size: int, *, transition="auto", pattern: str |
     """
     opts = corpus_options(options)
     vocab_size = opts.model_size(vocab_size)
-    if max_words < 1:
-        raise OptionError(f"max_words must be >= 1, got {max_words}")
+    allowed = superword_filter(max_words)
     t = transition_size(transition, vocab_size)
     texts = reusable(corpus)
     stage1 = train_bpe_from_counts(count_pieces(texts, pattern, opts), t - 256, min_frequency)
     stage2 = train_stage_two(texts, stage1, vocab_size - 256 - len(stage1), opts, min_frequency,
-                             allowed=lambda b: word_count(b) <= max_words)
+                             allowed=allowed)
     merges = stage1 + stage2
     model = BPEModel(merge_token_bytes(merges), merges)
     return opts.tokenizer(model, RegexSplitter(SUPERWORD_PATTERN), name or METHOD)
 
 
 def train_stage_two(texts, stage1, num_merges: int, opts, min_frequency: int, *, allowed):
-    """Stage 2: count the :data:`SUPERWORD_PATTERN` spans, then resume the shared trainer from
+    """Stage 2: count the :data:`SUPERWORD_PATTERN` pieces, then resume the shared trainer from
     ``stage1`` on them (the counter hands its counts straight to the compiled merge loop)."""
     regex_string, compiled = resolve_pattern(SUPERWORD_PATTERN)
     counter = make_counter(compiled, regex_string)

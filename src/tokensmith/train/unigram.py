@@ -58,13 +58,18 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
     """
     _check_options(size, character_coverage, max_piece_length, seed_size, shrinking_factor,
                    num_sub_iterations)
+    exclude = frozenset(exclude)
     words = {w: int(c) for w, c in word_counts.items() if w and c > 0}
     if not words:
         raise InputError("the corpus has no words to train on")
     chars = unigram_words.char_counts(words)
     covered = unigram_words.covered_characters(chars, character_coverage)
     if len(covered) > size:
-        raise OptionError(f"vocabulary size {size} is smaller than the {len(covered)} characters that "
+        # Speak of the vocabulary size the caller chose: the reserved pieces count in it.
+        reserved = len(exclude)
+        room = (f"vocabulary size {size + reserved} leaves {size} pieces after the {reserved} "
+                "reserved ones, fewer" if reserved else f"vocabulary size {size} is smaller")
+        raise OptionError(f"{room} than the {len(covered)} characters that "
                           f"character_coverage={character_coverage} requires; raise the vocabulary "
                           "size or lower character_coverage")
     segs, freqs = unigram_words.segments(words, covered)

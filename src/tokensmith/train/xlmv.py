@@ -2,29 +2,41 @@
 
 Paper: Davis Liang, Hila Gonen, Yuning Mao, Rui Hou, Naman Goyal, Marjan Ghazvininejad, Luke
 Zettlemoyer, Madian Khabsa, "XLM-V: Overcoming the Vocabulary Bottleneck in Multilingual Masked
-Language Models" (EMNLP 2023), following Chung et al. (2020) for the clustering.
+Language Models" (EMNLP 2023), building on Chung et al. (2020), "Improving Multilingual Models
+with Language-Clustered Vocabularies". XLM-V's vocabulary-building code is not released; what is
+said here of it comes from the paper.
 
-As published:
+As published (the shape of the method):
 
-* each language is represented by a binary vector over the union of the languages' own small
-  vocabularies (a token is 1 if the language's vocabulary has it);
+* a small vocabulary is trained per language, and each language is represented by a vector over
+  the union of those vocabularies;
 * languages are clustered with k-means on these vectors, so languages that share lexical units
   share a cluster;
-* a vocabulary is trained per cluster on that cluster's text, each with its allocated capacity,
-  and the final vocabulary is their union.
+* each cluster gets a share of the capacity, a vocabulary is trained per cluster on that
+  cluster's text, and the final vocabulary is their union.
 
-Adapted:
+Differences from XLM-V (said plainly):
 
-* byte-level BPE (the shared trainer) replaces SentencePiece Unigram for the per-language and
-  per-cluster vocabularies, and the union is a merge list: the clusters' merges interleaved by
-  their rank relative to the cluster's allocation (merge ``k`` of a cluster with allocation ``a``
-  comes at ``(k + 1) / a``), which keeps each cluster's merges in their own order, so every merge
-  finds its parts; the list is cut when the union reaches ``vocab_size``;
-* capacity is allocated in proportion to each cluster's lexical diversity, the sum over its
-  languages of the distinct pre-tokens expected in an equal amount of text (rarefaction, so a
-  language with more data does not get more for that reason alone), instead of XLM-V's
-  average-log-probability criterion; ``allocation`` accepts explicit weights per cluster;
-* k-means is cosine k-means with deterministic farthest-point seeding.
+* the language vectors are binary, a token is 1 if the language's own vocabulary has it: Chung
+  et al.'s representation. XLM-V replaces the 1s by the token's negative log-probability under
+  the language's Unigram model, which the paper reports as an improvement;
+* byte-level BPE (the shared trainer) replaces SentencePiece Unigram for the per-language
+  vocabularies (``language_vocab``, default 1,000 tokens; the paper uses far larger
+  per-language models) and the per-cluster ones;
+* capacity: XLM-V allocates it from the average log-probability (ALP) of each language's text
+  under Unigram vocabularies of growing size (after Zheng et al. 2021, VoCap), summed per
+  cluster; here it is in proportion to each cluster's lexical diversity, the sum over its
+  languages of the distinct pre-tokens expected in an equal amount of text (rarefied type
+  counts, so a language with more data does not get more for that reason alone).
+  ``allocation`` accepts explicit weights per cluster;
+* the union: XLM-V unites Unigram vocabularies (tokens with scores); here it is a merge list,
+  the clusters' merges interleaved by their rank relative to the cluster's allocation (merge
+  ``k`` of a cluster with allocation ``a`` comes at ``(k + 1) / a``), which keeps each cluster's
+  merges in their own order, so every merge finds its parts; the list is cut when the union
+  reaches ``vocab_size`` (each cluster is trained 1.5 times its share, as the union loses the
+  tokens clusters share);
+* clusters: ``clusters`` (default 4; the paper uses 8 for its 100+ languages), by cosine k-means
+  with deterministic farthest-point seeding.
 
 The result is a plain byte-level BPE tokenizer: it saves to every format, HF included.
 """

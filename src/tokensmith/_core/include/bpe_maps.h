@@ -8,30 +8,10 @@
 #include <cstring>
 #include <vector>
 
+#include "hash_bytes.h"
+
 namespace tokensmith {
 namespace bpe {
-
-// Hash of a short byte string, 8 bytes at a time (pieces are mostly < 16 bytes).
-inline uint64_t hash_bytes(const uint8_t* p, size_t n) {
-  const uint64_t k = 0x9E3779B97F4A7C15ull;
-  uint64_t h = (n + 1) * k;
-  while (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    h = (h ^ v) * k;
-    h ^= h >> 29;
-    p += 8;
-    n -= 8;
-  }
-  if (n) {
-    uint64_t v = 0;
-    std::memcpy(&v, p, n);
-    h = (h ^ v) * k;
-  }
-  h ^= h >> 32;
-  h *= 0xBF58476D1CE4E5B9ull;
-  return h ^ (h >> 29);
-}
 
 inline size_t table_capacity(size_t entries) {  // load factor <= 1/2
   size_t cap = 16;

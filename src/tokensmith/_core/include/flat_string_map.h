@@ -8,23 +8,9 @@
 #include <string_view>
 #include <vector>
 
-namespace tokensmith {
+#include "hash_bytes.h"
 
-inline uint64_t hash_bytes(const char* p, size_t n) {
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ (n * 0xFF51AFD7ED558CCDull);
-  while (n >= 8) {
-    uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
-    h ^= h >> 31;
-    p += 8;
-    n -= 8;
-  }
-  uint64_t w = 0;
-  std::memcpy(&w, p, n);
-  h = (h ^ w) * 0x94D049BB133111EBull;
-  return h ^ (h >> 29);
-}
+namespace tokensmith {
 
 template <class V>
 class FlatStringMap {

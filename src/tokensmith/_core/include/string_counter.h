@@ -15,28 +15,9 @@
 #include <string_view>
 #include <vector>
 
-namespace tokensmith {
+#include "hash_bytes.h"
 
-inline uint64_t hash_bytes(const char* p, size_t n) {
-    constexpr uint64_t K = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (n + 1) * 0xD6E8FEB86659FD93ull;
-    while (n >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = (h ^ w) * K;
-        h ^= h >> 29;
-        p += 8;
-        n -= 8;
-    }
-    if (n) {
-        uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        h = (h ^ w) * K;
-        h ^= h >> 29;
-    }
-    h *= 0xBF58476D1CE4E5B9ull;
-    return h ^ (h >> 31);
-}
+namespace tokensmith {
 
 class StringCounter {
 public:
