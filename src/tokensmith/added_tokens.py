@@ -84,18 +84,14 @@ def read_added_tokens(entries, path, vocab_id: Callable[[str], int | None],
     in HF with other ids than it states, so it is refused, naming the entry: negative ids, empty
     contents, a content with two ids, an id with two contents, an id of another vocabulary token.
     """
-    if entries is None:
-        return []
     if not isinstance(entries, list):
-        raise ModelFileError(path, "added_tokens is not a list")
+        raise ModelFileError(path, f"added_tokens is {entries!r:.40}, not a list")
     tokens: list[AddedToken] = []
     by_content: dict[str, AddedToken] = {}
     by_id: dict[int, str] = {}
     next_id = vocab_size
     for k, entry in enumerate(entries):
-        if not (isinstance(entry, dict) and isinstance(entry.get("content"), str)
-                and isinstance(entry.get("id"), int) and not isinstance(entry.get("id"), bool)):
-            raise ModelFileError(path, f"added_tokens entry {k} has no string content and integer id")
+        _check_entry(entry, k, path)
         token = AddedToken.from_dict(entry)
         name = f"added token {token.content!r} (entry {k})"
         if not token.content:
@@ -124,6 +120,20 @@ def read_added_tokens(entries, path, vocab_id: Callable[[str], int | None],
         by_id[token.id] = token.content
         tokens.append(token)
     return tokens
+
+
+def _check_entry(entry, k: int, path) -> None:
+    """HF's deserializer requires every field, with its JSON type."""
+    if not isinstance(entry, dict):
+        raise ModelFileError(path, f"added_tokens entry {k} is {entry!r:.40}, not an object")
+    if not isinstance(entry.get("content"), str):
+        raise ModelFileError(path, f"added_tokens entry {k} has no string content")
+    if type(entry.get("id")) is not int:
+        raise ModelFileError(path, f"added_tokens entry {k} ({entry['content']!r}) has no integer id")
+    for flag in FLAGS:
+        if type(entry.get(flag)) is not bool:
+            raise ModelFileError(path, f"added_tokens entry {k} ({entry['content']!r}): {flag} "
+                                       f"is {entry.get(flag)!r}, not true or false")
 
 
 def check_added_tokens(tokens: Iterable[AddedToken]) -> list[AddedToken]:
@@ -190,8 +200,9 @@ class _MatchingSet:
                     (stop < len(text) and _WORD.match(text, stop))):
                 continue
             if token.lstrip:  # back over the whitespace before it, not into the previous match
-                while start > done and _SPACE.match(text, start - 1):
+                while start > 0 and _SPACE.match(text, start - 1):
                     start -= 1
+                start = max(start, done)  # even past this match's start (an empty split, dropped)
             if token.rstrip:
                 stop = _SPACE_AT_START.match(text, stop).end()
             if done < start:
@@ -226,6 +237,12 @@ class AddedVocabulary:
         self._raw = _MatchingSet([(t.content, t) for t in ordered if not t.normalized])
         norm = normalize or (lambda s: s)
         self._normalized = _MatchingSet([(norm(t.content), t) for t in ordered if t.normalized])
+        # HF's id -> string of an added token (``id_to_token``, decoding) is the normalized
+        # content for a normalized token, the content for the others.
+        self.strings = {t.id: norm(t.content) if t.normalized else t.content for t in self.tokens}
+        # HF's skip_special_tokens tests that string against the special contents, so a special
+        # token whose normalized form differs is not skipped.
+        self.skipped_ids = frozenset(i for i, s in self.strings.items() if s in self.special_tokens)
 
     def __bool__(self) -> bool:
         return bool(self.tokens)

@@ -75,14 +75,14 @@ class Tokenizer:
         return None if encoder is None else (encoder, None)
 
     def _bytes_of_added(self) -> dict[int, bytes]:
-        """What the decoder gets for an added token: its content (HF decodes the added
+        """What the decoder gets for an added token: its string (HF decodes the added
         vocabulary's string first), kept only where the model's own token bytes differ."""
         tokens = self.model.token_bytes()
         out = {}
-        for t in self.added.tokens:
-            data = t.content.encode("utf-8")
-            if not (0 <= t.id < len(tokens) and tokens[t.id] == data):
-                out[t.id] = data
+        for i, string in self.added.strings.items():
+            data = string.encode("utf-8")
+            if not (0 <= i < len(tokens) and tokens[i] == data):
+                out[i] = data
         return out
 
     # -- properties ---------------------------------------------------------------------------
@@ -138,10 +138,11 @@ class Tokenizer:
         return self._vocab.get(token)
 
     def id_to_token(self, token_id: int) -> str | None:
-        """The string of an id (an added token's content, else the model's token), or ``None``."""
-        added = self.added.by_id.get(token_id)
+        """The string of an id (an added token's, normalized if it is a normalized one, as HF
+        shows it; else the model's token), or ``None``."""
+        added = self.added.strings.get(token_id)
         if added is not None:
-            return added.content
+            return added
         strings = self._model_strings()
         return strings[token_id] if 0 <= token_id < len(strings) else None
 
@@ -302,7 +303,7 @@ class Tokenizer:
         tokens = self.model.token_bytes()
         n = len(tokens)
         added = self._added_bytes
-        skip = self.added.special_ids if skip_special_tokens else ()
+        skip = self.added.skipped_ids if skip_special_tokens else ()
         pieces = []
         for i in ids:
             i = int(i)

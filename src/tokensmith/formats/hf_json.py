@@ -84,7 +84,7 @@ def read_extras(document: dict, path, vocab_id, vocab_size: int):
     from ..added_tokens import read_added_tokens
     from ..hf.post_processors import build_post_processor
 
-    return (read_added_tokens(document.get("added_tokens"), path, vocab_id, vocab_size),
+    return (read_added_tokens(document.get("added_tokens", []), path, vocab_id, vocab_size),
             build_post_processor(document.get("post_processor"), path))
 
 
