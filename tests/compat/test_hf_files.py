@@ -19,9 +19,8 @@ FILES = ["clip", "falcon", "gpt_neox_20b", "marian_nmt", "phi2", "phi3_mini", "r
 
 @pytest.fixture(scope="module")
 def natural(ntrex_dir, shared_data):
-    from conftest import require
-
-    udhr = require(shared_data / "parallel" / "udhr_articles_1-30.tsv")
+    udhr = shared_data / "parallel" / "udhr_articles_1-30.tsv"
+    assert udhr.exists(), f"shared data file missing: {udhr}"
     return hf_cases.ntrex_sample(ntrex_dir, per_language=30) + hf_cases.udhr_sample(udhr, rows=40)
 
 
