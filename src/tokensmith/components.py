@@ -30,7 +30,9 @@ PROVIDER_MODULES = [
     "tokensmith.normalizers", "tokensmith.splitters", "tokensmith.decoders", "tokensmith.metaspace",
     "tokensmith.bert", "tokensmith.vocab.bpe", "tokensmith.vocab.unigram",
     "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
-    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.post_processors",
+    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.normalizers",
+    "tokensmith.hf.pre_tokenizers", "tokensmith.hf.models", "tokensmith.hf.decoders",
+    "tokensmith.hf.post_processors",
 ]
 
 

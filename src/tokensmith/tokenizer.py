@@ -60,6 +60,7 @@ class Tokenizer:
         self._added_bytes = self._bytes_of_added()
         self._strings: list[str] | None = None
         self._vocab: dict[str, int] | None = None
+        self._holes = self._unassigned()
         self._fast = self._fast_path()
 
     def _fast_path(self):
@@ -85,6 +86,12 @@ class Tokenizer:
                 out[i] = data
         return out
 
+    def _unassigned(self) -> frozenset[int]:
+        """Ids the model leaves unassigned (a tiktoken vocabulary with gaps) and no added token
+        takes: decoding one is an error."""
+        holes = getattr(self.model, "holes", None) or ()
+        return frozenset(holes) - set(self.added.strings)
+
     # -- properties ---------------------------------------------------------------------------
     @property
     def vocab_size(self) -> int:
@@ -99,6 +106,8 @@ class Tokenizer:
     def token_bytes(self, token_id: int) -> bytes:
         if token_id in self._added_bytes:
             return self._added_bytes[token_id]
+        if token_id in self._holes:
+            raise InputError(f"token id {token_id} is not assigned in this vocabulary")
         return self.model.token_bytes()[token_id]
 
     # -- HF's vocabulary API -----------------------------------------------------------------------
@@ -302,7 +311,7 @@ class Tokenizer:
     def decode_bytes(self, ids: Iterable[int], *, skip_special_tokens: bool = False) -> bytes:
         tokens = self.model.token_bytes()
         n = len(tokens)
-        added = self._added_bytes
+        added, holes = self._added_bytes, self._holes
         skip = self.added.skipped_ids if skip_special_tokens else ()
         pieces = []
         for i in ids:
@@ -311,8 +320,10 @@ class Tokenizer:
                 continue
             if i in added:
                 pieces.append(added[i])
-            elif 0 <= i < n:
+            elif 0 <= i < n and not (holes and i in holes):
                 pieces.append(tokens[i])
+            elif 0 <= i < n:
+                raise InputError(f"token id {i} is not assigned in this vocabulary")
             else:
                 raise InputError(f"token id {i} is out of range (vocabulary size {self.vocab_size})")
         return self.decoder.decode(pieces)

@@ -53,12 +53,12 @@ def merge_word(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
 
 
 def check_counts_args(num_merges: int, min_frequency: int) -> None:
-    from ..errors import OptionError
+    from ..errors import OptionError, spell
 
     if num_merges < 0:
         raise OptionError(f"num_merges must be >= 0, got {num_merges}")
     if min_frequency < 1:
-        raise OptionError(f"min_frequency must be >= 1, got {min_frequency}")
+        raise OptionError(f"{spell('min_frequency')} must be >= 1, got {min_frequency}")
 
 
 def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,

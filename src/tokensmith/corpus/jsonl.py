@@ -6,7 +6,7 @@ import json
 import os
 from typing import Iterator
 
-from ..errors import InputError
+from ..errors import InputError, spell
 from .opening import check_errors_policy, open_corpus_file
 from .text_files import decode_chunk
 
@@ -36,7 +36,7 @@ def read_jsonl(path: str | os.PathLike, field: str = "text", errors: str = "stri
             if field not in record:
                 keys = ", ".join(map(repr, list(record)[:8]))
                 raise InputError(f"line {lineno}: no field {field!r} (fields: {keys}); choose one "
-                                 "with text_field=", path)
+                                 f"with {spell('text_field', placeholder='FIELD')}", path)
             value = record[field]
             if value is None:
                 continue

@@ -33,9 +33,14 @@ def char_to_byte() -> dict[str, int]:
     return {c: b for b, c in byte_to_char().items()}
 
 
+@lru_cache(maxsize=1)
+def _latin1_to_char() -> dict[int, str]:
+    return {b: c for b, c in byte_to_char().items() if chr(b) != c}
+
+
 def bytes_to_text(data: bytes) -> str:
-    table = byte_to_char()
-    return "".join(table[b] for b in data)
+    # Each byte read as the Latin-1 character of its value, then mapped in one translate.
+    return data.decode("latin-1").translate(_latin1_to_char())
 
 
 def text_to_bytes(text: str) -> bytes:
@@ -74,3 +79,17 @@ def texts_to_bytes(texts: list[str]) -> list[bytes]:
     data = values.astype(np.uint8).tobytes()  # one byte per character
     ends = list(accumulate(map(len, texts)))
     return [data[end - len(t):end] for t, end in zip(texts, ends)]
+
+
+@lru_cache(maxsize=1)
+def latin1_translation() -> dict[int, int]:
+    """A ``str.translate`` table taking byte-level text to its bytes as Latin-1 characters.
+
+    ``text.translate(table)`` has only characters up to U+00FF exactly when every character of
+    ``text`` is in the byte alphabet (the others become U+0100 or stay above); it then encodes as
+    Latin-1 to the bytes: ``text_to_bytes`` at C speed, for whole vocabularies and pieces.
+    """
+    table = {ord(c): b for b, c in byte_to_char().items()}
+    for code in range(256):
+        table.setdefault(code, 0x100)
+    return table

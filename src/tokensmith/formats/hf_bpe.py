@@ -150,6 +150,14 @@ def write(tokenizer) -> dict | None:
     else:
         merges = model.merges
     texts = [bytes_to_text(t) for t in model.tokens]
+    for i in sorted(model.holes):  # HF numbers tokens densely: the special placed there fills it
+        placed = [s for s, j in tokenizer.special_tokens.items() if j == i]
+        if not placed:
+            from .families import cannot_hold
+
+            raise cannot_hold("HF tokenizer.json", tokenizer, f"id {i} is unassigned, and HF "
+                                                              "would give the next added token that id")
+        texts[i] = bytes_to_text(placed[0].encode("utf-8"))
     if len(set(texts)) != len(texts):
         from .families import cannot_hold
 
@@ -230,7 +238,7 @@ def _merges_from_ranks(model) -> list[tuple[int, int]]:
     table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in model.table}
     merges = []
     for rank, token in enumerate(model.tokens):
-        if len(token) < 2:
+        if len(token) < 2 or rank in model.holes:
             continue
         below = _RankLimited(table, rank)
         parts = merge_piece([model.byte_ids[b] for b in token], below)

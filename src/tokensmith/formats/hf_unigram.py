@@ -1,10 +1,11 @@
 """HF ``tokenizer.json`` files whose model is ``Unigram`` (T5, ALBERT, XLNet style): read and write.
 
-Read: the normalizer (``Precompiled``, ``Replace``, NF*, ``Lowercase``, ``Sequence``), the
-pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
-scores, ``unk_id``, ``byte_fallback``), the Metaspace decoder; other shapes raise
-``NotFastShape`` (the general pipeline reads them). Added tokens and the post-processor (T5's
-``$A </s>``) are read by ``hf_json`` for every family.
+Read (the fast path): the normalizer (any HF normalizer, :mod:`tokensmith.hf.normalizers`),
+the pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
+scores, ``unk_id``, ``byte_fallback``), the decoder (any, :mod:`tokensmith.hf.decoders`; with
+byte pieces, the Metaspace one or its Replace/ByteFallback/Fuse/Strip spelling); other shapes
+raise ``NotFastShape`` (the general pipeline reads them). Added tokens and the post-processor
+(T5's ``$A </s>``) are read by ``hf_json`` for every family.
 
 Write: a complete document for a tokenizer whose model is a :class:`UnigramModel`. A
 SentencePiece-style normalizer (tokensmith's trained Unigram) becomes HF's exact steps (spaces
@@ -19,36 +20,6 @@ import os
 
 from ..errors import ModelFileError, OptionError
 from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
-
-
-def _normalizer(spec, path):
-    from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SequenceNormalizer,
-                               UnicodeNormalizer)
-
-    if spec is None:
-        return None
-    kind = spec.get("type")
-    if kind == "Sequence":
-        parts = [_normalizer(s, path) for s in spec.get("normalizers") or []]
-        parts = [p for p in parts if p is not None]
-        return SequenceNormalizer(parts) if parts else None
-    if kind == "Precompiled":
-        blob = spec.get("precompiled_charsmap")
-        if not blob:
-            return None
-        return Precompiled(base64.b64decode(blob))
-    if kind == "Replace":
-        pattern = spec["pattern"]
-        if "String" in pattern:
-            return Replace(pattern["String"], spec["content"])
-        return Replace(pattern["Regex"], spec["content"], is_regex=True)
-    if kind == "Prepend":
-        return Prepend(spec["prepend"])
-    if kind in ("NFC", "NFD", "NFKC", "NFKD"):
-        return UnicodeNormalizer(kind)
-    if kind == "Lowercase":
-        return Lowercase()
-    raise NotFastShape(path, f"HF normalizer {kind!r} in a Unigram file")
 
 
 def _metaspace(spec: dict, whitespace_split: bool):
@@ -74,8 +45,8 @@ def _splitter(spec, path):
 
 
 def read(document: dict, path: str | os.PathLike, name: str | None = None):
-    """Files of exactly this shape: the normalizers and pre-tokenizers above, a Metaspace decoder
-    (or its Replace/ByteFallback/Fuse/Strip spelling); anything else: :class:`NotFastShape`."""
+    """Files of exactly this shape (see the module doc); anything else: :class:`NotFastShape`."""
+    from ..hf.normalizers import build_normalizer
     from ..tokenizer import Tokenizer
     from ..vocab.unigram import UnigramModel
 
@@ -101,19 +72,23 @@ def read(document: dict, path: str | os.PathLike, name: str | None = None):
                              special_ids=special_ids)
     except OptionError as exc:
         raise ModelFileError(path, str(exc)) from None
-    decoder = _decoder(document.get("decoder"), path)
+    decoder = _decoder(document.get("decoder"), path, model.byte_fallback)
     splitter = _splitter(document.get("pre_tokenizer"), path)
-    normalizer = _normalizer(document.get("normalizer"), path)
+    normalizer = build_normalizer(document.get("normalizer"), path)
     return Tokenizer(model, splitter, normalizer=normalizer, decoder=decoder,
                      added_tokens=added, post_processor=post,
                      name=name or os.path.basename(os.fspath(path)))
 
 
-def _decoder(spec, path):
-    """HF's Metaspace decoder, or the Replace/ByteFallback/Fuse/Strip sequence that spells it
-    for byte-fallback models (byte pieces reach the decoder as raw bytes here)."""
+def _decoder(spec, path, byte_fallback: bool):
+    """HF's decoder itself when the model's token bytes are its pieces' UTF-8 (what HF's
+    decoders read). Byte pieces reach the decoder as raw bytes here, so with byte fallback only
+    the Metaspace decoder or the Replace/ByteFallback/Fuse/Strip sequence that spells it is read."""
     from ..decoders import MetaspaceDecoder
+    from ..hf.decoders import build_decoder
 
+    if not byte_fallback:
+        return build_decoder(spec, path)
     spec = spec or {}
     if spec.get("type") == "Metaspace":
         scheme = spec.get("prepend_scheme")
@@ -128,66 +103,6 @@ def _decoder(spec, path):
                 and strip.get("content") == " " and strip.get("start") in (0, 1) and strip.get("stop") == 0):
             return MetaspaceDecoder(marker, strip["start"] == 1)
     raise NotFastShape(path, f"decoder {spec.get('type')!r} in a Unigram file")
-
-
-def _normalizer_steps(normalizer) -> list[dict]:
-    """HF normalizers doing what ``normalizer`` does, flattened into one list."""
-    from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SentencePieceNormalizer,
-                               SequenceNormalizer, UnicodeNormalizer)
-
-    if normalizer is None:
-        return []
-    if isinstance(normalizer, SequenceNormalizer):
-        return [step for n in normalizer.normalizers for step in _normalizer_steps(n)]
-    if isinstance(normalizer, Precompiled):
-        return [_precompiled(normalizer.charsmap_blob)]
-    if isinstance(normalizer, Replace):
-        key = "Regex" if normalizer.is_regex else "String"
-        return [{"type": "Replace", "pattern": {key: normalizer.pattern}, "content": normalizer.content}]
-    if isinstance(normalizer, Prepend):
-        return [{"type": "Prepend", "prepend": normalizer.prefix}]
-    if isinstance(normalizer, UnicodeNormalizer):
-        return [{"type": normalizer.form}]
-    if isinstance(normalizer, Lowercase):
-        return [{"type": "Lowercase"}]
-    if isinstance(normalizer, SentencePieceNormalizer):
-        return _sentencepiece_steps(normalizer)
-    raise OptionError(f"normalizer {type(normalizer).__name__} has no HF tokenizer.json form")
-
-
-def _precompiled(blob: bytes) -> dict:
-    return {"type": "Precompiled", "precompiled_charsmap": base64.b64encode(blob).decode("ascii")}
-
-
-def _sentencepiece_steps(normalizer) -> list[dict]:
-    """SentencePiece's normalizer as HF steps, in its order: charsmap; collapse runs of spaces and
-    strip them at both ends; the dummy prefix (``Prepend``, which skips an empty text as
-    SentencePiece does); spaces escaped as ``▁``. These are HF's exact equivalents, unlike a
-    ``Metaspace`` pre-tokenizer, which adds no ``▁`` before a text that starts with one.
-
-    The charsmap becomes HF's ``Precompiled`` as in every converted SentencePiece model; HF applies
-    it per grapheme cluster, which differs from SentencePiece on rare clusters (see
-    :class:`~tokensmith.normalizers.Precompiled`)."""
-    if normalizer.user_defined:
-        raise OptionError("SentencePiece user-defined symbols have no HF tokenizer.json form (HF "
-                          "would normalize the text on each side of them apart)")
-    space = "\u2581" if normalizer.escape_whitespaces else " "
-    steps = [_precompiled(normalizer.charsmap_blob)] if normalizer.charsmap_blob else []
-    if normalizer.remove_extra_whitespaces:
-        steps += [{"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-                  {"type": "Replace", "pattern": {"Regex": r"\A | \z"}, "content": ""}]
-    if normalizer.add_dummy_prefix:
-        steps.append({"type": "Prepend", "prepend": space})
-    if normalizer.escape_whitespaces:
-        steps.append({"type": "Replace", "pattern": {"String": " "}, "content": space})
-    return steps
-
-
-def _normalizer_json(normalizer) -> dict | None:
-    steps = _normalizer_steps(normalizer)
-    if not steps:
-        return None
-    return steps[0] if len(steps) == 1 else {"type": "Sequence", "normalizers": steps}
 
 
 def _pre_tokenizer_json(splitter) -> dict | None:
@@ -222,6 +137,7 @@ def _decoder_json(decoder, byte_fallback: bool) -> dict:
 
 def write(tokenizer) -> dict | None:
     """A complete HF tokenizer.json document, or None if the model is not a UnigramModel."""
+    from ..hf.normalizers import normalizer_to_hf
     from ..vocab.unigram import UnigramModel
 
     model = tokenizer.model
@@ -230,7 +146,7 @@ def write(tokenizer) -> dict | None:
     return {
         "version": "1.0", "truncation": None, "padding": None,
         "added_tokens": added_tokens(tokenizer),
-        "normalizer": _normalizer_json(tokenizer.normalizer),
+        "normalizer": normalizer_to_hf(tokenizer.normalizer),
         "pre_tokenizer": _pre_tokenizer_json(tokenizer.splitter),
         "post_processor": post_processor(tokenizer),
         "decoder": _decoder_json(tokenizer.decoder, model.byte_fallback),

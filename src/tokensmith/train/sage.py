@@ -59,20 +59,24 @@ saves it (a ``segmented`` model with method ``longest_prefix``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from .._reference import sage as _reference
 from .._reference.sage import _span_pairs, ablate, greedy, log_sigmoid  # noqa: F401 (readable definitions)
-from ..errors import OptionError
+from ..errors import OptionError, spell
+from ..progress import Phase
 from ..segment.models import SegmentedModel
-from ..split import compile_custom, resolve_pattern
+from ..split import compile_custom, resolve_pattern, split_keeping_gaps
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
+from ._method_utils import count_pieces, merge_token_bytes, reusable
 from .bpe import train_bpe_from_counts
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 METHOD = "sage"
 
@@ -170,13 +174,17 @@ def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_l
 # -- the trainer -------------------------------------------------------------------------------------
 def sample_lines(texts: Iterable[str], pattern: str | None, sample_bytes: int) -> list[list[bytes]]:
     """Lines of the first ``sample_bytes`` of text, each as its list of pre-token bytes."""
-    finder = compile_custom(resolve_pattern(pattern)[0]).findall if pattern else (lambda s: [s])
+    if pattern:  # the pieces encoding will see: text between matches included
+        compiled = compile_custom(resolve_pattern(pattern)[0])
+        finder = lambda s: split_keeping_gaps(compiled, s)  # noqa: E731
+    else:
+        finder = lambda s: [s]  # noqa: E731
     out, size = [], 0
     for text in texts:
         for line in text.splitlines(keepends=True):
             if size >= sample_bytes:
                 return out
-            pieces = [p.encode("utf-8") for p in finder(line)]
+            pieces = [p.encode("utf-8") for p in finder(line) if p]
             if pieces:
                 out.append(pieces)
                 size += len(line)
@@ -185,14 +193,19 @@ def sample_lines(texts: Iterable[str], pattern: str | None, sample_bytes: int) -
 
 def prune_with_context(lines: list[list[bytes]], tokens: list[bytes], vocab_size: int, *,
                        prune_fraction: float = 0.15, window: int = 5, dim: int = 50,
-                       epochs: int = 2, seed: int = 0) -> list[bytes]:
-    """SaGe's loop: segment, embed, score by ablation, drop the least useful tokens; repeat."""
+                       epochs: int = 2, seed: int = 0, progress: Phase | None = None) -> list[bytes]:
+    """SaGe's loop: segment, embed, score by ablation, drop the least useful tokens; repeat.
+    ``progress`` (a phase) counts the tokens removed."""
     tokens = list(tokens)
     while len(tokens) > vocab_size:
         vocab = {t: i for i, t in enumerate(tokens)}
         max_len = max(map(len, tokens))
+        if progress is not None:
+            progress.status(f"{len(tokens):,} tokens: segmenting and embedding")
         id_lines = segment_lines(lines, tokens)
         tv, cv = train_skipgram(id_lines, len(tokens), dim=dim, window=window, epochs=epochs, seed=seed)
+        if progress is not None:
+            progress.status(f"{len(tokens):,} tokens: ablation scores")
         scores = ablation_scores(lines, vocab, max_len, tv, cv, window)
         removable = [i for i, t in enumerate(tokens) if len(t) > 1]
         step = min(len(tokens) - vocab_size, max(1, int(len(removable) * prune_fraction)))
@@ -200,6 +213,8 @@ def prune_with_context(lines: list[list[bytes]], tokens: list[bytes], vocab_size
         removable.sort(key=lambda i: (-scores[i], tokens[i]))
         gone = set(removable[:step])
         tokens = [t for i, t in enumerate(tokens) if i not in gone]
+        if progress is not None:
+            progress.update(step)
     return tokens
 
 
@@ -207,21 +222,37 @@ def longest_prefix_model(tokens: Sequence[bytes]) -> SegmentedModel:
     return SegmentedModel(BPEModel(tokens, []), "longest_prefix")
 
 
-def train_sage(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN, init_factor: float = 2.0,
-               prune_fraction: float = 0.15, sample_bytes: int = 1_000_000, window: int = 5,
-               dim: int = 50, epochs: int = 3, seed: int = 0, min_frequency: int = 2,
-               name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class SageOptions(BytePairOptions):
+    init_factor: float = option(2.0, "the initial BPE vocabulary is this many times vocab_size")
+    prune_fraction: float = option(0.15, "share of the removable tokens dropped per round, in (0, 1]")
+    sample_bytes: int = option(1_000_000, "bytes of the corpus the skip-gram model and the scores read")
+    window: int = option(5, "context window of the skip-gram model and of the ablation scores")
+    dim: int = option(50, "skip-gram vector size")
+    epochs: int = option(3, "skip-gram training passes per round")
+    seed: int = option(0, "random seed of the skip-gram model")
+
+
+@trainer(METHOD, SageOptions)
+def train_sage(corpus, options: SageOptions) -> Tokenizer:
     """Train SaGe from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``."""
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    if init_factor < 1 or not 0 < prune_fraction <= 1 or window < 1 or dim < 1:
-        raise OptionError("SaGe needs init_factor >= 1, 0 < prune_fraction <= 1, window >= 1, dim >= 1")
+    o = options
+    vocab_size = o.model_size()
+    if o.init_factor < 1 or not 0 < o.prune_fraction <= 1 or o.window < 1 or o.dim < 1:
+        raise OptionError(f"SaGe needs {spell('init_factor')} >= 1, 0 < {spell('prune_fraction')} <= 1, "
+                          f"{spell('window')} >= 1, {spell('dim')} >= 1")
     texts = reusable(corpus)
-    merges = train_bpe_from_counts(count_pieces(texts, pattern, opts), int(vocab_size * init_factor) - 256,
-                                   min_frequency)
-    lines = sample_lines(opts.texts(texts), pattern, sample_bytes)
-    tokens = prune_with_context(lines, merge_token_bytes(merges), vocab_size, prune_fraction=prune_fraction,
-                                window=window, dim=dim, epochs=epochs, seed=seed)
+    report = o.reporter(METHOD)
+    counts = count_pieces(texts, o.pattern, o, progress=report)
+    initial = int(vocab_size * o.init_factor) - 256
+    with report.phase("initial BPE", total=initial, unit="merge") as phase:
+        merges = train_bpe_from_counts(counts, initial, o.min_frequency, progress=phase.set)
+    with report.phase("reading the sample"):
+        lines = sample_lines(o.texts(texts), o.pattern, o.sample_bytes)
+    tokens = merge_token_bytes(merges)
+    with report.phase("pruning", total=max(0, len(tokens) - vocab_size), unit="token") as phase:
+        tokens = prune_with_context(lines, tokens, vocab_size, prune_fraction=o.prune_fraction,
+                                    window=o.window, dim=o.dim, epochs=o.epochs, seed=o.seed, progress=phase)
     tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(longest_prefix_model(tokens), splitter, name or METHOD)
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    return o.tokenizer(longest_prefix_model(tokens), splitter, METHOD)

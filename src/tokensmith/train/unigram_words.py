@@ -17,7 +17,6 @@ from typing import Iterable, Union
 import numpy as np
 
 from ..corpus import iter_corpus
-from ..corpus.sources import is_path
 from ..errors import InputError, OptionError
 
 SPACE = "\u2581"  # ▁
@@ -41,8 +40,6 @@ def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
     Raw words are counted first and each distinct word is normalized once: NFKC never joins
     characters across whitespace, so this equals normalizing the text, at a fraction of the cost.
     """
-    if isinstance(corpus, str) and not is_path(corpus):
-        corpus = [corpus]  # one text
     core = _core()
     raw: Counter[str] | dict[str, int]
     if core is None:

@@ -17,7 +17,6 @@ from collections import Counter
 from typing import Iterable
 
 from ..corpus import iter_corpus
-from ..corpus.sources import is_path
 from ..errors import InputError
 
 # Whitespace for str.split() but control characters for BERT (deleted, not spaces).
@@ -89,9 +88,7 @@ def bert_words(chunks: dict[str, int], normalizer, splitter) -> dict[str, int]:
 
 def count_bert_words(corpus, normalizer, splitter, *, threads: int | None = None,
                      errors: str = "strict", text_field: str = "text") -> dict[str, int]:
-    """``{word: count}`` of ``corpus`` (a path, paths, a text or texts: :mod:`tokensmith.corpus`)."""
-    if isinstance(corpus, str) and not is_path(corpus):
-        corpus = [corpus]  # one text
+    """``{word: count}`` of ``corpus`` (a path, paths or texts: :mod:`tokensmith.corpus`)."""
     texts = iter_corpus(corpus, errors=errors, text_field=text_field)
     chunks = count_chunks(texts, threads or os.cpu_count() or 1)
     return bert_words(chunks, normalizer, splitter)
