@@ -123,9 +123,13 @@ def _decoder_json(decoder, byte_fallback: bool) -> dict:
     """HF's decoder for a Metaspace decoder: ``Metaspace`` itself, or Llama's sequence when byte
     pieces must be fused back into characters first."""
     from ..decoders import MetaspaceDecoder
+    from ..hf.decoders import decoder_to_hf
 
-    if not isinstance(decoder, MetaspaceDecoder):
-        raise OptionError(f"decoder {type(decoder).__name__} has no HF form for a Unigram tokenizer")
+    if not isinstance(decoder, MetaspaceDecoder):  # an HF decoder (a file read by this module)
+        spec = decoder_to_hf(decoder)
+        if spec is None:
+            raise OptionError(f"decoder {type(decoder).__name__} has no HF form for a Unigram tokenizer")
+        return spec
     if not byte_fallback:
         return {"type": "Metaspace", "replacement": decoder.replacement,
                 "prepend_scheme": "always" if decoder.strip_leading else "never", "split": True}
