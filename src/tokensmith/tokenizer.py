@@ -188,6 +188,13 @@ class Tokenizer:
         ``encode_special_tokens=True``). Non-special added tokens are always matched.
         ``add_special_tokens=True`` adds what the post-processor adds (HF's default, not ours).
         """
+        if (not allowed_special and disallowed_special == "all" and not add_special_tokens
+                and pair is None and not self.added.always_search):  # the default, kept cheap per call
+            _check_str(text)
+            if self._all_specials and self._may_hold_special(text):
+                if found := self._special_regex(self._all_specials).search(text):
+                    refuse_special(found.group())
+            return self.encode_ordinary(text)
         ids = self._encode_text(text, allowed_special, disallowed_special)
         if not add_special_tokens and pair is None:
             return ids
