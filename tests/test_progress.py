@@ -84,3 +84,19 @@ def test_an_error_leaves_no_progress_line(every_phase_is_long, tmp_path, capsys)
     with pytest.raises(InputError, match="invalid UTF-8"):
         train(str(bad), method="bpe", vocab_size=300, progress=True)
     assert capsys.readouterr().err == ""
+
+
+
+def test_evaluate_reports_one_line_per_phase_in_logs(tokenizer_files, ntrex_dir, capsys, monkeypatch):
+    """compare/eval in a log: phase lines, never a bar's carriage-return redraws."""
+    import tokensmith.progress as progress_module
+    from tokensmith.metrics.suite import evaluate
+
+    monkeypatch.setattr(progress_module, "MIN_SECONDS", 0.0)
+    evaluate([str(tokenizer_files / "r50k_base.tiktoken")], parallel=ntrex_dir,
+             languages=["deu"], max_parallel_lines=200, progress=True)
+    err = capsys.readouterr().err
+    assert "\r" not in err
+    lines = err.splitlines()
+    assert any(line.startswith("evaluate: reading the inputs done in") for line in lines), err
+    assert any(line.startswith("evaluate: measuring r50k") for line in lines), err

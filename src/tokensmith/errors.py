@@ -89,3 +89,13 @@ def command_line_spelling(flags: Mapping[str, str]) -> Iterator[None]:
         yield
     finally:
         _SPELLING.reset(token)
+
+
+def lone_surrogate(exc: UnicodeEncodeError, what: str = "text") -> InputError:
+    """The InputError for a str that UTF-8 cannot encode (``exc`` from ``str.encode`` or the
+    compiled core): it holds a lone surrogate, half of a UTF-16 pair (U+D800..U+DFFF), which is
+    not valid Unicode text. ``what`` names the text in the message (e.g. "a corpus text")."""
+    bad = exc.object[exc.start:exc.start + 1] if isinstance(exc.object, str) else ""
+    code = f" U+{ord(bad):04X}" if bad else ""
+    return InputError(f"{what} has a lone surrogate{code} at character {exc.start}; it cannot be "
+                      "encoded as UTF-8")

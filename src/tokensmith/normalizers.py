@@ -21,7 +21,7 @@ import regex
 
 from .charsmap import PrecompiledCharsmap
 from .components import Normalizer, from_dict, register
-from .errors import InputError, OptionError
+from .errors import OptionError, lone_surrogate
 
 SPACE = "\u2581"
 _SPACE_BYTES = SPACE.encode()
@@ -32,8 +32,7 @@ def _encode(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InputError(f"text has a lone surrogate at character {exc.start}; it cannot be "
-                         "encoded as UTF-8") from None
+        raise lone_surrogate(exc) from None
 
 
 def _blob_to_text(blob: bytes | None) -> str | None:

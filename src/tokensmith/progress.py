@@ -89,3 +89,10 @@ class Progress:
 
 
 QUIET = Progress(enabled=False)
+
+
+def bars_wanted(progress: bool, stream: TextIO | None = None) -> bool:
+    """Whether a progress bar should be drawn: asked for, and on a terminal (a log gets the
+    phase lines of :class:`Progress` instead of a bar's redraws)."""
+    isatty = getattr(stream if stream is not None else sys.stderr, "isatty", None)
+    return bool(progress and isatty and isatty())

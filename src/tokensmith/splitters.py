@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._core import kernel
 from .components import Splitter, register
 from .split import compile_custom, resolve_pattern, split_keeping_gaps
 
@@ -40,11 +41,8 @@ class RegexSplitter(Splitter):
 
 
 def _compiled_split():
-    try:
-        from ._core._split import split
-    except ImportError:  # compiled core not built: regex gives the same pieces, slower
-        return None
-    return split
+    core = kernel("_split")  # None: regex gives the same pieces, slower
+    return None if core is None else core.split
 
 
 def _names():

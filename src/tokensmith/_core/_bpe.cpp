@@ -21,12 +21,14 @@
 
 #include "bpe_maps.h"
 #include "bpe_merge.h"
-#include "pretokenize.h"
-#include "threads.h"
 #include "gil.h"
+#include "pretokenize.h"
+#include "py_text.h"
+#include "threads.h"
 
 namespace py = pybind11;
 using namespace tokensmith::bpe;
+using tokensmith::utf8_of;
 
 namespace {
 
@@ -36,17 +38,6 @@ std::vector<py::object> hold_items(const py::list& items) {
   held.reserve(items.size());
   for (py::handle item : items) held.push_back(py::reinterpret_borrow<py::object>(item));
   return held;
-}
-
-// The UTF-8 of a str, without a copy (CPython keeps it with the str). Raises
-// UnicodeEncodeError on a lone surrogate, like str.encode.
-std::string_view utf8_of(py::handle text) {
-  if (!PyUnicode_Check(text.ptr()))
-    throw py::type_error(std::string("expected str, got ") + Py_TYPE(text.ptr())->tp_name);
-  Py_ssize_t n = 0;
-  const char* p = PyUnicode_AsUTF8AndSize(text.ptr(), &n);
-  if (p == nullptr) throw py::error_already_set();
-  return {p, size_t(n)};
 }
 
 tokensmith::SplitPattern pattern_named(const std::string& name) {
@@ -337,7 +328,7 @@ class BPECore {
 // The merge table of a tiktoken vocabulary (rank = id): every split of a token into two tokens,
 // as rows [left, right, rank, merged] sorted by (rank, left, right). Cuts are tried only at
 // lengths some token has, so a very long token costs no more than a short one.
-// Readable twin: BPEModel._tiktoken_table_reference.
+// Readable twin: tokensmith._reference.bpe.tiktoken_merge_table.
 py::array_t<int64_t> tiktoken_merge_table(const py::list& tokens) {
   std::vector<std::string> owned;
   owned.reserve(tokens.size());

@@ -307,15 +307,6 @@ PYBIND11_MODULE(_lattice, m) {
             }
             return ids;
         })
-        .def("viterbi_batch", [](const LatticeCore& self, const std::vector<py::bytes>& texts) {
-            std::vector<std::string> data(texts.begin(), texts.end());
-            std::vector<std::vector<int>> out(data.size());
-            {
-                tokensmith::GilRelease release;
-                for (size_t k = 0; k < data.size(); ++k) out[k] = self.viterbi(data[k]);
-            }
-            return out;
-        })
         .def("nbest", [](const LatticeCore& self, py::bytes text, size_t n) {
             std::string data(text);
             tokensmith::GilRelease release;

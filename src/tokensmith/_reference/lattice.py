@@ -18,7 +18,6 @@ SentencePiece does, so every string has at least one path when ``unk_id`` is not
 
 from __future__ import annotations
 
-import heapq
 import math
 import random
 import struct
@@ -176,7 +175,3 @@ def all_paths(edges: list[list[Edge]]) -> list[tuple[list[int], float]]:
 
     walk(0, [], 0.0)
     return out
-
-
-def top_n(paths: list[tuple[list[int], float]], n: int) -> list[tuple[list[int], float]]:
-    return heapq.nlargest(n, paths, key=lambda p: p[1])

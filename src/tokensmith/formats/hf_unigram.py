@@ -15,7 +15,6 @@ files are, so that HF reads spaces as ``▁`` rather than as unknown characters 
 
 from __future__ import annotations
 
-import base64
 import os
 
 from ..errors import ModelFileError, OptionError

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .._reference.bpe import merge_token_bytes  # noqa: F401 (the methods' import of it)
 from ..errors import InputError
 from ..split import resolve_pattern
 from .bpe import NO_PIECES, count_corpus, make_counter, worker_count
@@ -44,9 +45,3 @@ def count_pieces(corpus, pattern: str | None = DEFAULT_PATTERN, options: CorpusO
     return dict(counts)
 
 
-def merge_token_bytes(merges) -> list[bytes]:
-    """Bytes of every id of a byte-level merge list (ids 0..255 are bytes, merge k is 256+k)."""
-    tokens = [bytes([b]) for b in range(256)]
-    for a, b in merges:
-        tokens.append(tokens[a] + tokens[b])
-    return tokens

@@ -24,9 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Literal, Sequence
 
+from .._core import kernel
 from .._reference import bpe_train as _reference
+from .._reference.bpe import merge_token_bytes
 from ..corpus import iter_corpus
-from ..errors import InputError, OptionError, spell
+from ..errors import InputError, OptionError, lone_surrogate, spell
 from ..progress import Progress
 from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern, split_keeping_gaps
 from ..splitters import RegexSplitter
@@ -39,14 +41,6 @@ from .trainer import trainer
 # Said when counting found nothing: the corpus may be empty, or the pattern only matched "".
 NO_PIECES = ("no text to train on: the corpus is empty, or the split pattern matched no "
              "non-empty piece of it")
-
-
-def _core():
-    try:
-        from .._core import _bpe_train
-    except ImportError:  # compiled core not built
-        return None
-    return _bpe_train
 
 
 def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,
@@ -67,7 +61,7 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
     if bad is not None:
         raise OptionError(f"counts must map bytes to counts >= 0; got {bad!r}: {counts[bad]!r}")
     initial = check_initial_merges(initial_merges)
-    core = _core()
+    core = kernel("_bpe_train")
     if core is None:
         merges = _reference.train_bpe_from_counts(counts, num_merges, min_frequency, initial, allowed)
         if progress is not None:
@@ -80,20 +74,21 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
 def check_initial_merges(merges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """``merges`` as a list of int pairs, each joining ids that exist before it into a new token."""
     out: list[tuple[int, int]] = []
-    tokens = [bytes([b]) for b in range(256)]
-    known = set(tokens)
     for k, merge in enumerate(merges):
         try:
             a, b = (int(x) for x in merge)
         except (TypeError, ValueError):
             raise OptionError(f"initial merge {k} must be a pair of ids, got {merge!r}") from None
-        if not (0 <= a < len(tokens) and 0 <= b < len(tokens)):
-            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {len(tokens)})")
-        tokens.append(tokens[a] + tokens[b])
-        if tokens[-1] in known:
-            raise OptionError(f"initial merge {k} ({a}, {b}) makes {tokens[-1]!r}, already a token")
-        known.add(tokens[-1])
+        if not (0 <= a < 256 + k and 0 <= b < 256 + k):
+            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {256 + k})")
         out.append((a, b))
+    tokens = merge_token_bytes(out)
+    known: set[bytes] = set()
+    for tid, token in enumerate(tokens):
+        if token in known:
+            k = tid - 256
+            raise OptionError(f"initial merge {k} {out[k]} makes {token!r}, already a token")
+        known.add(token)
     return out
 
 
@@ -168,9 +163,7 @@ def worker_count(num_workers: int | None) -> int:
 def build_tokenizer(merges: Sequence[tuple[int, int]], pattern: str,
                     specials: Sequence[str] = (), name: str | None = None) -> Tokenizer:
     """The tokenizer of byte-level ``merges`` (merge k makes id 256 + k), specials after them."""
-    tokens = [bytes([b]) for b in range(256)]
-    for a, b in merges:
-        tokens.append(tokens[a] + tokens[b])
+    tokens = merge_token_bytes(merges)
     model = BPEModel(tokens, merges, semantics="merges")
     special_ids = {s: len(tokens) + i for i, s in enumerate(specials)}
     return Tokenizer(model, RegexSplitter(pattern), special_tokens=special_ids, name=name)
@@ -199,13 +192,12 @@ def _add(counter, batch: list[str | bytes], workers: int) -> None:
     try:
         counter.add_texts(batch, workers)
     except UnicodeEncodeError as exc:
-        raise InputError(f"a corpus text holds a lone surrogate ({exc.object[exc.start:exc.end]!r}); "
-                         "it is not encodable as UTF-8") from None
+        raise lone_surrogate(exc, "a corpus text") from None
 
 
 def make_counter(compiled: str | None, regex_string: str | None):
     """A pre-token counter: the compiled one when built, else the pure-Python one."""
-    core = _core()
+    core = kernel("_bpe_train")
     if core is None:
         return PythonCounter(regex_string)
     if compiled is not None:
@@ -243,7 +235,7 @@ class _RegexFedCounter:
 
 
 class PythonCounter:
-    """Pure-Python pre-token counter (used when the compiled core is not built)."""
+    """Pure-Python pre-token counter (the twin of the compiled one; see :mod:`tokensmith._core`)."""
 
     def __init__(self, regex_string: str):
         self._regex = compile_custom(regex_string)

@@ -42,6 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from .._core import kernel
 from .._reference import pathpiece as _reference
 from .._reference.pathpiece import lattice, shortest_path  # noqa: F401 (the readable definitions)
 from ..errors import OptionError, spell
@@ -59,22 +60,14 @@ METHOD = "pathpiece"
 PUBLISHED_MAX_TOKEN_LENGTH = 16  # the paper's L, in bytes
 
 
-def _kernel():
-    try:
-        from .._core import _top_down
-    except ImportError:  # compiled core not built: the readable reference
-        return None
-    return _top_down
-
-
 def removal_costs(counts: dict[bytes, int], tokens: Sequence[bytes]) -> tuple[dict[int, int], dict[int, int], int]:
     """``(cost, uses, total tokens)``: for each token on a shortest path, how many more tokens the
     corpus needs without it, and how often it is used (compiled when built; same answer as
     :func:`tokensmith._reference.pathpiece.removal_costs`)."""
-    kernel = _kernel()
-    if kernel is None:
+    top_down = kernel("_top_down")
+    if top_down is None:
         return _reference.removal_costs(counts, tokens)
-    cost, uses, total = kernel.removal_costs(list(counts), list(counts.values()), list(tokens))
+    cost, uses, total = top_down.removal_costs(list(counts), list(counts.values()), list(tokens))
     on_path = [i for i, u in enumerate(uses) if u]
     return ({i: cost[i] for i in on_path if len(tokens[i]) > 1}, {i: uses[i] for i in on_path}, total)
 

@@ -64,6 +64,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .._core import kernel
 from .._reference import sage as _reference
 from .._reference.sage import _span_pairs, ablate, greedy, log_sigmoid  # noqa: F401 (readable definitions)
 from ..errors import OptionError, spell
@@ -82,14 +83,6 @@ METHOD = "sage"
 
 
 # -- greedy segmentation and its ablation: readable definitions in _reference/sage.py ------------
-def _kernel():
-    try:
-        from .._core import _top_down
-    except ImportError:  # compiled core not built: the readable reference
-        return None
-    return _top_down
-
-
 def _tokens_of(vocab: dict[bytes, int]) -> list[bytes]:
     tokens = [b""] * len(vocab)
     for t, i in vocab.items():
@@ -99,9 +92,9 @@ def _tokens_of(vocab: dict[bytes, int]) -> list[bytes]:
 
 def segment_lines(lines: Sequence[list[bytes]], tokens: list[bytes]) -> list[np.ndarray]:
     """Each line's greedy (longest-first) token ids."""
-    kernel = _kernel()
-    if kernel is not None:
-        return kernel.greedy_lines(lines, tokens)
+    top_down = kernel("_top_down")
+    if top_down is not None:
+        return top_down.greedy_lines(lines, tokens)
     vocab, max_len = {t: i for i, t in enumerate(tokens)}, max(map(len, tokens))
     return [np.fromiter((t for p in pieces for t, _, _ in greedy(p, vocab, max_len)), np.int64)
             for pieces in lines]
@@ -164,11 +157,11 @@ def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_l
 
     Compiled when built (equal to :func:`tokensmith._reference.sage.ablation_scores` up to
     floating-point summation order)."""
-    kernel = _kernel()
-    if kernel is None:
+    top_down = kernel("_top_down")
+    if top_down is None:
         return _reference.ablation_scores(lines, vocab, max_len, target_vecs, context_vecs, window,
                                           straddling)
-    return kernel.ablation_scores(lines, _tokens_of(vocab), target_vecs, context_vecs, window, straddling)
+    return top_down.ablation_scores(lines, _tokens_of(vocab), target_vecs, context_vecs, window, straddling)
 
 
 # -- the trainer -------------------------------------------------------------------------------------

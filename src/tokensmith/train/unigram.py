@@ -24,6 +24,7 @@ import os
 from dataclasses import dataclass
 from typing import Callable, ClassVar, Iterable
 
+from .._core import kernel
 from ..errors import InputError, OptionError, spell
 from ..progress import Phase, Progress
 from . import unigram_em, unigram_words
@@ -36,13 +37,9 @@ UNK = "<unk>"
 
 
 def _engine_class(use_reference: bool):
-    if not use_reference:
-        try:
-            from .._core import _unigram_train
-        except ImportError:  # compiled core not built: readable twin
-            pass
-        else:
-            return _unigram_train.Engine
+    core = None if use_reference else kernel("_unigram_train")
+    if core is not None:
+        return core.Engine
     from .._reference.unigram_train import ReferenceEngine
 
     return ReferenceEngine

@@ -51,6 +51,7 @@ from typing import Literal, Sequence
 
 import numpy as np
 
+from .._core import kernel
 from .._reference import wordpiece_train as _reference
 from ..errors import InputError, OptionError, spell
 from ..vocab.wordpiece import BERT_SPECIALS
@@ -59,14 +60,6 @@ from .trainer import trainer
 from .wordpiece_words import count_bert_words
 
 SCORES = ("frequency", "likelihood")
-
-
-def _core():
-    try:
-        from .._core import _wordpiece_train
-    except ImportError:  # compiled core not built
-        return None
-    return _wordpiece_train
 
 
 def _alphabet(words: list[str], counts: list[int], limit: int | None):
@@ -135,7 +128,7 @@ def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
         raise OptionError(f"{spell('vocab_size')} {vocab_size!r} is smaller than the special tokens and the "
                           f"alphabet ({len(tokens)} tokens); raise it or lower {spell('limit_alphabet')}")
     max_new = vocab_size - len(tokens)
-    core = None if use_reference else _core()
+    core = None if use_reference else kernel("_wordpiece_train")
     if core is not None:
         merges = core.train_merges(syms, lengths, counts, tokens, prefix, max_new, min_frequency, score,
                                    halving=halving)

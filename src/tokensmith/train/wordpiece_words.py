@@ -16,8 +16,9 @@ import re
 from collections import Counter
 from typing import Iterable
 
+from .._core import kernel
 from ..corpus import iter_corpus
-from ..errors import InputError
+from ..errors import InputError, lone_surrogate
 
 # Whitespace for str.split() but control characters for BERT (deleted, not spaces).
 _DROPPED_SPACES = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
@@ -28,11 +29,16 @@ BATCH_CHARS = 4 << 20
 
 
 def _word_counter(threads: int):
-    try:
-        from .._core._unigram_train import WordCounter
-    except ImportError:  # compiled core not built
-        return None
-    return WordCounter(threads)
+    core = kernel("_unigram_train")
+    return None if core is None else core.WordCounter(threads)
+
+
+def _within_line(exc: UnicodeEncodeError) -> UnicodeEncodeError:
+    """``exc`` for the line of the batch that holds the bad character (lines are joined here)."""
+    start = exc.object.rfind("\n", 0, exc.start) + 1
+    end = exc.object.find("\n", exc.start)
+    line = exc.object[start:end if end >= 0 else None]
+    return UnicodeEncodeError(exc.encoding, line, exc.start - start, exc.end - start, exc.reason)
 
 
 def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
@@ -47,13 +53,14 @@ def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
     def add(text: str) -> None:
         if _DROPPED_SPACES.search(text):
             text = text.translate(_DELETE)
-        if counter is None:
-            raw.update(text.split())
-            return
         try:
-            counter.add(text)
+            if counter is None:
+                text.encode("utf-8")  # the compiled counter's check, for the same error
+                raw.update(text.split())
+            else:
+                counter.add(text)
         except UnicodeEncodeError as exc:
-            raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
+            raise lone_surrogate(_within_line(exc), "a corpus line") from None
 
     batch: list[str] = []
     size = 0

@@ -22,17 +22,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._reference.bpe import merge_piece
+from .._core import kernel
+from .._reference.bpe import merge_piece, tiktoken_merge_table
 from ..components import Model, register
 from ..errors import OptionError
-
-
-def _core():
-    try:
-        from .._core import _bpe
-    except ImportError:  # compiled core not built: pure-Python reference path
-        return None
-    return _bpe
 
 
 def hole_placeholder(token_id: int) -> bytes:
@@ -83,39 +76,17 @@ class BPEModel(Model):
             raise OptionError(f"unknown BPE semantics {semantics!r} (merges or tiktoken)")
         self.table = table
         self._py_table = None
-        core = _core()
+        core = kernel("_bpe")
         self.core = None if core is None else core.BPECore(
             self.tokens, table.astype(np.uint32), semantics == "tiktoken")
 
     def _tiktoken_table(self) -> np.ndarray:
-        core = _core()
-        if core is None:
-            return self._tiktoken_table_reference()
-        table = core.tiktoken_merge_table(self.tokens)
+        core = kernel("_bpe")
+        table = (core.tiktoken_merge_table(self.tokens) if core is not None
+                 else tiktoken_merge_table(self.tokens))
         if self.holes:  # an unassigned id is never made by merging
             table = table[~np.isin(table[:, 3], sorted(self.holes))]
         return table
-
-    def _tiktoken_table_reference(self) -> np.ndarray:
-        """Every split of a token into two tokens: rows (left, right, rank, merged), rank = id."""
-        rows = []
-        tid = self.token_id
-        # Both halves of a split are tokens, so only cuts at token lengths are tried: the work
-        # per token is bounded by the number of distinct lengths, not quadratic in its length.
-        lengths = sorted({len(t) for t in self.tokens})
-        for merged, tok in enumerate(self.tokens):
-            if merged in self.holes:
-                continue
-            n = len(tok)
-            for k in lengths:
-                if k >= n:
-                    break
-                a = tid.get(tok[:k])
-                b = None if a is None else tid.get(tok[k:])
-                if a is not None and b is not None:
-                    rows.append((a, b, merged, merged))
-        table = np.array(rows, dtype=np.int64).reshape(-1, 4)
-        return table[np.lexsort((table[:, 1], table[:, 0], table[:, 2]))]
 
     # -- segmentation ---------------------------------------------------------------------------
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:

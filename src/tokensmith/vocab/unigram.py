@@ -38,6 +38,7 @@ import random
 import re
 from typing import Any, Iterable, Sequence
 
+from .._core import kernel
 from .._reference import lattice as reference
 from ..components import Model, register
 from ..errors import InputError, OptionError
@@ -48,14 +49,6 @@ SPACE = "\u2581".encode()  # ▁, SentencePiece's space marker
 BYTE_PIECE = re.compile(r"<0x([0-9A-F]{2})>")
 _WORDS = re.compile(rb"(?:\xe2\x96\x81)*(?:(?!\xe2\x96\x81)[\s\S])+|(?:\xe2\x96\x81)+")
 _CACHE_LIMIT = 200_000
-
-
-def _core():
-    try:
-        from .._core import _lattice
-    except ImportError:  # compiled core not built: pure-Python reference path
-        return None
-    return _lattice
 
 
 def byte_piece(b: int) -> str:
@@ -115,7 +108,7 @@ class UnigramModel(Model):
         self._split_words = (not self.float32_sums
                              and not any(SPACE in t.lstrip(SPACE) for t in self.vocab))
         self._cache: dict[bytes, tuple[int, ...]] = {}
-        core = _core()
+        core = kernel("_lattice")
         self.core = None if core is None else core.LatticeCore(
             self._tokens, self.lattice_scores, self.in_lattice, self.unk_score)
         if self.core is not None:
