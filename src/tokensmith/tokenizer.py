@@ -103,6 +103,12 @@ class Tokenizer:
     def added_tokens(self) -> list[AddedToken]:
         return list(self.added.tokens)
 
+    @property
+    def _special_by_id(self) -> dict[int, bytes]:
+        """Every added token's bytes by id, as decoding gives them (what a
+        :class:`~tokensmith.token_table.TokenTable` is built with)."""
+        return {i: s.encode("utf-8") for i, s in self.added.strings.items()}
+
     def token_bytes(self, token_id: int) -> bytes:
         if token_id in self._added_bytes:
             return self._added_bytes[token_id]
