@@ -32,6 +32,7 @@ PROVIDER_MODULES = [
     "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
     "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.normalizers",
     "tokensmith.hf.pre_tokenizers", "tokensmith.hf.models", "tokensmith.hf.decoders",
+    "tokensmith.hf.post_processors",
 ]
 
 

@@ -13,6 +13,7 @@ b' hello'
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +49,36 @@ def text_to_bytes(text: str) -> bytes:
         return bytes(table[c] for c in text)
     except KeyError as exc:
         raise ValueError(f"character {exc.args[0]!r} is not in the byte-level alphabet") from None
+
+
+@lru_cache(maxsize=1)
+def _byte_of_code():
+    """Byte of each code point up to the alphabet's last (U+0143); -1 outside the alphabet."""
+    import numpy as np
+
+    table = np.full(0x144, -1, dtype=np.int16)
+    for c, b in char_to_byte().items():
+        table[ord(c)] = b
+    return table
+
+
+def texts_to_bytes(texts: list[str]) -> list[bytes]:
+    """:func:`text_to_bytes` of many strings at array speed (a vocabulary loads in
+    milliseconds): every character of the alphabet is one UTF-16 unit, looked up in one table."""
+    import numpy as np
+
+    joined = "".join(texts)
+    codes = np.frombuffer(joined.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+    table = _byte_of_code()
+    outside = codes >= len(table)
+    codes = np.where(outside, 0, codes)
+    values = table[codes]
+    bad = np.flatnonzero(outside | (values < 0))
+    if bad.size:
+        raise ValueError(f"character {joined[bad[0]]!r} is not in the byte-level alphabet")
+    data = values.astype(np.uint8).tobytes()  # one byte per character
+    ends = list(accumulate(map(len, texts)))
+    return [data[end - len(t):end] for t, end in zip(texts, ends)]
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,9 @@ escaping). Every length and
 tag is checked, so a truncated or forged file raises :class:`ModelFileError` naming the problem.
 
 Unigram models become :class:`UnigramModel`, BPE models :class:`SentencePieceBPEModel`; the
-control pieces (``<s>``, ``</s>``, ...) become the tokenizer's special tokens.
+control pieces (``<s>``, ``</s>``, ...) become the tokenizer's special tokens, and
+``encode(..., add_special_tokens=True)`` puts ``<s>`` first, as transformers' Llama and Mistral
+tokenizers do (``<s> $A`` and ``<s> $A <s> $B``, the pair with type id 1).
 """
 
 from __future__ import annotations
@@ -155,6 +157,7 @@ def load_sentencepiece(path: str | os.PathLike, **options):
 
 def tokenizer_from_proto(proto: dict, name: str | None = None):
     from ..decoders import UNK_SURFACE, MetaspaceDecoder
+    from ..hf.post_processors import bos_template
     from ..normalizers import SentencePieceNormalizer
     from ..tokenizer import Tokenizer
     from ..vocab.sentencepiece_bpe import SentencePieceBPEModel
@@ -193,8 +196,11 @@ def tokenizer_from_proto(proto: dict, name: str | None = None):
     decoder = MetaspaceDecoder(strip_leading=add_dummy_prefix or remove_extra,
                                unk_piece=pieces[kinds.index("unknown")][0],
                                unk_surface=_text(surface, "unk_surface"))
+    # add_special_tokens=True adds BOS as transformers' Llama/Mistral tokenizers (with their
+    # add_bos_token=True) do; sentencepiece's own encode adds nothing.
+    post = bos_template("<s>", special["<s>"]) if "<s>" in special else None
     return Tokenizer(model, None, normalizer=normalizer, decoder=decoder,
-                     special_tokens=special, name=name)
+                     special_tokens=special, post_processor=post, name=name)
 
 
 def register(loaders: dict, savers: dict) -> None:

@@ -62,13 +62,16 @@ class BPEModel(Model):
             self.merges = None
         elif semantics == "merges":
             self.merges = [(int(a), int(b)) for a, b in (merges or [])]
-            table = np.empty((len(self.merges), 4), dtype=np.int64)
-            for rank, (a, b) in enumerate(self.merges):
-                merged = self.token_id.get(self.tokens[a] + self.tokens[b])
-                if merged is None:
-                    raise OptionError(f"merge {rank} ({self.tokens[a]!r}, {self.tokens[b]!r}) "
-                                      "produces a token that is not in the vocabulary")
-                table[rank] = (a, b, rank, merged)
+            tokens, token_id = self.tokens, self.token_id
+            rows = [(a, b, rank, token_id.get(tokens[a] + tokens[b], -1))
+                    for rank, (a, b) in enumerate(self.merges)]
+            table = np.array(rows, dtype=np.int64).reshape(-1, 4)
+            unknown = np.flatnonzero(table[:, 3] < 0)
+            if unknown.size:
+                rank = int(unknown[0])
+                a, b = self.merges[rank]
+                raise OptionError(f"merge {rank} ({self.tokens[a]!r}, {self.tokens[b]!r}) "
+                                  "produces a token that is not in the vocabulary")
         else:
             raise OptionError(f"unknown BPE semantics {semantics!r} (merges or tiktoken)")
         self.table = table
