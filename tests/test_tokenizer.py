@@ -92,3 +92,19 @@ def test_every_special_is_refused_whatever_its_first_character(specials):
         assert tok.encode(f"a{special}", allowed_special="all") == [97, 256 + i]
         assert tok.encode(special, disallowed_special=()) == list(special.encode())
     assert tok.encode("plain < [ text") == list(b"plain < [ text")
+
+
+def test_every_model_with_any_splitter_encodes(tokenizer_files):
+    """The compiled fast path is the model's to offer (Model.compiled_encoder): a Unigram model
+    behind a regex splitter runs stage by stage instead of calling a BPE-only core method."""
+    import tokensmith
+    from tokensmith.splitters import RegexSplitter
+    from tokensmith.tokenizer import Tokenizer
+
+    for name in ("t5_small_tokenizer.json", "llama2_tokenizer.model", "bert_base_cased_vocab.txt",
+                 "r50k_base.tiktoken"):
+        model = tokensmith.load(tokenizer_files / name).model
+        tok = Tokenizer(model, RegexSplitter("gpt2"))
+        ids = tok.encode("ab cd")
+        assert ids and all(isinstance(i, int) for i in ids)
+        assert ids == model.encode_pieces([b"ab", b" cd"])

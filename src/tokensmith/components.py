@@ -103,6 +103,16 @@ class Model(Stage):
     def vocab_size(self) -> int:
         return len(self.token_bytes())
 
+    def compiled_encoder(self, normalizer: "Normalizer | None", splitter: "Splitter | None"):
+        """The compiled encoder of whole texts through ``normalizer`` and ``splitter`` with this
+        model, as ``(encoder, splitter_name)``, or None when this pipeline has none (the stages
+        then run one after another).
+
+        One interface for every encoder: ``encoder.encode(text, splitter_name)``,
+        ``encode_array(text, splitter_name)`` and ``encode_batch(texts, splitter_name, threads)``
+        (encoders that compile their own text stages ignore the name, which is then None)."""
+        return None
+
 
 class Decoder(Stage):
     """Turns the tokens' bytes back into text bytes."""

@@ -64,16 +64,10 @@ class Tokenizer:
         self._fast = self._fast_path()
 
     def _fast_path(self):
-        """The core object that encodes whole texts, if this pipeline allows it."""
-        core = getattr(self.model, "core", None)
-        compiled = getattr(self.splitter, "compiled_name", None)
-        if core is not None and compiled is not None and self.normalizer is None:
-            return (core, compiled)
-        # A model may compile its own text stages (SentencePiece style): its encoder has the
-        # same methods and ignores the splitter name.
-        text_encoder = getattr(self.model, "text_encoder", None)
-        encoder = None if text_encoder is None else text_encoder(self.normalizer, self.splitter)
-        return None if encoder is None else (encoder, None)
+        """``(encoder, splitter_name)`` that encodes whole texts in the compiled core, if the
+        model has one for this pipeline (:meth:`Model.compiled_encoder`)."""
+        compiled_encoder = getattr(self.model, "compiled_encoder", None)  # models outside Model
+        return None if compiled_encoder is None else compiled_encoder(self.normalizer, self.splitter)
 
     def _bytes_of_added(self) -> dict[int, bytes]:
         """What the decoder gets for an added token: its string (HF decodes the added

@@ -89,6 +89,13 @@ class BPEModel(Model):
         return table
 
     # -- segmentation ---------------------------------------------------------------------------
+    def compiled_encoder(self, normalizer, splitter):
+        """The compiled core with a named split pattern and no normalizer (tiktoken's shape)."""
+        name = getattr(splitter, "compiled_name", None)
+        if self.core is None or name is None or normalizer is not None:
+            return None
+        return self.core, name
+
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
         if self.core is not None:
             return self.core.encode_pieces(list(pieces))
@@ -154,6 +161,9 @@ class PartialByteBPEModel(Model):
         # only sees text, may then serve this model directly (the Tokenizer's fast path).
         never_in_text = all(b[0] in _NOT_IN_UTF8 for b in self.missing)
         self.core = self.base.core if never_in_text else None
+
+    def compiled_encoder(self, normalizer, splitter):
+        return None if self.core is None else self.base.compiled_encoder(normalizer, splitter)
 
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
         ids = self.base.encode_pieces(pieces)

@@ -91,6 +91,10 @@ class SentencePieceBPEModel(Model):
         core.set_split_words(self._split_words)
         return core
 
+    def compiled_encoder(self, normalizer, splitter):
+        encoder = self.text_encoder(normalizer, splitter)
+        return None if encoder is None else (encoder, None)
+
     def text_encoder(self, normalizer, splitter):
         """A compiled encoder of whole texts through ``normalizer`` and ``splitter`` (the
         Tokenizer's fast path), or None when a stage has no compiled form."""

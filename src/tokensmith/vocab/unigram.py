@@ -127,6 +127,10 @@ class UnigramModel(Model):
             self.lattice_scores = list(self.scores)
             self.unk_score = low - UNK_PENALTY
 
+    def compiled_encoder(self, normalizer, splitter):
+        encoder = self.text_encoder(normalizer, splitter)
+        return None if encoder is None else (encoder, None)
+
     def text_encoder(self, normalizer, splitter):
         """A compiled encoder of whole texts through ``normalizer`` and ``splitter`` (the
         Tokenizer's fast path), or None when a stage has no compiled form. Without ``unk_id``
