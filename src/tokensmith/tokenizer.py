@@ -28,6 +28,7 @@ from .added_tokens import AddedToken, AddedVocabulary, Match, Segment, plain_spe
 from .components import ByteDecoder, Decoder, Model, Normalizer, Splitter
 from .errors import InputError, SpecialTokenError
 from .hf.post_processors import Encoding, PostProcessor, post_process
+from .token_table import TokenTable
 
 Specials = Literal["all"] | AbstractSet[str]
 
@@ -61,6 +62,7 @@ class Tokenizer:
         self._strings: list[str] | None = None
         self._vocab: dict[str, int] | None = None
         self._holes = self._unassigned()
+        self._table: TokenTable | None = None  # built on the first plain-join decode
         self._fast = self._fast_path()
 
     def _fast_path(self):
@@ -316,6 +318,14 @@ class Tokenizer:
 
     # -- decoding -----------------------------------------------------------------------------
     def decode_bytes(self, ids: Iterable[int], *, skip_special_tokens: bool = False) -> bytes:
+        if type(self.decoder) is ByteDecoder and not skip_special_tokens:
+            # The plain join: one compiled call over the ids (a NumPy array is read in place).
+            if not isinstance(ids, (list, tuple, np.ndarray)):
+                ids = list(ids)
+            try:
+                return self._token_table().join(ids)
+            except InputError:
+                pass  # an id without bytes: the loop below says which and why
         tokens = self.model.token_bytes()
         n = len(tokens)
         added, holes = self._added_bytes, self._holes
@@ -334,6 +344,19 @@ class Tokenizer:
             else:
                 raise InputError(f"token id {i} is out of range (vocabulary size {self.vocab_size})")
         return self.decoder.decode(pieces)
+
+    def _token_table(self) -> TokenTable:
+        """Every id's decoding bytes (added tokens over the model's; None for unassigned ids)."""
+        if self._table is None:
+            table: list[bytes | None] = list(self.model.token_bytes())
+            for i in self._holes:
+                table[i] = None
+            for i, data in self._added_bytes.items():
+                if i >= len(table):
+                    table += [None] * (i + 1 - len(table))
+                table[i] = data
+            self._table = TokenTable(table)
+        return self._table
 
     def decode(self, ids: Iterable[int], errors: str = "replace", *,
                skip_special_tokens: bool = False) -> str:
