@@ -281,25 +281,35 @@ class Tokenizer:
         texts = list(texts)
         threads = num_threads or os.cpu_count() or 1
         plain = (not add_special_tokens and not self.added.always_search
-                 and not self._allowed(allowed_special)
-                 and (disallowed_special != "all" or not self.special_tokens))
+                 and not self._allowed(allowed_special))
         if self._fast is not None and plain and hasattr(self._fast[0], "encode_batch"):
+            # Refused special tokens are looked for first (cheaply: most texts hold none of their
+            # first characters), then the whole batch is one compiled call.
+            disallowed = (self._all_specials if disallowed_special == "all"
+                          else frozenset(disallowed_special))
+            search = self._special_regex(disallowed).search if disallowed else None
             for t in texts:
                 _check_str(t)
+                if search is not None and self._may_hold_special(t) and (found := search(t)):
+                    refuse_special(found.group())
             core, compiled = self._fast
             try:
                 return core.encode_batch(texts, compiled, threads)
             except UnicodeEncodeError as exc:
                 raise InputError(f"a text of the batch cannot be encoded: {exc.reason}") from None
 
-        def one(t):
-            return self.encode(t, add_special_tokens=add_special_tokens,
-                               allowed_special=allowed_special, disallowed_special=disallowed_special)
+        def block(part):
+            return [self.encode(t, add_special_tokens=add_special_tokens,
+                                allowed_special=allowed_special, disallowed_special=disallowed_special)
+                    for t in part]
 
-        if threads == 1 or len(texts) < 2:
-            return [one(t) for t in texts]
+        if threads == 1 or len(texts) < 2 * threads:
+            return block(texts)
+        # One contiguous block per thread: no per-text futures or synchronisation.
+        size = -(-len(texts) // threads)
         with ThreadPoolExecutor(threads) as pool:
-            return list(pool.map(one, texts, chunksize=max(1, len(texts) // (threads * 4))))
+            parts = pool.map(block, [texts[k:k + size] for k in range(0, len(texts), size)])
+            return [ids for part in parts for ids in part]
 
     def encode_to_numpy(self, text: str, **kwargs) -> np.ndarray:
         """Ids as a ``uint32`` array (no Python list in between on the compiled path)."""
