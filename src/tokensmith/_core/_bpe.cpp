@@ -82,7 +82,11 @@ class BPECore {
     views.reserve(held.size());
     for (const auto& t : held) views.push_back(utf8_of(t));
     std::vector<std::vector<uint32_t>> results(views.size());
-    size_t threads = std::min<size_t>(size_t(num_threads), views.size());
+    // A thread is worth starting for about kBytesPerThread of text: below that, its cold cache
+    // and start-up cost more than it saves, and the batch stays on the calling thread.
+    size_t bytes = 0;
+    for (const auto& v : views) bytes += v.size();
+    size_t threads = std::min<size_t>({size_t(num_threads), views.size(), 1 + bytes / kBytesPerThread});
     {
       tokensmith::GilRelease release;
       if (threads <= 1) {
@@ -279,18 +283,31 @@ class BPECore {
     }
   }
 
-  // Texts go to threads one at a time (an atomic counter), so that a few long texts spread well;
-  // each thread has its own cache.
+  static constexpr size_t kBytesPerThread = 1 << 20;
+
+  // Texts go to threads in blocks of consecutive texts taken from an atomic counter: few enough
+  // texts per block that a few long texts still spread, enough that short texts do not meet on
+  // the counter. The calling thread keeps the tokenizer's own (warm) cache when it is free; the
+  // others get their own.
   void run_workers(size_t threads, const std::vector<std::string_view>& views, tokensmith::SplitPattern pattern,
-                   std::vector<std::vector<uint32_t>>& results) const {
+                   std::vector<std::vector<uint32_t>>& results) {
+    const size_t block = std::max<size_t>(1, std::min<size_t>(256, views.size() / (threads * 16)));
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> errors(threads);
+    auto work = [&](Workspace& ws) {
+      for (size_t k; (k = next.fetch_add(block)) < views.size();)
+        for (size_t i = k; i < std::min(k + block, views.size()); ++i) encode_text(views[i], pattern, ws, results[i]);
+    };
     auto worker = [&](size_t t) {
       try {
+        if (t == 0) {
+          std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
+          if (lock.owns_lock()) return work(own_);
+        }
         PieceCache cache;
         Workspace ws;
         ws.cache = &cache;
-        for (size_t i; (i = next.fetch_add(1)) < views.size();) encode_text(views[i], pattern, ws, results[i]);
+        work(ws);
       } catch (...) {
         errors[t] = std::current_exception();
       }
