@@ -182,3 +182,19 @@ def test_ascii_fast_paths_equal_the_general_path(text, lowercase, clean):
     assert BertPreTokenizer().split(text) == _PIECE.findall(text)
     long = (text + " ") * 300  # several chunks, cut at spaces
     assert BertPreTokenizer().split(long) == _PIECE.findall(long)
+
+
+def test_vocab_txt_adds_cls_and_sep_as_hf(tokenizer_files):
+    """A vocab.txt loads with BERT's template: [CLS] A [SEP] (B [SEP]) as BertWordPieceTokenizer."""
+    tokenizers = pytest.importorskip("tokenizers")
+    import tokensmith
+
+    path = tokenizer_files / "bert_base_cased_vocab.txt"
+    ours = tokensmith.load(path)
+    ref = tokenizers.BertWordPieceTokenizer(str(path), lowercase=False)
+    for text, pair in [("Hello, world!", None), ("a question?", "the context, here.")]:
+        expected = ref.encode(text, pair)
+        got = ours.encode_plus(text, pair=pair)
+        assert got.ids == expected.ids and got.type_ids == expected.type_ids
+        assert ours.encode(text, pair=pair, add_special_tokens=True) == expected.ids
+        assert ours.encode(text) == ref.encode(text, add_special_tokens=False).ids

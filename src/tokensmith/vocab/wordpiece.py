@@ -152,15 +152,21 @@ def wordpiece_tokenizer(tokens: Sequence[str], *, lowercase: bool | None = None,
 
     ``lowercase=None`` guesses from the vocabulary: lowercase unless some token has an
     uppercase letter (cased BERT vocabularies have thousands, uncased ones none).
-    Special tokens are BERT's five where the vocabulary has them.
+    Special tokens are BERT's five where the vocabulary has them; with ``[CLS]`` and ``[SEP]``,
+    ``add_special_tokens=True`` adds them as HF's ``BertWordPieceTokenizer`` does
+    (``[CLS] A [SEP] B [SEP]``, type ids 0 then 1).
     """
     from ..bert import BertNormalizer, BertPreTokenizer
+    from ..hf.post_processors import BertProcessing
     from ..tokenizer import Tokenizer
 
     model = WordPieceModel(tokens, unk_token, prefix, max_input_chars_per_word)
     if lowercase is None:
         lowercase = not any(t != t.lower() for t in model.tokens if t not in BERT_SPECIALS)
     specials = {t: model.token_id[t] for t in BERT_SPECIALS if t in model.token_id}
+    template = (BertProcessing(("[SEP]", specials["[SEP]"]), ("[CLS]", specials["[CLS]"]))
+                if "[CLS]" in specials and "[SEP]" in specials else None)
     return Tokenizer(model, BertPreTokenizer(),
                      normalizer=BertNormalizer(clean_text, handle_chinese_chars, strip_accents, lowercase),
-                     decoder=WordPieceDecoder(prefix, cleanup=True), special_tokens=specials, name=name)
+                     decoder=WordPieceDecoder(prefix, cleanup=True), special_tokens=specials, name=name,
+                     post_processor=template)
