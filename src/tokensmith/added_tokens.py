@@ -25,7 +25,7 @@ allowed (``allowed_special``), plain text with ``disallowed_special=()`` (HF's
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 import regex
 
@@ -169,6 +169,69 @@ class Segment(NamedTuple):
     normalized: bool    # already normalized (it came out of the normalized-token search)
 
 
+# Up to this many strings, a ``regex`` named list (``\L``) searches fastest; past it, compiling
+# one takes seconds (200,000 special tokens: 9 s) and searching it slows down with the list.
+NAMED_LIST_LIMIT = 5_000
+
+
+class _LiteralMatch(NamedTuple):
+    string: str
+    begin: int
+    finish: int
+
+    def group(self) -> str:
+        return self.string
+
+    def span(self) -> tuple[int, int]:
+        return self.begin, self.finish
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+
+class _LargeLiteralSet:
+    """Leftmost-longest search over very many literal strings: candidate positions are found by
+    one character-class search for their first characters, then each length some string of that
+    first character has is tried, longest first, as a set lookup."""
+
+    def __init__(self, strings: Iterable[str]):
+        self.strings = frozenset(s for s in strings if s)
+        lengths: dict[str, set[int]] = {}
+        for s in self.strings:
+            lengths.setdefault(s[0], set()).add(len(s))
+        self.lengths = {c: sorted(ls, reverse=True) for c, ls in lengths.items()}
+        self.firsts = regex.compile("[" + "".join(regex.escape(c) for c in sorted(lengths)) + "]")
+
+    def search(self, text: str, pos: int = 0) -> _LiteralMatch | None:
+        strings, lengths = self.strings, self.lengths
+        while (candidate := self.firsts.search(text, pos)) is not None:
+            at = candidate.start()
+            room = len(text) - at
+            for n in lengths[text[at]]:
+                if n <= room and text[at:at + n] in strings:
+                    return _LiteralMatch(text[at:at + n], at, at + n)
+            pos = at + 1
+        return None
+
+    def finditer(self, text: str) -> Iterator[_LiteralMatch]:
+        pos = 0
+        while (found := self.search(text, pos)) is not None:
+            yield found
+            pos = found.finish
+
+
+def literal_search(strings: Iterable[str]):
+    """A search for any of ``strings`` preferring the longest at the leftmost place, with
+    ``search(text)`` and ``finditer(text)`` as a compiled ``regex`` has them."""
+    strings = sorted({s for s in strings if s})
+    if len(strings) <= NAMED_LIST_LIMIT:
+        return regex.compile(r"\L<strings>", strings=strings)
+    return _LargeLiteralSet(strings)
+
+
 class _MatchingSet:
     """One search over many literal strings: a ``regex`` named list (``\\L``) tries a set
     lookup per position and prefers the longest entry, like Aho-Corasick ``LeftmostLongest``."""
@@ -178,7 +241,7 @@ class _MatchingSet:
         for pattern, token in patterns:  # HF keeps the first token of a repeated pattern
             if pattern:
                 self.token.setdefault(pattern, token)
-        self.regex = regex.compile(r"\L<tokens>", tokens=list(self.token)) if self.token else None
+        self.regex = literal_search(self.token) if self.token else None
 
     def __bool__(self) -> bool:
         return self.regex is not None

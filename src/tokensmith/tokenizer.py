@@ -24,7 +24,8 @@ from typing import AbstractSet, Any, Collection, Iterable, Literal, Sequence
 import numpy as np
 import regex
 
-from .added_tokens import AddedToken, AddedVocabulary, Match, Segment, plain_specials, refuse_special
+from .added_tokens import (AddedToken, AddedVocabulary, Match, Segment, literal_search, plain_specials,
+                           refuse_special)
 from .components import ByteDecoder, Decoder, Model, Normalizer, Splitter
 from .errors import InputError, SpecialTokenError
 from .hf.post_processors import Encoding, PostProcessor, post_process
@@ -472,7 +473,7 @@ class Tokenizer:
         the longest, so a special token that is a prefix of another never wins."""
         key = frozenset(names)
         if key not in self._special_regex_cache:
-            self._special_regex_cache[key] = regex.compile(r"\L<specials>", specials=sorted(key))
+            self._special_regex_cache[key] = literal_search(key)
         return self._special_regex_cache[key]
 
     def __repr__(self) -> str:
