@@ -35,14 +35,14 @@ from typing import Any, Sequence
 from ..components import Model, register
 from ..errors import InputError, ModelFileError
 from ..formats.bytes_text import latin1_translation
-from .spec import field, id_vocabulary
+from .spec import VocabularyAPI, field, id_vocabulary
 
 CACHE_LIMIT = 100_000   # pieces kept in the word cache (it is cleared when full)
 CACHED_PIECE_BYTES = 256  # longer pieces are not cached (HF's limit too)
 
 
 @register
-class HFBPEModel(Model):
+class HFBPEModel(VocabularyAPI, Model):
     kind = "hf_bpe"
 
     def __init__(self, spec: dict, path: Any = "<model>"):
@@ -85,19 +85,6 @@ class HFBPEModel(Model):
     @property
     def unk_id(self) -> int | None:
         return None if self.unk_token is None else self.vocab.get(self.unk_token)
-
-    def token_to_id(self, token: str) -> int | None:
-        return self.vocab.get(token)
-
-    def id_to_token(self, token_id: int) -> str | None:
-        return self._tokens[token_id] if 0 <= token_id < len(self._tokens) else None
-
-    def get_vocab(self) -> dict[str, int]:
-        return dict(self.vocab)
-
-    def hf_spec(self) -> dict[str, Any]:
-        """The model as tokenizer.json writes it."""
-        return self._spec
 
     # -- encoding -------------------------------------------------------------------------------
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:

@@ -28,6 +28,7 @@ from ..errors import ModelFileError, OptionError
 from ..formats.bytes_text import bytes_to_text
 from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SentencePieceNormalizer,
                            SequenceNormalizer, UnicodeNormalizer, _encode)
+from .spec import build_stage
 from .unicode_versions import FORMER_MARKS_STRIPPED, MARKS_KEPT_BY_STRIP_ACCENTS, class_body
 
 # Unicode White_Space: Rust's char::is_whitespace (str.isspace adds \x1c-\x1f).
@@ -104,21 +105,7 @@ class ByteLevelNormalizer(Normalizer):
 
 def build_normalizer(spec: dict | None, path: str | os.PathLike) -> Normalizer | None:
     """The tokensmith normalizer of an HF ``normalizer`` spec (None for none)."""
-    if spec is None:
-        return None
-    if not isinstance(spec, dict):
-        raise ModelFileError(path, f"HF normalizer spec is not an object: {spec!r}")
-    kind = spec.get("type")
-    try:
-        builder = _BUILDERS[kind]
-    except KeyError:
-        raise ModelFileError(path, f"HF normalizer {kind!r} is not supported") from None
-    try:
-        return builder(spec, path)
-    except KeyError as exc:
-        raise ModelFileError(path, f"HF normalizer {kind!r} lacks the field {exc.args[0]!r}") from None
-    except OptionError as exc:
-        raise ModelFileError(path, f"HF normalizer {kind!r}: {exc}") from None
+    return build_stage("normalizer", _BUILDERS, spec, path)
 
 
 def _sequence(spec, path):

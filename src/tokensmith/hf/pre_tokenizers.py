@@ -38,6 +38,7 @@ from ..normalizers import _encode
 from ..splitters import RegexSplitter
 from .normalizers import WHITE_SPACE
 from .regex_dialects import compile_pattern, find_matches
+from .spec import build_stage
 from .unicode_versions import UNICODE_17_ADDITIONS, class_body, has_unicode_17
 
 BEHAVIORS = ("removed", "isolated", "merged_with_previous", "merged_with_next", "contiguous")
@@ -384,21 +385,7 @@ class PreTokenizerSequence(_HFSplitter):
 
 def build_pre_tokenizer(spec: dict | None, path: str | os.PathLike) -> Splitter | None:
     """The tokensmith splitter of an HF ``pre_tokenizer`` spec (None for none)."""
-    if spec is None:
-        return None
-    if not isinstance(spec, dict):
-        raise ModelFileError(path, f"HF pre-tokenizer spec is not an object: {spec!r}")
-    kind = spec.get("type")
-    try:
-        builder = _BUILDERS[kind]
-    except KeyError:
-        raise ModelFileError(path, f"HF pre-tokenizer {kind!r} is not supported") from None
-    try:
-        return builder(spec, path)
-    except KeyError as exc:
-        raise ModelFileError(path, f"HF pre-tokenizer {kind!r} lacks the field {exc.args[0]!r}") from None
-    except OptionError as exc:
-        raise ModelFileError(path, f"HF pre-tokenizer {kind!r}: {exc}") from None
+    return build_stage("pre-tokenizer", _BUILDERS, spec, path)
 
 
 def _behavior(spec: dict, default: str | None = None) -> str:

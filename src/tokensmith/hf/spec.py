@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..errors import ModelFileError
+from ..errors import ModelFileError, OptionError
 
 REQUIRED = object()
 U32_MAX = 2**32 - 1
@@ -86,3 +86,45 @@ def id_vocabulary(vocab, path, what: str) -> tuple[dict[str, int], list[str | No
             raise ModelFileError(path, f"{what}: tokens {tokens[i]!r} and {token!r} share id {i}")
         tokens[i] = token
     return vocab, tokens
+
+
+def build_stage(what: str, builders: dict, spec: Any, path) -> Any:
+    """The stage of an HF ``spec`` (``{"type": ...}``) by ``builders[type](spec, path)``, None
+    for none; a missing field or a refused option is a ModelFileError naming ``what`` (e.g.
+    ``"normalizer"``) and its type."""
+    if spec is None:
+        return None
+    if not isinstance(spec, dict):
+        raise ModelFileError(path, f"HF {what} spec is not an object: {spec!r:.60}")
+    kind = spec.get("type")
+    builder = builders.get(kind)
+    if builder is None:
+        raise ModelFileError(path, f"HF {what} {kind!r} is not supported")
+    try:
+        return builder(spec, path)
+    except KeyError as exc:
+        raise ModelFileError(path, f"HF {what} {kind!r} lacks the field {exc.args[0]!r}") from None
+    except OptionError as exc:
+        raise ModelFileError(path, f"HF {what} {kind!r}: {exc}") from None
+
+
+class VocabularyAPI:
+    """HF's vocabulary lookups for a model holding ``vocab`` (string -> id), ``_tokens`` (id ->
+    string, None for an unassigned id) and ``_spec`` (its tokenizer.json model object)."""
+
+    vocab: dict[str, int]
+    _tokens: list[str | None]
+    _spec: dict[str, Any]
+
+    def token_to_id(self, token: str) -> int | None:
+        return self.vocab.get(token)
+
+    def id_to_token(self, token_id: int) -> str | None:
+        return self._tokens[token_id] if 0 <= token_id < len(self._tokens) else None
+
+    def get_vocab(self) -> dict[str, int]:
+        return dict(self.vocab)
+
+    def hf_spec(self) -> dict[str, Any]:
+        """The model as tokenizer.json writes it."""
+        return self._spec

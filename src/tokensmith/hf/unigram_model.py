@@ -26,14 +26,14 @@ from typing import Any, Sequence
 from .._reference import lattice as reference
 from ..components import Model, register
 from ..errors import InputError, ModelFileError
-from .spec import field, unsigned
+from .spec import VocabularyAPI, field, unsigned
 
 UNK_PENALTY = 10.0
 CACHE_LIMIT = 100_000
 
 
 @register
-class HFUnigramModel(Model):
+class HFUnigramModel(VocabularyAPI, Model):
     kind = "hf_unigram"
 
     def __init__(self, spec: dict, path: Any = "<model>"):
@@ -65,17 +65,8 @@ class HFUnigramModel(Model):
         self._byte_ids = [self.vocab.get(f"<0x{b:02X}>") for b in range(256)]
 
     # -- the HF model's interface -------------------------------------------------------------
-    def token_to_id(self, token: str) -> int | None:
-        return self.vocab.get(token)
-
     def id_to_token(self, token_id: int) -> str | None:
         return self.pieces[token_id][0] if 0 <= token_id < len(self.pieces) else None
-
-    def get_vocab(self) -> dict[str, int]:
-        return dict(self.vocab)
-
-    def hf_spec(self) -> dict[str, Any]:
-        return self._spec
 
     # -- encoding -------------------------------------------------------------------------------
     def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:

@@ -23,10 +23,10 @@ from ..errors import InputError
 from ..segment.methods import longest_prefix
 from ..segment.pieces import compiled_segmenter, segment_piece, segment_pieces
 from ..segment.vocabulary import SegmentVocabulary
-from .spec import field, id_vocabulary, unsigned
+from .spec import VocabularyAPI, field, id_vocabulary, unsigned
 
 
-class _VocabModel(Model):
+class _VocabModel(VocabularyAPI, Model):
     """A ``{"token": id}`` vocabulary with an unknown token: the part both models share."""
 
     hf_type = ""
@@ -46,18 +46,6 @@ class _VocabModel(Model):
     def _missing_unk(self, piece: bytes) -> InputError:
         return InputError(f"{self.path}: {self.hf_type} unknown token {self.unk_token!r} is not in "
                           f"the vocabulary (needed for {piece.decode('utf-8', 'replace')!r})")
-
-    def token_to_id(self, token: str) -> int | None:
-        return self.vocab.get(token)
-
-    def id_to_token(self, token_id: int) -> str | None:
-        return self._tokens[token_id] if 0 <= token_id < len(self._tokens) else None
-
-    def get_vocab(self) -> dict[str, int]:
-        return dict(self.vocab)
-
-    def hf_spec(self) -> dict[str, Any]:
-        return self._spec
 
     def token_bytes(self) -> list[bytes]:
         return self._bytes
