@@ -111,6 +111,8 @@ class WordPieceDecoder(Decoder):
     kind = "wordpiece"
 
     def __init__(self, prefix: str = "##", cleanup: bool = False):
+        if not isinstance(prefix, str):  # checked here: decode is the first use
+            raise OptionError(f"the WordPiece decoder's prefix must be a string, not {prefix!r}")
         self.prefix, self.cleanup = prefix, bool(cleanup)
 
     def decode(self, tokens: Sequence[bytes]) -> bytes:
