@@ -285,6 +285,7 @@ PYBIND11_MODULE(_lattice, m) {
         .def(py::init<const std::vector<py::bytes>&, const std::vector<double>&, const std::vector<bool>&, double>())
         .def("viterbi", [](const LatticeCore& self, py::bytes text) {
             std::string data(text);
+            tokensmith::spm::check_piece_length(data.size());
             std::vector<int> ids;
             {
                 tokensmith::GilRelease release;
@@ -294,6 +295,7 @@ PYBIND11_MODULE(_lattice, m) {
         })
         .def("viterbi_batch", [](const LatticeCore& self, const std::vector<py::bytes>& texts) {
             std::vector<std::string> data(texts.begin(), texts.end());
+            for (const std::string& text : data) tokensmith::spm::check_piece_length(text.size());
             std::vector<std::vector<int>> out(data.size());
             {
                 tokensmith::GilRelease release;
@@ -303,6 +305,7 @@ PYBIND11_MODULE(_lattice, m) {
         })
         .def("nbest", [](const LatticeCore& self, py::bytes text, size_t n) {
             std::string data(text);
+            tokensmith::spm::check_piece_length(data.size());
             tokensmith::GilRelease release;
             return self.nbest(data, n);
         })
@@ -314,6 +317,7 @@ PYBIND11_MODULE(_lattice, m) {
         }, py::keep_alive<0, 1>())
         .def("sample", [](const LatticeCore& self, py::bytes text, double alpha, uint64_t seed) {
             std::string data(text);
+            tokensmith::spm::check_piece_length(data.size());
             tokensmith::GilRelease release;
             return self.sample(data, alpha, seed);
         });
