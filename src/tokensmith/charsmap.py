@@ -40,6 +40,26 @@ class PrecompiledCharsmap:
         self.blob = blob
         self.units = units
         self.normalized = blob[4 + trie_size:]
+        self._check_leaves()
+
+    def _check_leaves(self) -> None:
+        """Fail now, not at the first text that reaches it, if a key's value is out of bounds.
+
+        Every unit a lookup can walk through has bit 31 clear (value units have it set, so their
+        label never matches); each such unit with the leaf bit must point at a value unit inside
+        the trie whose value is an offset into the replacement strings. Checked on all units at
+        once, since walking every key from Python would take seconds."""
+        import numpy as np
+
+        units = np.frombuffer(self.units.tobytes(), dtype=np.uint32).astype(np.int64)
+        leaf = np.flatnonzero(((units >> 31) == 0) & (((units >> 8) & 1) == 1))
+        if leaf.size == 0:
+            return
+        where = leaf ^ ((units[leaf] >> 10) << ((units[leaf] & (1 << 9)) >> 6))
+        if int(where.max()) >= len(units):
+            raise CharsmapError("precompiled charsmap trie points outside itself")
+        if int((units[where] & 0x7FFFFFFF).max()) >= len(self.normalized):
+            raise CharsmapError("precompiled charsmap value is outside its strings")
 
     def prefix_matches(self, data: bytes, start: int = 0) -> list[tuple[int, int]]:
         """``(length, value)`` of every key that is a prefix of ``data[start:]``, shortest first."""

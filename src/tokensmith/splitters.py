@@ -6,6 +6,7 @@ from typing import Any
 
 from ._core import kernel
 from .components import Splitter, register
+from .errors import OptionError
 from .split import compile_custom, resolve_pattern, split_keeping_gaps
 
 
@@ -37,7 +38,16 @@ class RegexSplitter(Splitter):
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        return cls(data.get("name") or data["pattern"])
+        name = data.get("name")
+        if name:
+            # a saved name is one of the named patterns; any other is not a regex to guess at
+            if name not in _names():
+                raise OptionError(f"unknown split pattern name {name!r} (known: {', '.join(_names())})")
+            return cls(name)
+        pattern = data.get("pattern")
+        if not isinstance(pattern, str):
+            raise OptionError(f"regex splitter needs a pattern string, not {pattern!r}")
+        return cls(pattern)
 
 
 def _compiled_split():

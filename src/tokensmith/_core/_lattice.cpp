@@ -300,6 +300,7 @@ PYBIND11_MODULE(_lattice, m) {
         .def(py::init<const std::vector<py::bytes>&, const std::vector<double>&, const std::vector<bool>&, double>())
         .def("viterbi", [](const LatticeCore& self, py::bytes text) {
             std::string data(text);
+            tokensmith::spm::check_piece_length(data.size());
             std::vector<int> ids;
             {
                 tokensmith::GilRelease release;
@@ -309,6 +310,7 @@ PYBIND11_MODULE(_lattice, m) {
         })
         .def("nbest", [](const LatticeCore& self, py::bytes text, size_t n) {
             std::string data(text);
+            tokensmith::spm::check_piece_length(data.size());
             tokensmith::GilRelease release;
             return self.nbest(data, n);
         })
@@ -321,6 +323,7 @@ PYBIND11_MODULE(_lattice, m) {
         }, py::keep_alive<0, 1>())
         .def("sample", [](const LatticeCore& self, py::bytes text, double alpha, uint64_t seed) {
             std::string data(text);
+            tokensmith::spm::check_piece_length(data.size());
             tokensmith::GilRelease release;
             return self.sample(data, alpha, seed);
         });

@@ -36,6 +36,7 @@ namespace {
 constexpr char32_t kSpaceMarker = 0x2581;  // ▁
 constexpr int kScriptInherited = -1;       // combining marks: take the previous character's script
 constexpr int kScriptAny = -2;             // no constraint yet
+constexpr uint64_t kMaxPositions = uint64_t(1) << 32;  // positions are uint32
 constexpr size_t kMaxSegment = 8192;       // longer words are cut into chunks of this many chars
 constexpr size_t kProbSpaceMaxLen = 48;    // shorter segments run forward-backward without logs
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
@@ -170,16 +171,23 @@ private:
 
 class Engine {
 public:
+    // max_positions: the characters (and segment ends) the suffix array may index; positions,
+    // suffix array intervals and segment ids are uint32, so never more than 2^32.
     Engine(const py::list& words, const std::vector<double>& freqs, const std::unordered_map<uint32_t, int>& scripts,
-           int max_piece_length, int threads)
+           int max_piece_length, int threads, uint64_t max_positions)
         : max_len_(max_piece_length), threads_(std::max(1, threads)) {
         if (static_cast<size_t>(py::len(words)) != freqs.size())
             throw py::value_error("words and freqs differ in length");
         if (max_len_ < 1 || max_len_ > 255) throw py::value_error("max_piece_length must be in 1..255");
+        max_positions = std::min<uint64_t>(max_positions, kMaxPositions);
         for (size_t w = 0; w < freqs.size(); ++w) {
             std::u32string s = from_pystr(words[w]);
             for (size_t b = 0; b < s.size(); b += kMaxSegment) {
                 size_t e = std::min(s.size(), b + kMaxSegment);
+                if (text_.size() + (e - b) + 1 > max_positions)
+                    throw py::value_error("the words hold more than " + std::to_string(max_positions) +
+                                          " characters, more than the Unigram trainer's 32-bit suffix "
+                                          "array indexes; train on a sample of the corpus");
                 seg_start_.push_back(text_.size());
                 seg_freq_.push_back(freqs[w]);
                 for (size_t i = b; i < e; ++i) {
@@ -800,8 +808,10 @@ PYBIND11_MODULE(_unigram_train, m) {
         .def("add", &WordCounter::add, py::arg("text"))
         .def("items", &WordCounter::items);
     py::class_<Engine>(m, "Engine")
-        .def(py::init<const py::list&, const std::vector<double>&, const std::unordered_map<uint32_t, int>&, int, int>(),
-             py::arg("words"), py::arg("freqs"), py::arg("scripts"), py::arg("max_piece_length"), py::arg("threads"))
+        .def(py::init<const py::list&, const std::vector<double>&, const std::unordered_map<uint32_t, int>&, int, int,
+                      uint64_t>(),
+             py::arg("words"), py::arg("freqs"), py::arg("scripts"), py::arg("max_piece_length"), py::arg("threads"),
+             py::arg("max_positions") = kMaxPositions)
         .def("seed", &Engine::seed, py::arg("seed_size"))
         .def("set_pieces", &Engine::set_pieces, py::arg("pieces"))
         .def("set_seed_pieces", &Engine::set_seed_pieces, py::arg("chars"))

@@ -8,10 +8,10 @@ the absolute byte offset. JSON Lines ranges give one text per record with the sa
 
 from __future__ import annotations
 
-import json
 from typing import Iterator
 
 from ..corpus import find_cut
+from ..corpus.jsonl import RecordError, read_record, record_text
 from ..corpus.sources import read_file
 from ..corpus.text_files import DEFAULT_CHUNK, checked_bytes, decode_chunk
 from ..errors import InputError
@@ -72,28 +72,14 @@ def read_jsonl_range(path: str, start: int, end: int, field: str = "text",
         f.seek(start)
         offset = start
         while offset < end:
-            raw = f.readline()
-            if not raw:
-                break
-            line = decode_chunk(raw, errors, path, offset)
-            where = offset
-            offset += len(raw)
-            if not line.strip():
-                continue
             try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"invalid JSON ({exc.msg})", path, where) from None
-            if not isinstance(record, dict):
-                raise InputError(f"expected a JSON object, got {type(record).__name__}", path, where)
-            if field not in record:
-                keys = ", ".join(map(repr, list(record)[:8]))
-                raise InputError(f"no field {field!r} (fields: {keys}); choose one with "
-                                 "text_field=", path, where)
-            value = record[field]
-            if value is None:
-                continue
-            if not isinstance(value, str):
-                raise InputError(f"field {field!r} is {type(value).__name__}, not a string",
-                                 path, where)
-            yield value
+                raw = read_record(f)
+                if not raw:
+                    break
+                line = decode_chunk(raw, errors, path, offset)
+                text = record_text(line, field)
+            except RecordError as exc:
+                raise InputError(str(exc), path, offset) from None
+            offset += len(raw)
+            if text is not None:
+                yield text

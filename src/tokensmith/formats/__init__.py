@@ -27,7 +27,7 @@ import inspect
 import json
 import os
 
-from ..errors import ModelFileError, OptionError, SaveError
+from ..errors import ModelFileError, OptionError, SaveError, TokensmithError
 from .json_numbers import loads_as_hf
 from .native import is_native
 
@@ -81,28 +81,68 @@ def detect(path: str | os.PathLike) -> str:
 
 
 def load(path: str | os.PathLike, format: str | None = None, **options):
-    """Load a tokenizer file of any supported format."""
+    """Load a tokenizer file of any supported format.
+
+    Whatever a damaged or forged file makes a parser raise becomes a :class:`ModelFileError`
+    naming the file: the loaders' own checks give the precise message, and any other exception
+    (an ``AttributeError`` from a value of the wrong type, a ``RecursionError`` from deep nesting,
+    a ``RuntimeError`` from the compiled core, ...) is reported as ``malformed <format> file``.
+    ``MemoryError`` and ``KeyboardInterrupt`` pass through: they are not about the file.
+    """
     if not LOADERS:
         _register_builtin()
     path = os.fspath(path)
     if os.path.isdir(path):
         path = file_in_folder(path)
-    kind = format or detect(path)
+    kind = format
+    try:
+        kind = kind or detect(path)
+        return _load_as(kind, path, options)
+    except (TokensmithError, MemoryError):
+        raise
+    except OSError as exc:
+        raise ModelFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise ModelFileError(path, f"malformed {kind} file: nested too deeply") from None
+    except Exception as exc:
+        raise ModelFileError(path, f"malformed {kind} file: {type(exc).__name__}: {exc}") from exc
+
+
+def _load_as(kind: str, path: str, options: dict):
     if kind == "json":
         document = _read_json(path)
         from .native import from_document, is_native
 
         if is_native(document):
             return from_document(document, path)
-        if isinstance(document.get("model"), dict) and "hf" in LOADERS:
-            return LOADERS["hf"](path, document=document, **options)
-        if all(isinstance(v, int) for v in list(document.values())[:100]) and "gpt2" in LOADERS:
-            return LOADERS["gpt2"](path, **options)
-        raise ModelFileError(path, "JSON file is neither a tokensmith file, an HF tokenizer.json "
-                                   "nor a GPT-2 vocab.json")
+        if not isinstance(document, dict):
+            kind = "neither"
+        elif isinstance(document.get("model"), dict) and "hf" in LOADERS:
+            kind = "hf"
+        elif document and all(isinstance(v, int) for v in list(document.values())[:100]) and "gpt2" in LOADERS:
+            kind = "gpt2"
+        else:
+            kind = "neither"
+        if kind == "neither":
+            raise ModelFileError(path, "JSON file is neither a tokensmith file, an HF tokenizer.json "
+                                       "nor a GPT-2 vocab.json")
+        if kind == "hf":
+            options = {**options, "document": document}
     if kind not in LOADERS:
         raise ModelFileError(path, f"{kind} files are not supported by this installation")
-    return LOADERS[kind](path, **options)
+    loader = LOADERS[kind]
+    _check_options(kind, loader, options)
+    return loader(path, **options)
+
+
+def _check_options(kind: str, loader, options: dict) -> None:
+    """Refuse options the loader does not take, before a TypeError could be blamed on the file."""
+    parameters = list(inspect.signature(loader).parameters.values())
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return
+    unknown = sorted(set(options) - {p.name for p in parameters[1:]})
+    if unknown:
+        raise OptionError(f"loading a {kind} file takes no option {', '.join(unknown)}")
 
 
 # The file a folder is read through, by preference.
@@ -192,3 +232,7 @@ def _read_json(path: str):
         raise ModelFileError(path, f"not UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:
         raise ModelFileError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise ModelFileError(path, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ModelFileError(path, "invalid JSON: nested too deeply") from None

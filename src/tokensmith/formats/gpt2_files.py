@@ -26,11 +26,13 @@ def load_gpt2(path: str | os.PathLike, merges: str | os.PathLike | None = None,
 
     path = os.fspath(path)
     vocab = _read_json(path)
+    if not isinstance(vocab, dict) or not vocab:
+        raise ModelFileError(path, "a GPT-2 vocab.json is a non-empty object {token: id}")
     merges_path = _merges_path(path, merges)
     size = len(vocab)
     texts: list[str | None] = [None] * size
     for text, i in vocab.items():
-        if not isinstance(i, int) or not 0 <= i < size or texts[i] is not None:
+        if type(i) is not int or not 0 <= i < size or texts[i] is not None:
             raise ModelFileError(path, f"ids are not 0..{size - 1} (entry {text!r}: {i!r})")
         texts[i] = text
     pairs = _read_merges(merges_path, vocab)
@@ -56,7 +58,7 @@ def _merges_path(path: str, merges) -> str:
     merges_path = os.fspath(merges) if merges else os.path.join(os.path.dirname(path), "merges.txt")
     if not os.path.exists(merges_path):
         sibling = path.replace("vocab.json", "merges.txt")
-        merges_path = sibling if os.path.exists(sibling) else merges_path
+        merges_path = sibling if sibling != path and os.path.exists(sibling) else merges_path
     if not os.path.exists(merges_path):
         raise ModelFileError(path, f"no merges file beside it ({merges_path}); pass merges=")
     return merges_path
@@ -66,6 +68,8 @@ def _read_merges(merges_path: str, vocab: dict[str, int]) -> list[tuple[int, int
     try:
         with open(merges_path, encoding="utf-8") as f:
             lines = f.read().split("\n")
+    except OSError as exc:
+        raise ModelFileError(merges_path, f"cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ModelFileError(merges_path, f"not UTF-8 at byte {exc.start}") from None
     pairs = []

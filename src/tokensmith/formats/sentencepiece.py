@@ -82,10 +82,13 @@ def _text(value, what: str) -> str:
         raise WireError(f"{what} is not valid UTF-8") from None
 
 
-def _float(value, wire: int) -> float:
+def _float(value, wire: int, index: int) -> float:
     if wire != 5:
-        raise WireError("piece score is not a 32-bit float")
-    return struct.unpack("<f", value.to_bytes(4, "little"))[0]
+        raise WireError(f"piece {index} score is not a 32-bit float")
+    score = struct.unpack("<f", value.to_bytes(4, "little"))[0]
+    if score != score:  # NaN orders nothing: the segmentation would depend on the algorithm
+        raise WireError(f"piece {index} score is NaN")
+    return score
 
 
 def _piece(data: bytes, index: int) -> tuple[str, float, str]:
@@ -94,7 +97,7 @@ def _piece(data: bytes, index: int) -> tuple[str, float, str]:
         if number == 1:
             piece = _text(value, f"piece {index}")
         elif number == 2:
-            score = _float(value, wire)
+            score = _float(value, wire, index)
         elif number == 3:
             if wire != 0:
                 raise WireError(f"piece {index} type is not a varint")
@@ -106,12 +109,22 @@ def _piece(data: bytes, index: int) -> tuple[str, float, str]:
     return piece, score, PIECE_TYPES[kind]
 
 
-def _flags(data: bytes, wanted: dict[int, str]) -> dict[str, object]:
+def _flags(data: bytes, wanted: dict[int, tuple[str, int]], message: str) -> dict[str, object]:
+    """The ``wanted`` fields (number -> name, wire type) of a spec message, their types checked."""
     out: dict[str, object] = {}
     for number, wire, value in fields(data):
         if number in wanted:
-            out[wanted[number]] = value
+            name, expected = wanted[number]
+            if wire != expected:
+                raise WireError(f"{message}.{name} is not a {'string' if expected == 2 else 'number'}")
+            out[name] = value
     return out
+
+
+TRAINER_FIELDS = {3: ("model_type", 0), 24: ("treat_whitespace_as_suffix", 0), 35: ("byte_fallback", 0),
+                  44: ("unk_surface", 2)}
+NORMALIZER_FIELDS = {1: ("name", 2), 2: ("precompiled_charsmap", 2), 3: ("add_dummy_prefix", 0),
+                     4: ("remove_extra_whitespaces", 0), 5: ("escape_whitespaces", 0)}
 
 
 def parse_model_proto(data: bytes) -> dict:
@@ -125,11 +138,9 @@ def parse_model_proto(data: bytes) -> dict:
                 raise WireError("pieces field is not a message")
             pieces.append(_piece(value, len(pieces)))
         elif number == 2 and wire == 2:
-            trainer = _flags(value, {3: "model_type", 24: "treat_whitespace_as_suffix", 35: "byte_fallback",
-                                     44: "unk_surface"})
+            trainer = _flags(value, TRAINER_FIELDS, "trainer_spec")
         elif number == 3 and wire == 2:
-            normalizer = _flags(value, {1: "name", 2: "precompiled_charsmap", 3: "add_dummy_prefix",
-                                        4: "remove_extra_whitespaces", 5: "escape_whitespaces"})
+            normalizer = _flags(value, NORMALIZER_FIELDS, "normalizer_spec")
     return {"pieces": pieces, "trainer": trainer, "normalizer": normalizer}
 
 

@@ -76,6 +76,7 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
                           f"{spell('character_coverage', character_coverage)} requires; raise the vocabulary "
                           "size or lower character_coverage")
     segs, freqs = unigram_words.segments(words, covered)
+    _check_positions(segs)
     engine = _engine_class(use_reference)(segs, [float(f) for f in freqs], script_ids(covered),
                                           max_piece_length, num_threads or os.cpu_count() or 1)
     pieces, log = unigram_em.train_pieces(
@@ -85,6 +86,19 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
     if history is not None:
         history.extend(log)
     return pieces
+
+
+# The compiled engine's suffix array, its intervals and segment ids are uint32: the distinct
+# words' characters, each word followed by an end mark, must number at most 2^32.
+MAX_POSITIONS = 1 << 32
+
+
+def _check_positions(segs: list[str]) -> None:
+    positions = sum(map(len, segs)) + len(segs)
+    if positions > MAX_POSITIONS:
+        raise InputError(f"the corpus's distinct words hold {positions:,} characters, more than the "
+                         f"{MAX_POSITIONS:,} the Unigram trainer indexes (a 32-bit suffix array); "
+                         "train on a sample of the corpus")
 
 
 @dataclass(kw_only=True)

@@ -122,6 +122,8 @@ class WordPieceDecoder(ChainDecoder):
     kind = "wordpiece"
 
     def __init__(self, prefix: str = "##", cleanup: bool = False):
+        if not isinstance(prefix, str):  # checked here: decode is the first use
+            raise OptionError(f"the WordPiece decoder's prefix must be a string, not {prefix!r}")
         self.prefix, self.cleanup = prefix, bool(cleanup)
 
     def decode_chain(self, tokens: list[str]) -> list[str]:

@@ -14,14 +14,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "flat_string_map.h"
@@ -115,6 +119,18 @@ class WordCache {
   uint64_t generation_ = 0;
 };
 
+// Positions inside a piece (lattice nodes, symbol indices) are int: a piece longer than an int
+// counts (a whole text of over 2 GiB, when words are not split) is refused, not wrapped around.
+// Kept in a variable so that tests can lower it (set_max_piece_bytes) instead of building 2 GiB.
+inline size_t max_piece_bytes = size_t(INT32_MAX);
+
+inline void check_piece_length(size_t n) {
+  if (n > max_piece_bytes)
+    throw std::length_error("a text piece of " + std::to_string(n) + " bytes is longer than the " +
+                            std::to_string(max_piece_bytes) + " bytes the compiled encoder indexes; "
+                            "split the text");
+}
+
 // Reads the pipeline from the dict that Python's compiled_spec() methods give.
 inline TextPipeline pipeline_from_spec(const py::dict& spec) {
   TextPipeline pipe;
@@ -192,7 +208,10 @@ class TextEncoder {
 
   void encode_into(std::string_view text, Workspace& ws, std::vector<int>& out) const {
     out.clear();
-    pipe_.pieces(text, ws.text, [&](std::string_view piece) { segmenter_.segment(piece, out, ws.model); });
+    pipe_.pieces(text, ws.text, [&](std::string_view piece) {
+      check_piece_length(piece.size());
+      segmenter_.segment(piece, out, ws.model);
+    });
   }
 
   void encode_kept(std::string_view text, Workspace& ws, std::vector<int>& kept) const {
@@ -327,6 +346,8 @@ class TextEncoder {
 template <class Segmenter>
 void bind_text_encoder(py::module_& m, const char* name) {
   using Encoder = TextEncoder<Segmenter>;
+  m.def("set_max_piece_bytes", [](size_t n) { return std::exchange(max_piece_bytes, n); }, py::arg("n"),
+        "Set the longest piece the compiled encoders take (for tests); returns the old limit.");
   py::class_<Encoder>(m, name)
       .def("encode", &Encoder::encode, py::arg("text"), py::arg("splitter") = py::none())
       .def("pieces", &Encoder::pieces, py::arg("text"))

@@ -1,0 +1,136 @@
+"""Hostile text through every compiled encoder, against its Python twin.
+
+One target per kernel: the regex splitter (``_split``), byte-level BPE (``_bpe``), the Unigram
+lattice with its text pipeline (``_lattice``: T5's Precompiled normalizer and Metaspace, and the
+same vocabulary as a SentencePiece model with its charsmap), SentencePiece BPE (``_spm_bpe``:
+Llama 2) and the segmentation kernel (``_segment``: BERT's vocabulary, every method). Texts mix
+arbitrary Unicode with the strings that stress tokenizers: NUL, line and space runs, combining
+marks, zero-width joiners, flags, long runs, special-token look-alikes, ``▁``. Runs are
+deterministic and bounded; ``HOSTILE_EXAMPLES`` raises the bound (tools/sanitize.sh runs these
+under AddressSanitizer, where a memory error aborts the run).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import hostile_seeds as seeds
+import tokensmith
+from tokensmith.errors import InputError
+from tokensmith.split import COMPILED_SPLITTER, split_reference
+
+_split = pytest.importorskip("tokensmith._core._split")
+pytest.importorskip("tokensmith._core._bpe")
+pytest.importorskip("tokensmith._core._lattice")
+pytest.importorskip("tokensmith._core._spm_bpe")
+pytest.importorskip("tokensmith._core._segment")
+
+EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                suppress_health_check=list(HealthCheck))
+
+FRAGMENTS = [
+    "\x00", "\r\n", "\r", "\n\n\n", "   ", "\t\t", "\u00a0", "\u3000", "\u2028", "\u200b", "\u200d",
+    "\ufeff", "\u0301", "e\u0301\u0301", "\u2581", "\u2581\u2581", "👩\u200d👩\u200d👧", "🇺🇸", "🏳️‍🌈",
+    "'s", "'S", "\u2019s", "'ll", "123456789012", "x" * 300, " " * 300, "\n" * 50, "\U0010ffff",
+    "\ufffd", "ｈｅｌｌｏ", "Ⅸ", "ﬁ", "İ", "ß", "ǅ", "日本語", "한국어", "عربى", "हिन्दी",
+    "<s>", "</s>", "<unk>", "[UNK]", "##", "<|endoftext|>", "<0x41>", "\x7f", "\x1b[31m",
+]
+# Characters assigned in Python's Unicode version: the compiled tables and the installed `regex`
+# may be of newer versions that differ on characters assigned since (see tests/test_split.py).
+assigned = st.characters(exclude_categories=("Cn", "Cs"))
+hostile_text = st.lists(st.one_of(st.text(assigned, max_size=16), st.sampled_from(FRAGMENTS)),
+                        max_size=12).map("".join)
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_compiled_splitters_equal_the_regex(text):
+    for name, compiled in COMPILED_SPLITTER.items():
+        assert _split.split(compiled, text) == split_reference(name, text), name
+
+
+@pytest.fixture(scope="module")
+def r50k(tokenizer_files):
+    return tokensmith.load(tokenizer_files / "r50k_base.tiktoken")
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_byte_level_bpe_equals_reference(r50k, text):
+    ids = r50k.encode_ordinary(text)
+    pieces = [p.encode("utf-8") for p in split_reference("gpt2", text)]
+    assert ids == r50k.model.encode_pieces_reference(pieces)
+    assert r50k.decode(ids) == text
+    assert r50k.encode_batch([text, text[::-1]], num_threads=2, disallowed_special=()) == \
+        [ids, r50k.encode_ordinary(text[::-1])]
+
+
+def _stages(tok, text: str) -> list[int]:
+    """The pipeline run stage by stage in Python (normalizer, splitter), the model per piece."""
+    if tok.normalizer is not None:
+        text = tok.normalizer.normalize(text)
+    pieces = tok.splitter.split(text) if tok.splitter is not None else [text]
+    return tok.model.encode_pieces([p.encode("utf-8") for p in pieces if p])
+
+
+@pytest.fixture(scope="module")
+def text_encoders(tokenizer_files, tmp_path_factory):
+    """Tokenizers whose whole text pipeline is compiled (``_fast`` holds a text encoder)."""
+    tmp = tmp_path_factory.mktemp("encoders")
+    out = {"t5 tokenizer.json": tokensmith.load(tokenizer_files / "t5_small_tokenizer.json"),
+           "llama2 .model": tokensmith.load(tokenizer_files / "llama2_tokenizer.model")}
+    (tmp / "t5.model").write_bytes(seeds.sentencepiece_unigram(tokenizer_files)["t5_small.model"])
+    out["t5 .model with charsmap"] = tokensmith.load(tmp / "t5.model")
+    for name, tok in out.items():
+        assert tok._fast is not None and tok._fast[1] is None, name
+    return out
+
+
+@FUZZ
+@given(text=hostile_text)
+def test_compiled_text_encoders_equal_their_stages(text_encoders, text):
+    for name, tok in text_encoders.items():
+        try:
+            expected = _stages(tok, text)
+        except InputError:  # a character no piece covers, with no unknown piece to stand for it
+            with pytest.raises(InputError):
+                tok.encode_ordinary(text)
+            continue
+        assert tok.encode_ordinary(text) == expected, name
+        assert tok.encode_batch([text] * 20, num_threads=2, disallowed_special=()) == [expected] * 20, name
+
+
+@pytest.fixture(scope="module")
+def bert_vocab(tokenizer_files):
+    from tokensmith.segment.pieces import compiled_segmenter
+
+    model = tokensmith.load(tokenizer_files / "bert_base_cased_vocab.txt").model
+    vocab = model.segment_vocabulary()
+    return vocab, compiled_segmenter(vocab)
+
+
+def _segmented(pieces, vocab, method, kernel):
+    from tokensmith.segment.pieces import segment_pieces
+
+    try:
+        return segment_pieces(pieces, vocab, method, kernel)
+    except InputError as exc:
+        return f"InputError: {exc}"
+
+
+@FUZZ
+@given(text=hostile_text, raw=st.lists(st.binary(max_size=24), max_size=4))
+def test_segmentation_kernel_equals_the_methods(bert_vocab, text, raw):
+    from tokensmith.segment.methods import METHODS
+
+    vocab, kernel = bert_vocab
+    pieces = [w.encode("utf-8") for w in text.split()] + raw  # raw: not even UTF-8
+    for method in METHODS:
+        if method == "likelihood" and vocab.scores is None:
+            continue
+        assert _segmented(pieces, vocab, method, kernel) == _segmented(pieces, vocab, method, None), method
