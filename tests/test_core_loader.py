@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import tokensmith
 from tokensmith._core import KERNELS, kernel
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,8 @@ def test_kernels_are_the_modules_setup_builds():
 
 def _results(shared_data: Path, **env) -> dict:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("TOKENSMITH_")}
-    environ.update(env, PYTHONPATH=str(ROOT / "src"))
+    # The tokensmith this test imports (site-packages in CI, src/ in a development build).
+    environ.update(env, PYTHONPATH=str(Path(tokensmith.__file__).resolve().parents[1]))
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "kernel_results.py"), str(shared_data)],
                           capture_output=True, text=True, env=environ, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

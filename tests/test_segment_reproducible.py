@@ -14,7 +14,6 @@ import pytest
 
 import tokensmith
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 CASES = [("r50k_base.tiktoken", "bpe_dropout", {"dropout": 0.3}),
          ("r50k_base.tiktoken", "stochastok", {"p": 0.3}),
          ("t5_small_tokenizer.json", "unigram_sampling", {"alpha": 0.2})]
@@ -79,7 +78,9 @@ def test_same_ids_in_another_process(loaded, lines, tokenizer_files):
     code = (f"import json, tokensmith; tok = tokensmith.load({str(tokenizer_files / file)!r})"
             f".with_segmenter({method!r}, seed=5, **{options!r}); "
             f"print(json.dumps(tok.encode({lines[0]!r})))")
-    env = dict(os.environ, PYTHONPATH=str(SRC), PYTHONHASHSEED="12345")
+    # The tokensmith this test imports (site-packages in CI, src/ in a development build).
+    env = dict(os.environ, PYTHONPATH=str(Path(tokensmith.__file__).resolve().parents[1]),
+               PYTHONHASHSEED="12345")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == expected

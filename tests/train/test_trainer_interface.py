@@ -162,7 +162,10 @@ def test_docs_table_of_options_is_generated_from_the_declarations():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    env = {**os.environ, "PYTHONPATH": str(root / "src")}
+    import tokensmith
+
+    # The tokensmith this test imports (site-packages in CI, src/ in a development build).
+    env = {**os.environ, "PYTHONPATH": str(Path(tokensmith.__file__).resolve().parents[1])}
     done = subprocess.run([sys.executable, str(root / "tools" / "gen_method_options.py"), "--check"],
                           capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -98,8 +98,8 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
     try:
         kind = kind or detect(path)
         return _load_as(kind, path, options)
-    except (TokensmithError, MemoryError):
-        raise
+    except (TokensmithError, MemoryError, ImportError):
+        raise  # an ImportError is this installation's (a kernel not built), not the file's
     except OSError as exc:
         raise ModelFileError(path, f"cannot read: {exc.strerror or exc}") from None
     except RecursionError:
