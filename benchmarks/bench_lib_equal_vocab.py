@@ -43,4 +43,7 @@ def main(workdir: str) -> int:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     sys.exit(main(sys.argv[1]))

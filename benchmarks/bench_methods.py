@@ -333,4 +333,7 @@ def _fmt(value, digits: int = 3) -> str:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     sys.exit(main())

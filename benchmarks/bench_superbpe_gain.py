@@ -59,4 +59,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     raise SystemExit(main())

@@ -36,7 +36,7 @@ def main() -> int:
     parser.add_argument("--transition", type=float, default=0.9)
     args = parser.parse_args()
 
-    from tokensmith.train._method_utils import CorpusOptions, count_pieces
+    from tokensmith.train._method_utils import READING_DEFAULTS, count_pieces
     from tokensmith.train.bpe import train_bpe_from_counts
     from tokensmith.train.superbpe import train_stage_two, transition_size, word_count
 
@@ -45,7 +45,7 @@ def main() -> int:
     text = data[: data.rfind(b"\n") + 1].decode("utf-8")
     mb = len(text.encode("utf-8")) / 1e6
     t = transition_size(args.transition, args.vocab)
-    opts = CorpusOptions()
+    opts = READING_DEFAULTS
 
     wall, used = time.perf_counter(), cpu()
     stage1 = train_bpe_from_counts(count_pieces([text], "cl100k", opts), t - 256)
@@ -67,4 +67,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     sys.exit(main())

@@ -249,4 +249,7 @@ def report(rows: dict) -> None:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     main()

@@ -133,4 +133,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     main()

@@ -148,4 +148,7 @@ def main():
 
 
 if __name__ == "__main__":
+    from provenance import print_provenance
+
+    print_provenance()
     main()

@@ -75,11 +75,17 @@ def test_draws_follow_exp_alpha_score():
     # "ab" has two paths: [ab] (score -1.5) and [a, b] (score -2.0)
     model = UnigramModel([("<unk>", 0.0), ("a", -1.0), ("b", -1.0), ("ab", -1.5)], unk_id=0)
     for alpha in (1.0, 0.3):
-        tok = Tokenizer(model).with_segmenter("unigram_sampling", alpha=alpha, seed=5)
-        counts = Counter(tuple(tok.encode_ordinary("ab")) for _ in range(4000))
-        assert set(counts) == {(3,), (1, 2)}
         expected = 1 / (1 + math.exp(alpha * (-2.0 + 1.5)))
+        # Unseeded: every call draws anew.
+        fresh = Tokenizer(model).with_segmenter("unigram_sampling", alpha=alpha, seed=None)
+        counts = Counter(tuple(fresh.encode_ordinary("ab")) for _ in range(4000))
+        assert set(counts) == {(3,), (1, 2)}
         assert abs(counts[(3,)] / 4000 - expected) < 0.03
+        # Seeded: the pieces of one call draw independently of each other.
+        seeded = Tokenizer(model).with_segmenter("unigram_sampling", alpha=alpha, seed=5)
+        ids = seeded.model.encode_pieces([b"ab"] * 4000)
+        assert ids.count(3) + ids.count(1) == 4000 and ids.count(1) == ids.count(2)
+        assert abs(ids.count(3) / 4000 - expected) < 0.03
 
 
 def test_bad_requests(t5, tokenizer_files):

@@ -92,3 +92,57 @@ def test_every_special_is_refused_whatever_its_first_character(specials):
         assert tok.encode(f"a{special}", allowed_special="all") == [97, 256 + i]
         assert tok.encode(special, disallowed_special=()) == list(special.encode())
     assert tok.encode("plain < [ text") == list(b"plain < [ text")
+
+
+def test_every_model_with_any_splitter_encodes(tokenizer_files):
+    """The compiled fast path is the model's to offer (Model.compiled_encoder): a Unigram model
+    behind a regex splitter runs stage by stage instead of calling a BPE-only core method."""
+    import tokensmith
+    from tokensmith.splitters import RegexSplitter
+    from tokensmith.tokenizer import Tokenizer
+
+    for name in ("t5_small_tokenizer.json", "llama2_tokenizer.model", "bert_base_cased_vocab.txt",
+                 "r50k_base.tiktoken"):
+        model = tokensmith.load(tokenizer_files / name).model
+        tok = Tokenizer(model, RegexSplitter("gpt2"))
+        ids = tok.encode("ab cd")
+        assert ids and all(isinstance(i, int) for i in ids)
+        assert ids == model.encode_pieces([b"ab", b" cd"])
+
+
+def test_batch_default_call_takes_the_compiled_path_and_still_refuses_specials(tokenizer_files, monkeypatch):
+    """A tokenizer with special tokens used to skip the compiled batch call (one future per text)."""
+    import tokensmith
+    from tokensmith.errors import SpecialTokenError
+
+    tok = tokensmith.load(tokenizer_files / "cl100k_base.tiktoken")
+    texts = [f"line {i}: the quick brown fox <|not special|>" for i in range(500)]
+    expected = [tok.encode(t) for t in texts]
+    core, _ = tok._fast
+    calls = []
+    original = core.encode_batch
+
+    class Spy:
+        def __getattr__(self, name):
+            return getattr(core, name)
+
+        def encode_batch(self, *args):
+            calls.append(len(args[0]))
+            return original(*args)
+
+    monkeypatch.setattr(tok, "_fast", (Spy(), tok._fast[1]))
+    assert tok.encode_batch(texts, num_threads=2) == expected
+    assert calls == [500]
+    with pytest.raises(SpecialTokenError):
+        tok.encode_batch(texts + ["a <|endoftext|> b"], num_threads=2)
+    with pytest.raises(SpecialTokenError):
+        tok.encode_batch(["x <|fim_prefix|>"], disallowed_special={"<|fim_prefix|>"})
+    assert tok.encode_batch(["x <|endoftext|>"], disallowed_special=()) == [tok.encode_ordinary("x <|endoftext|>")]
+
+
+def test_batch_on_the_general_path_equals_one_by_one(tokenizer_files):
+    import tokensmith
+
+    tok = tokensmith.load(tokenizer_files / "whisper_tiny_tokenizer.json")  # added tokens: general path
+    texts = [f"<|0.00|> segment {i} <|2.00|>" for i in range(50)]
+    assert tok.encode_batch(texts, num_threads=3) == [tok.encode(t) for t in texts]

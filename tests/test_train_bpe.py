@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import tokensmith
 from tokensmith import InputError, OptionError
+from tokensmith.errors import SmallCorpusWarning
 from tokensmith._reference.bpe_train import train_bpe_from_counts as reference_train
 from tokensmith.split import split_reference
 from tokensmith.train import TRAINERS, train
@@ -274,7 +275,7 @@ def test_invalid_utf8_names_file_and_offset(tmp_path):
 def test_nul_bytes_are_text(tmp_path):
     path = tmp_path / "nul.txt"
     path.write_bytes(b"a\x00b\x00a\x00b\x00 x\x00\x00y\n" * 50)
-    with pytest.warns(UserWarning, match="only supports 4 merges"):
+    with pytest.warns(SmallCorpusWarning, match="supports 260 ids, fewer than vocab_size=270"):
         tok = train_bpe(str(path), 270, progress=False)
     assert tok.vocab_size == 260
     text = "a\x00b\x00 x\x00\x00y"

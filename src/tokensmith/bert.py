@@ -11,19 +11,20 @@ As BERT's reference tokenizer and HF ``tokenizers`` define them:
 Character classes come from the ``regex`` module's Unicode tables, adjusted to the older
 Unicode tables HF ``tokenizers`` classifies with (about Unicode 8): the characters listed below are
 classified as HF does, so ids match its tokenizers exactly. Unassigned code points are kept, as HF
-keeps them. The tests check every code point against HF ``tokenizers``; with ``lowercase`` a
-few dozen characters whose case mapping is newer than Python's Unicode database still differ.
+keeps them (the word holding one becomes ``[UNK]``). The tests check every code point against HF
+``tokenizers``; lowercasing is HF's per-character one (:func:`tokensmith.normalizers.lowercase`:
+``Σ`` is always ``σ``, where Python's ``str.lower`` writes ``ς`` at the end of a word).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 import regex
 
 from .components import Normalizer, Splitter, register
+from .normalizers import UnicodeNormalizer, lowercase
 
 # The CJK Unified Ideograph blocks BERT pads with spaces (not Hiragana, Katakana or Hangul).
 _CJK = ("\u4E00-\u9FFF\u3400-\u4DBF\U00020000-\U0002A6DF\U0002A700-\U0002B73F"
@@ -53,6 +54,7 @@ _LATE_PUNCT = _ranges(
 _OLD_PUNCT = _ranges("166D 111C9")
 # Non-spacing marks assigned after HF's tables: accent stripping keeps them.
 _LATE_MARKS = _ranges(
+    "05C8-05C9 0B53-0B54 1ADE-1ADF 1AEC-1AF0 10ECB-10ECF 10EF0-10EF9 11DF0 1D127-1D128 1D25B-1D25C "
     "07FD 0897-089F 08CA-08E1 09FE 0AFA-0AFF 0B55 0C04 0C3C 0D00 0D3B-0D3C 0D81 0EBA 0ECE 180F "
     "1885-1886 1ABF-1ADD 1AE0-1AEB 1DF6-1DFB A82C A8C5 A8FF A9BD 10D24-10D27 10D69-10D6D "
     "10EAB-10EAC 10EFA-10EFF 10F46-10F50 10F82-10F85 11070 11073-11074 110C2 111C9 111CF 1123E "
@@ -65,14 +67,16 @@ _LATE_MARKS = _ranges(
     "1612D-1612F 16F4F 16FE4 1CF00-1CF2D 1CF30-1CF46 1E000-1E006 1E008-1E018 1E01B-1E021 "
     "1E023-1E024 1E026-1E02A 1E08F 1E130-1E136 1E2AE 1E2EC-1E2EF 1E4EC-1E4EF 1E5EE-1E5EF 1E6E3 "
     "1E6E6 1E6EE-1E6EF 1E6F5 1E944-1E94A")
-
+# Spacing marks that HF's tables still count as non-spacing (accent stripping drops them).
+_OLD_MARKS = _ranges("1734 1171E")
 # Tab, newline and carriage return are control characters that BERT counts as whitespace;
 # NUL, U+FFFD and other controls, format and private-use characters are dropped.
 _DROP = regex.compile(rf"[\x00\uFFFD[[\p{{Cc}}\p{{Cf}}\p{{Co}}]--[\t\n\r{_LATE_FORMAT}]]]+", regex.V1)
 _WHITESPACE = regex.compile(r"[\t\n\r\p{White_Space}]")
 _PUNCT = rf"[[\p{{P}}!-/:-@\[-`{{-~{_OLD_PUNCT}]--[{_LATE_PUNCT}]]"
 _PIECE = regex.compile(rf"{_PUNCT}|[^\p{{White_Space}}{_PUNCT[1:-1]}]+", regex.V1)
-_MARK = regex.compile(rf"[\p{{Mn}}--[{_LATE_MARKS}]]+", regex.V1)
+_MARK = regex.compile(rf"[[\p{{Mn}}{_OLD_MARKS}]--[{_LATE_MARKS}]]+", regex.V1)
+_NFD = UnicodeNormalizer("NFD")  # with HF's decomposition tables
 
 # The same on ASCII text, where the classes are fixed: controls other than tab, line feed and
 # carriage return are dropped, those three become spaces; every ASCII symbol is punctuation and
@@ -122,9 +126,9 @@ class BertNormalizer(Normalizer):
         if self.handle_chinese_chars:
             text = _CJK_CHAR.sub(r" \1 ", text)
         if self._strips:
-            text = _MARK.sub("", unicodedata.normalize("NFD", text))
+            text = _MARK.sub("", _NFD.normalize(text))
         if self.lowercase:
-            text = text.lower()
+            text = lowercase(text)
         return text
 
     def to_dict(self) -> dict[str, Any]:

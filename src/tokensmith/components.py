@@ -30,7 +30,9 @@ PROVIDER_MODULES = [
     "tokensmith.normalizers", "tokensmith.splitters", "tokensmith.decoders", "tokensmith.metaspace",
     "tokensmith.bert", "tokensmith.vocab.bpe", "tokensmith.vocab.unigram",
     "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
-    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain",
+    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.normalizers",
+    "tokensmith.hf.pre_tokenizers", "tokensmith.hf.models", "tokensmith.hf.decoders",
+    "tokensmith.hf.post_processors",
 ]
 
 
@@ -100,6 +102,16 @@ class Model(Stage):
     @property
     def vocab_size(self) -> int:
         return len(self.token_bytes())
+
+    def compiled_encoder(self, normalizer: "Normalizer | None", splitter: "Splitter | None"):
+        """The compiled encoder of whole texts through ``normalizer`` and ``splitter`` with this
+        model, as ``(encoder, splitter_name)``, or None when this pipeline has none (the stages
+        then run one after another).
+
+        One interface for every encoder: ``encoder.encode(text, splitter_name)``,
+        ``encode_array(text, splitter_name)`` and ``encode_batch(texts, splitter_name, threads)``
+        (encoders that compile their own text stages ignore the name, which is then None)."""
+        return None
 
 
 class Decoder(Stage):

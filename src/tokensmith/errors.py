@@ -8,6 +8,9 @@ can print it as-is and exit non-zero instead of showing a traceback.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Iterator, Mapping
 
 
 class TokensmithError(Exception):
@@ -47,3 +50,52 @@ class OptionError(TokensmithError, ValueError):
 
 class SpecialTokenError(TokensmithError, ValueError):
     """Text contains a special token that the caller did not allow."""
+
+
+class SmallCorpusWarning(UserWarning):
+    """The corpus could not fill the vocabulary: the tokenizer has fewer ids than asked."""
+
+
+# -- how the user spells an option in messages -------------------------------------------------
+# Library calls name Python arguments (``text_field='body'``); a command-line run names its flags
+# (``--text-field body``). The command line sets the spelling for the command it runs, so an
+# error raised deep in the library speaks the language of whoever called it.
+_SPELLING: ContextVar[Mapping[str, str] | None] = ContextVar("tokensmith_option_spelling", default=None)
+_NO_VALUE = object()
+
+
+def spell(name: str, value: Any = _NO_VALUE, *, placeholder: str | None = None) -> str:
+    """Option ``name`` (a Python argument name) as the user writes it, with ``value`` if given
+    (``errors='replace'`` / ``--errors replace``) or a ``placeholder`` (``text_field=FIELD``)."""
+    flags = _SPELLING.get()
+    if value is not _NO_VALUE:
+        shown = repr(value) if flags is None else str(value)
+    else:
+        shown = placeholder
+    if flags is None:
+        return name if shown is None else f"{name}={shown}"
+    flag = flags.get(name) or (flags["*"].format(name.replace("_", "-")) if "*" in flags else name)
+    if shown is None:
+        return flag
+    return f"{flag}={shown}" if flag.startswith("-O ") else f"{flag} {shown}"
+
+
+@contextmanager
+def command_line_spelling(flags: Mapping[str, str]) -> Iterator[None]:
+    """Within the block, :func:`spell` names options by ``flags`` (Python name -> flag; the
+    key ``"*"`` is a format for the others, e.g. ``"-O {}"``)."""
+    token = _SPELLING.set(dict(flags))
+    try:
+        yield
+    finally:
+        _SPELLING.reset(token)
+
+
+def lone_surrogate(exc: UnicodeEncodeError, what: str = "text") -> InputError:
+    """The InputError for a str that UTF-8 cannot encode (``exc`` from ``str.encode`` or the
+    compiled core): it holds a lone surrogate, half of a UTF-16 pair (U+D800..U+DFFF), which is
+    not valid Unicode text. ``what`` names the text in the message (e.g. "a corpus text")."""
+    bad = exc.object[exc.start:exc.start + 1] if isinstance(exc.object, str) else ""
+    code = f" U+{ord(bad):04X}" if bad else ""
+    return InputError(f"{what} has a lone surrogate{code} at character {exc.start}; it cannot be "
+                      "encoded as UTF-8")

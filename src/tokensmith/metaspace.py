@@ -32,13 +32,23 @@ class MetaspaceSplitter(Splitter):
         self.whitespace_split = bool(whitespace_split)
         self._cut = re.compile(f"(?={re.escape(replacement)})")
 
+    @property
+    def removes(self) -> bool:
+        """Whether the first piece can miss the text's first characters (whitespace split)."""
+        return self.whitespace_split
+
     def split(self, text: str) -> list[str]:
+        return self.split_at(text, True)
+
+    def split_at(self, text: str, at_start: bool) -> list[str]:
+        """The pieces of a text segment; ``at_start``: the segment starts the whole text (for
+        ``prepend_scheme="first"``: HF prepends only at offset 0 of the original text, so a
+        segment after an added token gets no ``▁``)."""
         if self.whitespace_split:
             words = [w for w in _WHITESPACE.split(text) if w]
-            at_start = bool(text) and not _WHITESPACE.match(text)
+            at_start = at_start and bool(text) and not _WHITESPACE.match(text)
         else:
             words = [text] if text else []
-            at_start = True
         pieces: list[str] = []
         for k, word in enumerate(words):
             word = word.replace(" ", self.replacement)

@@ -21,7 +21,7 @@ import regex
 
 from .charsmap import PrecompiledCharsmap
 from .components import Normalizer, from_dict, register
-from .errors import InputError, OptionError
+from .errors import OptionError, lone_surrogate
 
 SPACE = "\u2581"
 _SPACE_BYTES = SPACE.encode()
@@ -32,8 +32,7 @@ def _encode(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InputError(f"text has a lone surrogate at character {exc.start}; it cannot be "
-                         "encoded as UTF-8") from None
+        raise lone_surrogate(exc) from None
 
 
 def _blob_to_text(blob: bytes | None) -> str | None:
@@ -50,13 +49,16 @@ class SentencePieceNormalizer(Normalizer):
 
     def __init__(self, charsmap: bytes | None = None, *, add_dummy_prefix: bool = True,
                  remove_extra_whitespaces: bool = True, escape_whitespaces: bool = True,
-                 user_defined: Sequence[str] = ()):
+                 user_defined: Sequence[str] = (), treat_whitespace_as_suffix: bool = False):
+        """``treat_whitespace_as_suffix``: the dummy space goes after the text, not before it
+        (SentencePiece's trainer option of that name; words then end with ``▁``)."""
         self.charsmap_blob = bytes(charsmap) if charsmap else None
         self.charsmap = PrecompiledCharsmap(self.charsmap_blob) if self.charsmap_blob else None
         self.add_dummy_prefix = bool(add_dummy_prefix)
         self.remove_extra_whitespaces = bool(remove_extra_whitespaces)
         self.escape_whitespaces = bool(escape_whitespaces)
         self.user_defined = list(user_defined)
+        self.treat_whitespace_as_suffix = bool(treat_whitespace_as_suffix)
         # Longest first: the alternation then returns the longest user-defined symbol.
         self._user = (re.compile(b"|".join(re.escape(s.encode()) for s in
                                           sorted(self.user_defined, key=len, reverse=True)))
@@ -72,7 +74,7 @@ class SentencePieceNormalizer(Normalizer):
             if not text:
                 return ""
             if self.add_dummy_prefix:
-                text = " " + text
+                text = text + " " if self.treat_whitespace_as_suffix else " " + text
             return text.replace(" ", SPACE) if self.escape_whitespaces else text
         table = self._context_free_table(text)
         if table is not None:
@@ -86,7 +88,7 @@ class SentencePieceNormalizer(Normalizer):
             if not out and (self.remove_extra_whitespaces or not text):
                 return ""
             if self.add_dummy_prefix:
-                out = " " + out
+                out = out + " " if self.treat_whitespace_as_suffix else " " + out
             return out.replace(" ", SPACE) if self.escape_whitespaces else out
         return self._normalize_general(_encode(text)).decode("utf-8")
 
@@ -142,7 +144,8 @@ class SentencePieceNormalizer(Normalizer):
                 pos += width
         if pos >= n:
             return b""
-        out = bytearray(space if self.add_dummy_prefix else b"")
+        dummy = space if self.add_dummy_prefix else b""
+        out = bytearray(b"" if self.treat_whitespace_as_suffix else dummy)
         prev_space = self.remove_extra_whitespaces
         while pos < n:
             piece, width = self._prefix(data, pos)
@@ -157,10 +160,15 @@ class SentencePieceNormalizer(Normalizer):
         if self.remove_extra_whitespaces:
             while out.endswith(space):
                 del out[-len(space):]
+        if self.treat_whitespace_as_suffix:
+            out += dummy
         return bytes(out)
 
     def compiled_spec(self) -> dict[str, Any]:
-        """These rules for the compiled text encoders (``_core/include/spm_text.h``)."""
+        """These rules for the compiled text encoders (``_core/include/spm_text.h``); None for a
+        dummy suffix, which they do not place (the stages then run one by one)."""
+        if self.treat_whitespace_as_suffix:
+            return None
         return {"type": "sentencepiece", "charsmap": self.charsmap_blob,
                 "add_dummy_prefix": self.add_dummy_prefix,
                 "remove_extra_whitespaces": self.remove_extra_whitespaces,
@@ -170,7 +178,8 @@ class SentencePieceNormalizer(Normalizer):
         return {"type": self.kind, "charsmap": _blob_to_text(self.charsmap_blob),
                 "add_dummy_prefix": self.add_dummy_prefix,
                 "remove_extra_whitespaces": self.remove_extra_whitespaces,
-                "escape_whitespaces": self.escape_whitespaces, "user_defined": self.user_defined}
+                "escape_whitespaces": self.escape_whitespaces, "user_defined": self.user_defined,
+                "treat_whitespace_as_suffix": self.treat_whitespace_as_suffix}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
@@ -178,7 +187,8 @@ class SentencePieceNormalizer(Normalizer):
                    add_dummy_prefix=data.get("add_dummy_prefix", True),
                    remove_extra_whitespaces=data.get("remove_extra_whitespaces", True),
                    escape_whitespaces=data.get("escape_whitespaces", True),
-                   user_defined=data.get("user_defined", ()))
+                   user_defined=data.get("user_defined", ()),
+                   treat_whitespace_as_suffix=data.get("treat_whitespace_as_suffix", False))
 
     def __repr__(self) -> str:
         return (f"SentencePieceNormalizer(charsmap={'yes' if self.charsmap else 'no'}, "
@@ -255,21 +265,33 @@ def _needs_ascii_map(normalizer: Precompiled, text: str) -> bool:
 
 @register
 class Replace(Normalizer):
-    """Replace a literal string (or a regex, ``is_regex=True``) by ``content``."""
+    """HF's ``Replace``: every match of a literal string, or of a regex (``is_regex=True``) read as
+    HF reads it (Oniguruma syntax, matches iterated as Oniguruma does), becomes ``content``.
+    ``content`` is literal (no group references)."""
 
     kind = "replace"
 
     def __init__(self, pattern: str, content: str, is_regex: bool = False):
+        from .hf.regex_dialects import compile_pattern
+
         self.pattern, self.content, self.is_regex = pattern, content, bool(is_regex)
-        try:
-            self._regex = regex.compile(pattern) if is_regex else None
-        except regex.error as exc:
-            raise OptionError(f"invalid Replace pattern {pattern!r}: {exc}") from None
+        self._regex = compile_pattern(pattern, "onig") if is_regex else None
 
     def normalize(self, text: str) -> str:
-        if self._regex is not None:
-            return self._regex.sub(lambda _m: self.content, text)
-        return text.replace(self.pattern, self.content) if self.pattern else text
+        if not text:  # HF finds no match in an empty text, not even an empty one
+            return text
+        if self._regex is None:
+            return text.replace(self.pattern, self.content)
+        from .hf.regex_dialects import find_matches
+
+        parts, prev = [], 0
+        for start, end in find_matches(self._regex, text, self.pattern):
+            parts += (text[prev:start], self.content)
+            prev = end
+        if not parts:
+            return text
+        parts.append(text[prev:])
+        return "".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "pattern": self.pattern, "content": self.content,
@@ -303,15 +325,24 @@ class Prepend(Normalizer):
 
 @register
 class UnicodeNormalizer(Normalizer):
+    """NFC, NFD, NFKC or NFKD, with HF's tables: the few characters whose decomposition is newer
+    than them stay as they are."""
+
     kind = "unicode"
 
     def __init__(self, form: str = "NFKC"):
         if form not in ("NFC", "NFD", "NFKC", "NFKD"):
             raise OptionError(f"unknown Unicode normalization form {form!r}")
         self.form = form
+        self._kept = _undecomposed(form)
 
     def normalize(self, text: str) -> str:
-        return unicodedata.normalize(self.form, text)
+        if text.isascii() or self._kept is None or not self._kept.search(text):
+            return unicodedata.normalize(self.form, text)
+        # Normalize around the kept characters, which HF's tables see as undecomposable starters.
+        pieces = self._kept.split(text)
+        return "".join(p if k % 2 else unicodedata.normalize(self.form, p)
+                       for k, p in enumerate(pieces))
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "form": self.form}
@@ -321,12 +352,45 @@ class UnicodeNormalizer(Normalizer):
         return cls(data.get("form", "NFKC"))
 
 
+def _undecomposed(form: str):
+    from .hf.unicode_versions import UNDECOMPOSED_BY_NFD, UNDECOMPOSED_BY_NFKD, class_body
+
+    spec = UNDECOMPOSED_BY_NFKD if form.startswith("NFK") else UNDECOMPOSED_BY_NFD
+    return regex.compile(f"([{class_body(spec)}])")
+
+
+def lowercase(text: str) -> str:
+    """HF's lowercasing: Rust's ``char::to_lowercase`` on each character. Unlike ``str.lower``,
+    capital sigma is always ``σ`` (never the final ``ς``), and case pairs newer than Python's
+    tables are known."""
+    if text.isascii():
+        return text.lower()
+    if "\u03a3" in text:
+        text = text.replace("\u03a3", "\u03c3")
+    lowered = text.lower()
+    if _LOWERCASE_ADDED and _NEWER_UPPER.search(lowered):
+        lowered = lowered.translate(_LOWERCASE_ADDED)
+    return lowered
+
+
+def _newer_upper():
+    from .hf.unicode_versions import LOWERCASE_ADDED
+
+    chars = "".join(regex.escape(chr(c)) for c in LOWERCASE_ADDED)
+    return LOWERCASE_ADDED, regex.compile(f"[{chars}]" if chars else "(?!)")
+
+
+_LOWERCASE_ADDED, _NEWER_UPPER = _newer_upper()
+
+
 @register
 class Lowercase(Normalizer):
+    """HF's ``Lowercase``: each character lowercased on its own (see :func:`lowercase`)."""
+
     kind = "lowercase"
 
     def normalize(self, text: str) -> str:
-        return text.lower()
+        return lowercase(text)
 
 
 @register

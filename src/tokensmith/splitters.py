@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._core import kernel
 from .components import Splitter, register
 from .errors import OptionError
-from .split import compile_custom, resolve_pattern
+from .split import compile_custom, resolve_pattern, split_keeping_gaps
 
 
 @register
 class RegexSplitter(Splitter):
     """Pieces are the matches of a regex (named: ``gpt2``, ``cl100k``, ``o200k``, ``llama3``).
 
-    Text between matches is dropped, as in tiktoken; the named patterns match everything.
+    Text between matches becomes pieces of its own, as HF's ``Split(behavior="Isolated")``
+    does, so no character is lost (tiktoken drops it; the named patterns match everything, so
+    for them both agree).
     """
 
     kind = "regex"
@@ -28,7 +31,7 @@ class RegexSplitter(Splitter):
             compiled = _compiled_split()
             if compiled is not None:
                 return compiled(self.compiled_name, text)
-        return self._regex.findall(text)
+        return split_keeping_gaps(self._regex, text)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "pattern": self.pattern, "name": self.name}
@@ -48,14 +51,37 @@ class RegexSplitter(Splitter):
 
 
 def _compiled_split():
-    try:
-        from ._core._split import split
-    except ImportError:  # compiled core not built: regex gives the same pieces, slower
-        return None
-    return split
+    core = kernel("_split")  # None: regex gives the same pieces, slower
+    return None if core is None else core.split
 
 
 def _names():
     from .split import NAMED_PATTERNS
 
     return NAMED_PATTERNS
+
+
+@register
+class SequenceSplitter(Splitter):
+    """Splitters applied in turn, each to every piece the previous one made (HF's ``Sequence``
+    of pre-tokenizers; llama.cpp's list of regexes for a pre-tokenizer)."""
+
+    kind = "sequence"
+
+    def __init__(self, steps: list[Splitter]):
+        self.steps = list(steps)
+
+    def split(self, text: str) -> list[str]:
+        pieces = [text] if text else []
+        for step in self.steps:
+            pieces = [p for piece in pieces for p in step.split(piece)]
+        return pieces
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "steps": [step.to_dict() for step in self.steps]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        from .components import from_dict
+
+        return cls([from_dict("splitter", step) for step in data["steps"]])

@@ -58,8 +58,8 @@ def test_gpt2_files_export_round_trip(tmp_path, tokenizer_files, sample_texts):
 def test_unsupported_and_malformed_json(tmp_path):
     path = tmp_path / "tokenizer.json"
     path.write_text('{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, '
-                    '"pre_tokenizer": {"type": "Whitespace"}}')
-    with pytest.raises(ModelFileError, match="pre-tokenizer"):
+                    '"pre_tokenizer": {"type": "NoSuchPreTokenizer"}}')
+    with pytest.raises(ModelFileError, match="NoSuchPreTokenizer"):
         tokensmith.load(path)
     path.write_text('{"model": {"type": "Weird"}}')
     with pytest.raises(ModelFileError, match="not supported"):

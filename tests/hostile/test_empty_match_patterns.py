@@ -34,8 +34,6 @@ def test_training_with_an_empty_matching_pattern_does_not_crash(method, pattern)
     done = subprocess.run([sys.executable, "-c", SCRIPT, method, pattern],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    out = done.stdout
-    if pattern == r"\b":  # only empty matches: nothing to learn from, said clearly
-        assert "split pattern matched no non-empty piece" in out
-    else:
-        assert out.startswith("trained"), out
+    # The text between matches is a piece too (nothing is dropped), so even "\b", which only
+    # matches "", leaves whole words to learn from.
+    assert done.stdout.startswith("trained"), done.stdout

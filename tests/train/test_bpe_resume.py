@@ -11,9 +11,10 @@ import re
 import pytest
 
 from tokensmith import OptionError
+from tokensmith._core import kernel
 from tokensmith._reference import bpe_train as reference
 from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-from tokensmith.train.bpe import _core, make_counter, train_bpe_from_counts
+from tokensmith.train.bpe import make_counter, train_bpe_from_counts
 from tokensmith.split import resolve_pattern
 
 CROSSES = re.compile(rb"\S ")  # a word's last byte then a space: a word boundary inside
@@ -42,7 +43,7 @@ def test_resuming_from_a_prefix_gives_the_rest_of_the_training(counts):
 
 
 def test_compiled_and_reference_agree_when_resuming_with_a_refusal(counts, spans):
-    assert _core() is not None, "the compiled trainer must be built for this test"
+    assert kernel("_bpe_train") is not None, "the compiled trainer must be built for this test"
     stage1 = train_bpe_from_counts(counts, 200)
     compiled = train_bpe_from_counts(spans, 150, initial_merges=stage1, allowed=no_boundary)
     assert compiled == reference.train_bpe_from_counts(spans, 150, 2, stage1, no_boundary)

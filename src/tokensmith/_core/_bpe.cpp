@@ -21,12 +21,14 @@
 
 #include "bpe_maps.h"
 #include "bpe_merge.h"
-#include "pretokenize.h"
-#include "threads.h"
 #include "gil.h"
+#include "pretokenize.h"
+#include "py_text.h"
+#include "threads.h"
 
 namespace py = pybind11;
 using namespace tokensmith::bpe;
+using tokensmith::utf8_of;
 
 namespace {
 
@@ -36,17 +38,6 @@ std::vector<py::object> hold_items(const py::list& items) {
   held.reserve(items.size());
   for (py::handle item : items) held.push_back(py::reinterpret_borrow<py::object>(item));
   return held;
-}
-
-// The UTF-8 of a str, without a copy (CPython keeps it with the str). Raises
-// UnicodeEncodeError on a lone surrogate, like str.encode.
-std::string_view utf8_of(py::handle text) {
-  if (!PyUnicode_Check(text.ptr()))
-    throw py::type_error(std::string("expected str, got ") + Py_TYPE(text.ptr())->tp_name);
-  Py_ssize_t n = 0;
-  const char* p = PyUnicode_AsUTF8AndSize(text.ptr(), &n);
-  if (p == nullptr) throw py::error_already_set();
-  return {p, size_t(n)};
 }
 
 tokensmith::SplitPattern pattern_named(const std::string& name) {
@@ -91,7 +82,11 @@ class BPECore {
     views.reserve(held.size());
     for (const auto& t : held) views.push_back(utf8_of(t));
     std::vector<std::vector<uint32_t>> results(views.size());
-    size_t threads = std::min<size_t>(size_t(num_threads), views.size());
+    // A thread is worth starting for about kBytesPerThread of text: below that, its cold cache
+    // and start-up cost more than it saves, and the batch stays on the calling thread.
+    size_t bytes = 0;
+    for (const auto& v : views) bytes += v.size();
+    size_t threads = std::min<size_t>({size_t(num_threads), views.size(), 1 + bytes / kBytesPerThread});
     {
       tokensmith::GilRelease release;
       if (threads <= 1) {
@@ -288,18 +283,31 @@ class BPECore {
     }
   }
 
-  // Texts go to threads one at a time (an atomic counter), so that a few long texts spread well;
-  // each thread has its own cache.
+  static constexpr size_t kBytesPerThread = 1 << 20;
+
+  // Texts go to threads in blocks of consecutive texts taken from an atomic counter: few enough
+  // texts per block that a few long texts still spread, enough that short texts do not meet on
+  // the counter. The calling thread keeps the tokenizer's own (warm) cache when it is free; the
+  // others get their own.
   void run_workers(size_t threads, const std::vector<std::string_view>& views, tokensmith::SplitPattern pattern,
-                   std::vector<std::vector<uint32_t>>& results) const {
+                   std::vector<std::vector<uint32_t>>& results) {
+    const size_t block = std::max<size_t>(1, std::min<size_t>(256, views.size() / (threads * 16)));
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> errors(threads);
+    auto work = [&](Workspace& ws) {
+      for (size_t k; (k = next.fetch_add(block)) < views.size();)
+        for (size_t i = k; i < std::min(k + block, views.size()); ++i) encode_text(views[i], pattern, ws, results[i]);
+    };
     auto worker = [&](size_t t) {
       try {
+        if (t == 0) {
+          std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
+          if (lock.owns_lock()) return work(own_);
+        }
         PieceCache cache;
         Workspace ws;
         ws.cache = &cache;
-        for (size_t i; (i = next.fetch_add(1)) < views.size();) encode_text(views[i], pattern, ws, results[i]);
+        work(ws);
       } catch (...) {
         errors[t] = std::current_exception();
       }
@@ -337,7 +345,7 @@ class BPECore {
 // The merge table of a tiktoken vocabulary (rank = id): every split of a token into two tokens,
 // as rows [left, right, rank, merged] sorted by (rank, left, right). Cuts are tried only at
 // lengths some token has, so a very long token costs no more than a short one.
-// Readable twin: BPEModel._tiktoken_table_reference.
+// Readable twin: tokensmith._reference.bpe.tiktoken_merge_table.
 py::array_t<int64_t> tiktoken_merge_table(const py::list& tokens) {
   std::vector<std::string> owned;
   owned.reserve(tokens.size());

@@ -14,14 +14,16 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
 #include "bpe_trainer.h"
 #include "pretokenize.h"
 #include "string_counter.h"
-#include "threads.h"
 #include "gil.h"
+#include "py_text.h"
+#include "threads.h"
 
 namespace py = pybind11;
 using namespace tokensmith;
@@ -29,27 +31,6 @@ using namespace tokensmith;
 namespace {
 
 using Merges = std::vector<std::pair<uint32_t, uint32_t>>;
-
-struct Span {
-    const char* data;
-    size_t size;
-};
-
-Span utf8_of(const py::handle& obj) {
-    if (PyUnicode_Check(obj.ptr())) {
-        Py_ssize_t n = 0;
-        const char* p = PyUnicode_AsUTF8AndSize(obj.ptr(), &n);
-        if (!p) throw py::error_already_set();  // lone surrogates
-        return {p, static_cast<size_t>(n)};
-    }
-    if (PyBytes_Check(obj.ptr())) {
-        char* p = nullptr;
-        Py_ssize_t n = 0;
-        if (PyBytes_AsStringAndSize(obj.ptr(), &p, &n) != 0) throw py::error_already_set();
-        return {p, static_cast<size_t>(n)};
-    }
-    throw py::type_error(std::string("expected str or UTF-8 bytes, got ") + Py_TYPE(obj.ptr())->tp_name);
-}
 
 inline bool ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 
@@ -71,15 +52,15 @@ size_t safe_cut(const char* s, size_t n, size_t from) {
 }
 
 // Work units of about `unit` bytes, cut at safe places.
-void cut_units(const Span& text, size_t unit, std::vector<Span>& out) {
+void cut_units(std::string_view text, size_t unit, std::vector<std::string_view>& out) {
     size_t begin = 0;
-    while (text.size - begin > unit + unit / 2) {
-        const size_t end = safe_cut(text.data, text.size, begin + unit);
-        if (end >= text.size) break;
-        out.push_back({text.data + begin, end - begin});
+    while (text.size() - begin > unit + unit / 2) {
+        const size_t end = safe_cut(text.data(), text.size(), begin + unit);
+        if (end >= text.size()) break;
+        out.push_back({text.data() + begin, end - begin});
         begin = end;
     }
-    if (begin < text.size) out.push_back({text.data + begin, text.size - begin});
+    if (begin < text.size()) out.push_back({text.data() + begin, text.size() - begin});
 }
 
 class PretokenCounter {
@@ -96,10 +77,10 @@ public:
         // New references: the caller's list may change once the GIL is released.
         std::vector<py::object> held;
         held.reserve(texts.size());
-        std::vector<Span> units;
+        std::vector<std::string_view> units;
         for (const py::handle& t : texts) {
             held.push_back(py::reinterpret_borrow<py::object>(t));
-            cut_units(utf8_of(t), unit_, units);
+            cut_units(utf8_or_bytes_of(t), unit_, units);
         }
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
         auto lock = lock_counter();
@@ -111,8 +92,8 @@ public:
         std::atomic<size_t> next{0};
         auto work = [&](StringCounter* counter) {
             for (size_t u; (u = next.fetch_add(1)) < units.size();) {
-                const char* base = units[u].data;
-                pretokenize(pattern_, base, units[u].size,
+                const char* base = units[u].data();
+                pretokenize(pattern_, base, units[u].size(),
                             [&](size_t b, size_t e) { counter->add(base + b, e - b, 1); });
             }
         };
@@ -129,8 +110,8 @@ public:
         auto lock = lock_counter();
         StringCounter& c = counter_;
         for (const py::handle& p : pieces) {
-            const Span s = utf8_of(p);
-            c.add(s.data, s.size, 1);
+            const std::string_view s = utf8_or_bytes_of(p);
+            c.add(s.data(), s.size(), 1);
         }
     }
 
@@ -139,8 +120,8 @@ public:
         auto lock = lock_counter();
         StringCounter& c = counter_;
         for (const auto& item : counts) {
-            const Span s = utf8_of(item.first);
-            c.add(s.data, s.size, to_count(item.second));
+            const std::string_view s = utf8_or_bytes_of(item.first);
+            c.add(s.data(), s.size(), to_count(item.second));
         }
     }
 
@@ -244,8 +225,8 @@ Merges train_from_counts(const py::list& keys, const py::list& counts, size_t nu
     if (keys.size() != counts.size()) throw py::value_error("keys and counts differ in length");
     BPETrainer trainer;
     for (size_t i = 0; i < keys.size(); ++i) {
-        const Span s = utf8_of(keys[i]);
-        trainer.add_word(std::string_view(s.data, s.size), PretokenCounter::to_count(counts[i]));
+        const std::string_view s = utf8_or_bytes_of(keys[i]);
+        trainer.add_word(s, PretokenCounter::to_count(counts[i]));
     }
     return PretokenCounter::run(trainer, num_merges, min_frequency, progress, every, initial_merges, allowed);
 }

@@ -2,6 +2,8 @@
 // backward-sampling. The readable twin is tokensmith/_reference/lattice.py; tests compare both,
 // including the tie-breaks (first candidate wins: starts left to right, pieces shortest first,
 // the unknown edge last). Unknown edges (no single-character piece at a position) carry id -1.
+// Viterbi sums in double (HF tokenizers) or, after set_float32_sums(true), in float as
+// SentencePiece does (its near-ties then fall the same way).
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -91,6 +93,14 @@ class LatticeCore {
 
     // Appends the best path's ids (-1 for unknown edges) to ids.
     void viterbi_into(std::string_view text, ViterbiBuffers& b, std::vector<int>& ids) const {
+        if (float32_sums_)
+            viterbi_into_t<true>(text, b, ids);
+        else
+            viterbi_into_t<false>(text, b, ids);
+    }
+
+    template <bool Float32>
+    void viterbi_into_t(std::string_view text, ViterbiBuffers& b, std::vector<int>& ids) const {
         size_t n = text.size();
         b.best.assign(n + 1, NEG_INF);
         b.back_start.assign(n + 1, -1);
@@ -104,7 +114,7 @@ class LatticeCore {
                 bool single = false;
                 double base = b.best[start];
                 auto relax = [&](size_t end, int id, double score) {
-                    double candidate = base + score;
+                    double candidate = Float32 ? double(float(base) + float(score)) : base + score;
                     if (!b.reached[end] || candidate > b.best[end]) {
                         b.reached[end] = 1;
                         b.best[end] = candidate;
@@ -137,6 +147,11 @@ class LatticeCore {
         byte_ids_ = byte_ids;
         fuse_unk_ = fuse_unk;
         split_words_ = split_words;
+    }
+
+    void set_float32_sums(bool on) {
+        float32_sums_ = on;
+        clear_cache();
     }
 
     uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }
@@ -272,7 +287,7 @@ class LatticeCore {
     std::vector<size_t> lengths_;
     int unk_id_ = 0;
     std::vector<int> byte_ids_;
-    bool fuse_unk_ = true, split_words_ = false;
+    bool fuse_unk_ = true, split_words_ = false, float32_sums_ = false;
     std::atomic<uint64_t> generation_{0};
 };
 
@@ -293,16 +308,6 @@ PYBIND11_MODULE(_lattice, m) {
             }
             return ids;
         })
-        .def("viterbi_batch", [](const LatticeCore& self, const std::vector<py::bytes>& texts) {
-            std::vector<std::string> data(texts.begin(), texts.end());
-            for (const std::string& text : data) tokensmith::spm::check_piece_length(text.size());
-            std::vector<std::vector<int>> out(data.size());
-            {
-                tokensmith::GilRelease release;
-                for (size_t k = 0; k < data.size(); ++k) out[k] = self.viterbi(data[k]);
-            }
-            return out;
-        })
         .def("nbest", [](const LatticeCore& self, py::bytes text, size_t n) {
             std::string data(text);
             tokensmith::spm::check_piece_length(data.size());
@@ -312,6 +317,7 @@ PYBIND11_MODULE(_lattice, m) {
         .def("set_unknown", &LatticeCore::set_unknown, py::arg("unk_id"), py::arg("byte_ids"),
              py::arg("fuse_unk"), py::arg("split_words"))
         .def("clear_cache", &LatticeCore::clear_cache)
+        .def("set_float32_sums", &LatticeCore::set_float32_sums, py::arg("on"))
         .def("text_encoder", [](const LatticeCore& self, const py::dict& spec) {
             return new tokensmith::spm::TextEncoder<LatticeCore>(self, tokensmith::spm::pipeline_from_spec(spec));
         }, py::keep_alive<0, 1>())

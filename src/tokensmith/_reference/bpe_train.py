@@ -31,6 +31,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Callable, Sequence
 
+from .bpe import merge_token_bytes
+
 
 def merge_word(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
     """``ids`` with every occurrence of ``pair`` replaced by ``new_id``, left to right.
@@ -53,12 +55,12 @@ def merge_word(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
 
 
 def check_counts_args(num_merges: int, min_frequency: int) -> None:
-    from ..errors import OptionError
+    from ..errors import OptionError, spell
 
     if num_merges < 0:
         raise OptionError(f"num_merges must be >= 0, got {num_merges}")
     if min_frequency < 1:
-        raise OptionError(f"min_frequency must be >= 1, got {min_frequency}")
+        raise OptionError(f"{spell('min_frequency')} must be >= 1, got {min_frequency}")
 
 
 def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,
@@ -70,13 +72,12 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
     [(97, 256), (257, 98)]
     """
     check_counts_args(num_merges, min_frequency)
-    token_bytes = [bytes([b]) for b in range(256)]
+    token_bytes = merge_token_bytes(initial_merges)
     words = [list(w) for w, c in counts.items() if c > 0 and len(w) > 1]
     freqs = [c for w, c in counts.items() if c > 0 and len(w) > 1]
 
-    for pair in initial_merges:  # replayed as training would have applied them
-        token_bytes.append(token_bytes[pair[0]] + token_bytes[pair[1]])
-        words = [merge_word(w, pair, len(token_bytes) - 1) for w in words]
+    for k, pair in enumerate(initial_merges):  # replayed as training would have applied them
+        words = [merge_word(w, pair, 256 + k) for w in words]
     known = set(token_bytes)
 
     pair_count: dict[tuple[int, int], int] = defaultdict(int)

@@ -7,7 +7,9 @@ SentencePiece does, so every string has at least one path when ``unk_id`` is not
 
 * :func:`viterbi` — the path of highest total score. Ties: for each end position the first
   candidate found wins, scanning start positions left to right and, at one start, pieces from
-  shortest to longest (SentencePiece's order, so ids match it on exact ties).
+  shortest to longest (SentencePiece's and HF's order, so ids match them on exact ties). Sums
+  are float64, as HF ``tokenizers`` keeps them; ``float32=True`` keeps SentencePiece's
+  arithmetic instead (see :func:`viterbi`), which decides its near-ties differently.
 * :func:`nbest` — the ``n`` best paths (k-best dynamic programming, exact).
 * :func:`sample` — one path drawn with probability ``exp(alpha * score(path)) / Z`` by forward
   filtering, backward sampling over the whole lattice (Kudo 2018, "Subword Regularization").
@@ -16,9 +18,9 @@ SentencePiece does, so every string has at least one path when ``unk_id`` is not
 
 from __future__ import annotations
 
-import heapq
 import math
 import random
+import struct
 from typing import Mapping
 
 Edge = tuple[int, int, float]  # (end, id, score)
@@ -55,8 +57,17 @@ def build(text: bytes, vocab: Mapping[bytes, int], scores, max_len: int,
     return edges
 
 
-def viterbi(edges: list[list[Edge]]) -> list[int] | None:
-    """Ids of the best path, or None if the string cannot be covered."""
+def f32(x: float) -> float:
+    """``x`` rounded to the nearest float32."""
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+def viterbi(edges: list[list[Edge]], float32: bool = False) -> list[int] | None:
+    """Ids of the best path, or None if the string cannot be covered.
+
+    ``float32=True`` sums as SentencePiece does: every partial score is rounded to float32
+    (the edges' scores are float32 values, as a ``.model`` file stores them).
+    """
     n = len(edges) - 1
     best = [-math.inf] * (n + 1)
     back: list[tuple[int, int] | None] = [None] * (n + 1)
@@ -65,7 +76,7 @@ def viterbi(edges: list[list[Edge]]) -> list[int] | None:
         if best[start] == -math.inf:
             continue
         for end, piece_id, score in edges[start]:
-            candidate = best[start] + score
+            candidate = f32(best[start] + score) if float32 else best[start] + score
             if back[end] is None or candidate > best[end]:
                 best[end] = candidate
                 back[end] = (start, piece_id)
@@ -164,7 +175,3 @@ def all_paths(edges: list[list[Edge]]) -> list[tuple[list[int], float]]:
 
     walk(0, [], 0.0)
     return out
-
-
-def top_n(paths: list[tuple[list[int], float]], n: int) -> list[tuple[list[int], float]]:
-    return heapq.nlargest(n, paths, key=lambda p: p[1])

@@ -1,7 +1,8 @@
-"""Helpers shared by the sub-commands: opening tokenizers, reading text arguments."""
+"""Helpers shared by the sub-commands: opening tokenizers, reading text arguments, help."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 from ..errors import InputError
@@ -62,3 +63,26 @@ def parse_options(pairs: list[str] | None, what: str) -> dict:
                 parsed = value
         options[name.replace("-", "_")] = parsed
     return options
+
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """``--help`` that shows each option's default, except where there is none to show (None,
+    False, an empty list) or the help already says it."""
+
+    def _get_help_string(self, action):
+        help = action.help or ""
+        if (action.default in (None, False, [], argparse.SUPPRESS) or "default" in help
+                or not action.option_strings):
+            return help
+        return f"{help} (default: %(default)s)"
+
+
+def option_flags(parser: argparse.ArgumentParser) -> dict[str, str]:
+    """``{Python name: flag}`` of a command's options (an option's ``dest`` is the name of the
+    library argument it sets), for :func:`tokensmith.errors.command_line_spelling`."""
+    flags = {}
+    for action in parser._actions:
+        longest = max(action.option_strings, key=len, default=None)
+        if longest and action.dest not in (None, argparse.SUPPRESS, "help"):
+            flags[action.dest] = longest
+    return flags

@@ -6,11 +6,11 @@ from __future__ import annotations
 def add_parser(sub) -> None:
     p = sub.add_parser("demo", help="train and measure tokenizers on the embedded English sample")
     p.add_argument("-o", "--output", default="tokensmith-demo", help="output directory")
-    p.add_argument("--vocab-size", type=int, default=8192)
+    p.add_argument("--vocab-size", type=int, default=8192, help="vocabulary size of every method")
     p.add_argument("--methods", default="bpe,unigram,wordpiece",
                    help="comma-separated vocabulary builders (default: bpe,unigram,wordpiece)")
     p.add_argument("--no-report", action="store_true", help="skip the comparison report")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress")
     p.set_defaults(func=run)
 
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import warnings
 
-from ..errors import TokensmithError
+from ..errors import SmallCorpusWarning, TokensmithError, command_line_spelling
+from .common import HelpFormatter, option_flags
 
 # Sub-command modules, in the order `tokensmith --help` lists them.
-COMMANDS = ["demo", "train", "convert", "encode", "decode", "info", "eval", "compare", "encode_dataset"]
+COMMANDS = ["demo", "train", "methods", "convert", "encode", "decode", "info", "eval", "compare",
+            "encode_dataset"]
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="tokensmith",
+        prog="tokensmith", formatter_class=HelpFormatter,
         description="Train, apply, measure and compare tokenizers for language models.")
     from .. import __version__
 
@@ -34,6 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
                 continue  # command not part of this build
             raise
         module.add_parser(sub)
+    for command, subparser in sub.choices.items():
+        subparser.formatter_class = HelpFormatter
+        # Errors raised while a command runs name its flags, not the library's arguments.
+        flags = option_flags(subparser)
+        flags.update(subparser.get_default("extra_spelling") or {})
+        subparser.set_defaults(option_spelling=flags)
     return parser
 
 
@@ -41,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        result = args.func(args)
+        with command_line_spelling(args.option_spelling), warnings.catch_warnings():
+            warnings.showwarning = _one_line_warning(args.command)
+            result = args.func(args)
     except TokensmithError as exc:
         print(f"tokensmith {args.command}: error: {exc}", file=sys.stderr)
         return 2
@@ -51,6 +62,19 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     return int(result or 0)
+
+
+def _one_line_warning(command: str):
+    """Warnings about the user's input print as one line, like errors; others as Python does."""
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, SmallCorpusWarning):
+            print(f"tokensmith {command}: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    return show
 
 
 if __name__ == "__main__":

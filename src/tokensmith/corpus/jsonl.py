@@ -6,7 +6,7 @@ import json
 import os
 from typing import BinaryIO, Iterator
 
-from ..errors import InputError
+from ..errors import InputError, spell
 from .opening import check_errors_policy, open_corpus_file
 from .text_files import decode_chunk
 
@@ -74,7 +74,8 @@ def record_text(line: str, field: str) -> str | None:
         raise RecordError(f"expected a JSON object, got {type(record).__name__}")
     if field not in record:
         keys = ", ".join(map(repr, list(record)[:8]))
-        raise RecordError(f"no field {field!r} (fields: {keys}); choose one with text_field=")
+        raise RecordError(f"no field {field!r} (fields: {keys}); choose one with "
+                          f"{spell('text_field', placeholder='FIELD')}")
     value = record[field]
     if value is not None and not isinstance(value, str):
         raise RecordError(f"field {field!r} is {type(value).__name__}, not a string")

@@ -35,6 +35,6 @@ def open_corpus_file(path: str | os.PathLike) -> Iterator[BinaryIO]:
 
 def check_errors_policy(errors: str) -> None:
     if errors not in ("strict", "replace", "ignore"):
-        from ..errors import OptionError
+        from ..errors import OptionError, spell
 
-        raise OptionError(f"errors must be 'strict', 'replace' or 'ignore', got {errors!r}")
+        raise OptionError(f"{spell('errors')} must be 'strict', 'replace' or 'ignore', got {errors!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from ..errors import InputError
+from ..errors import InputError, spell
 
 BATCH_ROWS = 8192
 
@@ -26,7 +26,7 @@ def read_parquet(path: str | os.PathLike, column: str = "text") -> Iterator[str]
         names = pf.schema_arrow.names
         if column not in names:
             raise InputError(f"no column {column!r} (columns: {', '.join(map(repr, names[:8]))}); "
-                             "choose one with text_field=", path)
+                             f"choose one with {spell('text_field', placeholder='COLUMN')}", path)
         kind = pf.schema_arrow.field(column).type
         if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
             raise InputError(f"column {column!r} holds {kind}, not strings", path)

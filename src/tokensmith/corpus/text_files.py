@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from ..errors import InputError
+from ..errors import InputError, spell
 from .cutting import find_cut
 from .opening import check_errors_policy, open_corpus_file
 
@@ -23,8 +23,8 @@ def decode_chunk(data: bytes, errors: str, path: str, offset: int) -> str:
         return data.decode("utf-8", errors=errors)
     except UnicodeDecodeError as exc:
         bad = data[exc.start:exc.start + 4]
-        raise InputError(f"invalid UTF-8 ({exc.reason}, bytes {bad!r}); pass errors='replace' "
-                         "or errors='ignore' to accept it", path, offset + exc.start) from None
+        raise InputError(f"invalid UTF-8 ({exc.reason}, bytes {bad!r}); pass {spell('errors', 'replace')} "
+                         f"or {spell('errors', 'ignore')} to accept it", path, offset + exc.start) from None
 
 
 def checked_bytes(data: bytes, errors: str, path: str, offset: int) -> bytes:

@@ -7,12 +7,14 @@
 * GPT-2 ``vocab.json`` (with ``merges.txt`` beside it, or passed as ``merges=``)
 * tiktoken ``.tiktoken`` (``base64 rank`` lines; pass ``pattern=``)
 * SentencePiece ``.model`` and WordPiece ``vocab.txt`` where those families are available
+* GGUF (llama.cpp's model files, by their ``GGUF`` magic): the tokenizer they hold
 
 A folder is read through the file it holds: ``tokenizer.json`` (a ``save_pretrained`` folder),
 ``vocab.json`` + ``merges.txt``, ``vocab.txt`` or ``tokenizer.model``, in that order.
 
-``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken``, ``gpt2`` or
-``vocab.txt``. ``hf`` to a folder (an existing directory or a path ending with ``/``) writes a
+``save(tokenizer, path, format=...)`` with format ``native``, ``hf``, ``tiktoken``, ``gpt2``,
+``vocab.txt`` or ``sentencepiece`` (a ``.model`` file, for Unigram and SentencePiece-BPE).
+``hf`` to a folder (an existing directory or a path ending with ``/``) writes a
 ``save_pretrained`` folder (:mod:`.hf_folder`; options ``roles=``, ``model_max_length=``). A format
 that cannot hold the tokenizer, or a path that cannot be written, raises
 :class:`~tokensmith.errors.SaveError` naming the path; :func:`check_output` makes the path and
@@ -26,6 +28,8 @@ import json
 import os
 
 from ..errors import ModelFileError, OptionError, SaveError, TokensmithError
+from .json_numbers import loads_as_hf
+from .native import is_native
 
 # Loaders by format name; each takes (path, **options) and returns a Tokenizer.
 LOADERS = {}
@@ -38,7 +42,7 @@ def _register_builtin():
     LOADERS["tiktoken"] = tiktoken_file.load_tiktoken
     SAVERS["native"] = native.save_native
     SAVERS["tiktoken"] = tiktoken_file.save_tiktoken
-    for optional in ("hf_json", "gpt2_files", "sentencepiece", "wordpiece_vocab"):
+    for optional in ("hf_json", "gpt2_files", "sentencepiece", "wordpiece_vocab", "gguf"):
         try:
             module = __import__(f"{__name__}.{optional}", fromlist=["register"])
         except ImportError:
@@ -56,6 +60,8 @@ def detect(path: str | os.PathLike) -> str:
     with open(path, "rb") as f:
         head = f.read(4096)
     name = os.path.basename(path).lower()
+    if head[:4] == b"GGUF":
+        return "gguf"
     stripped = head.lstrip()
     if stripped.startswith(b"{"):
         return "json"
@@ -71,7 +77,7 @@ def detect(path: str | os.PathLike) -> str:
     if name.endswith(".txt"):
         return "wordpiece"
     raise ModelFileError(path, "unknown tokenizer file format (expected tokensmith JSON, HF "
-                               "tokenizer.json, vocab.json, .tiktoken, SentencePiece .model or vocab.txt)")
+                               "tokenizer.json, vocab.json, .tiktoken, SentencePiece .model, vocab.txt or GGUF)")
 
 
 def load(path: str | os.PathLike, format: str | None = None, **options):
@@ -215,7 +221,13 @@ def _read_json(path: str):
     try:
         with open(path, "rb") as f:
             raw = f.read()
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        # HF reads tokenizer.json's numbers with serde_json: take the doubles it takes. A
+        # tokensmith file keeps Python's (it is read again: rare, and its floats are few).
+        document = loads_as_hf(text)
+        if is_native(document):
+            document = json.loads(text)
+        return document
     except UnicodeDecodeError as exc:
         raise ModelFileError(path, f"not UTF-8 at byte {exc.start}") from None
     except json.JSONDecodeError as exc:

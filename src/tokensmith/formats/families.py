@@ -21,7 +21,8 @@ def plain(tokenizer):
 
         return Tokenizer(model.base, getattr(tokenizer.splitter, "base", tokenizer.splitter),
                          normalizer=tokenizer.normalizer, decoder=tokenizer.decoder,
-                         special_tokens=tokenizer.special_tokens, name=tokenizer.name)
+                         added_tokens=tokenizer.added_tokens,
+                         post_processor=tokenizer.post_processor, name=tokenizer.name)
     return tokenizer
 
 

@@ -1,11 +1,17 @@
-"""HF ``tokenizer.json``: read and write, dispatching on the model type.
+"""HF ``tokenizer.json``: read and write.
 
-Each vocabulary family has its own module with ``read(document, path) -> Tokenizer`` and
-``write(tokenizer) -> dict | None`` (None: "not mine"): ``hf_bpe`` (byte-level BPE),
-``hf_unigram``, ``hf_wordpiece``. Files are read fully, checked, and written atomically.
+Reading tries the fast reader of the model's family first: ``hf_bpe`` (byte-level BPE),
+``hf_unigram`` (SentencePiece-style Unigram), ``hf_wordpiece`` (BERT); each builds tokensmith's
+compiled pipeline, and accepts only files it reproduces exactly, raising :class:`NotFastShape`
+for any other. Those files are assembled from HF's general components by
+:mod:`tokensmith.hf.pipeline`. Either way the added tokens and the post-processor are read here,
+the same for every family.
 
-What HF's post-processor adds (``<s> ... </s>``, ``[CLS] ... [SEP]``) is not applied by
-``encode``: tokensmith's ids equal ``Tokenizer.encode(text, add_special_tokens=False).ids``.
+Writing: a tokenizer read by the general pipeline writes its components' HF specs back; otherwise
+the family module of its model writes a complete document. Files are written atomically.
+
+``truncation`` and ``padding`` are not applied: tokensmith encodes whole texts. ``encode``
+equals HF's ``encode(text, add_special_tokens=False).ids`` unless ``add_special_tokens=True``.
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ from .atomic import atomic_write
 FAMILY_MODULES = {"BPE": "hf_bpe", "Unigram": "hf_unigram", "WordPiece": "hf_wordpiece"}
 
 
+class NotFastShape(ModelFileError):
+    """A valid file that a fast reader does not reproduce exactly (the general pipeline reads it)."""
+
+
 def _family(name: str):
     try:
         return importlib.import_module(f"{__package__}.{name}")
@@ -29,36 +39,68 @@ def _family(name: str):
         raise
 
 
-def load_hf_json(path: str | os.PathLike, document: dict | None = None, **options):
-    if document is None:
-        from . import _read_json
-
-        document = _read_json(os.fspath(path))
+def model_type(document: dict, path) -> str:
     model = document.get("model")
     if not isinstance(model, dict):
         raise ModelFileError(path, "not an HF tokenizer.json: no 'model' object")
     kind = model.get("type")
     if kind is None:  # old files omit the type; infer from the fields
         kind = "BPE" if "merges" in model else "WordPiece" if "continuing_subword_prefix" in model else "Unigram"
+    return kind
+
+
+def load_hf_json(path: str | os.PathLike, document: dict | None = None, name: str | None = None,
+                 **options):
+    if options:
+        raise OptionError(f"unknown options for an HF tokenizer.json: {sorted(options)}")
+    if document is None:
+        from . import _read_json
+
+        document = _read_json(os.fspath(path))
+    if not isinstance(document, dict):
+        raise ModelFileError(path, "not an HF tokenizer.json: not a JSON object")
+    name = name or os.path.basename(os.fspath(path))
+    kind = model_type(document, path)
     module = _family(FAMILY_MODULES.get(kind, ""))
-    if module is None:
-        raise ModelFileError(path, f"HF model type {kind!r} is not supported")
     try:
-        return module.read(document, path, **options)
+        if module is not None:
+            try:
+                return module.read(document, path, name=name)
+            except NotFastShape as exc:
+                refusal = exc
+        else:
+            refusal = ModelFileError(path, f"HF model type {kind!r} is not supported")
+        from ..hf import pipeline
+
+        return pipeline.read(document, path, name=name, refusal=refusal)
     except ModelFileError:
         raise
-    except (KeyError, TypeError, ValueError, IndexError) as exc:
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
         raise ModelFileError(path, f"malformed tokenizer.json ({type(exc).__name__}: {exc})") from None
+
+
+def read_extras(document: dict, path, vocab_id, vocab_size: int):
+    """The added tokens (checked against HF's numbering) and the post-processor of a file."""
+    from ..added_tokens import read_added_tokens
+    from ..hf.post_processors import build_post_processor
+
+    return (read_added_tokens(document.get("added_tokens", []), path, vocab_id, vocab_size),
+            build_post_processor(document.get("post_processor"), path))
 
 
 def tokenizer_document(tokenizer) -> dict:
     """The whole ``tokenizer.json`` document; :class:`OptionError` if HF cannot hold the tokenizer.
 
-    A family module's ``write`` returns None for a model that is not its own and raises
+    A tokenizer read by the general pipeline writes its HF components back; otherwise a family
+    module's ``write`` returns None for a model that is not its own and raises
     :class:`OptionError` for its own model in a pipeline HF cannot express."""
+    from ..hf import pipeline
     from .families import cannot_hold, plain
 
     tokenizer = plain(tokenizer)
+    document = pipeline.write(tokenizer)
+    if document is not None:
+        return document
     for name in FAMILY_MODULES.values():
         module = _family(name)
         document = None if module is None else module.write(tokenizer)
@@ -92,14 +134,12 @@ def save_hf_json(tokenizer, path: str | os.PathLike, roles: dict | None = None,
 
 
 def added_tokens(tokenizer) -> list[dict]:
-    """HF ``added_tokens`` entries for the tokenizer's special tokens."""
-    return [{"id": i, "content": s, "single_word": False, "lstrip": False, "rstrip": False,
-             "normalized": False, "special": True}
-            for s, i in sorted(tokenizer.special_tokens.items(), key=lambda kv: kv[1])]
+    """HF ``added_tokens`` entries of the tokenizer, in id order."""
+    return tokenizer.added.to_list()
 
 
-def read_added_tokens(document: dict) -> dict[str, int]:
-    return {t["content"]: int(t["id"]) for t in document.get("added_tokens") or [] if t.get("special", True)}
+def post_processor(tokenizer) -> dict | None:
+    return None if tokenizer.post_processor is None else tokenizer.post_processor.to_dict()
 
 
 def register(loaders: dict, savers: dict) -> None:

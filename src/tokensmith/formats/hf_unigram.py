@@ -1,10 +1,11 @@
 """HF ``tokenizer.json`` files whose model is ``Unigram`` (T5, ALBERT, XLNet style): read and write.
 
-Read: the normalizer (``Precompiled``, ``Replace``, NF*, ``Lowercase``, ``Sequence``), the
-pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
-scores, ``unk_id``, ``byte_fallback``) and the added special tokens. The post-processor is not
-applied (``encode`` equals HF's ``encode(text, add_special_tokens=False)``; T5's ``</s>`` is not
-appended).
+Read (the fast path): the normalizer (any HF normalizer, :mod:`tokensmith.hf.normalizers`),
+the pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
+scores, ``unk_id``, ``byte_fallback``), the decoder (any, :mod:`tokensmith.hf.decoders`; with
+byte pieces, the Metaspace one or its Replace/ByteFallback/Fuse/Strip spelling); other shapes
+raise ``NotFastShape`` (the general pipeline reads them). Added tokens and the post-processor
+(T5's ``$A </s>``) are read by ``hf_json`` for every family.
 
 Write: a complete document for a tokenizer whose model is a :class:`UnigramModel`. A
 SentencePiece-style normalizer (tokensmith's trained Unigram) becomes HF's exact steps (spaces
@@ -14,40 +15,10 @@ files are, so that HF reads spaces as ``▁`` rather than as unknown characters 
 
 from __future__ import annotations
 
-import base64
 import os
 
 from ..errors import ModelFileError, OptionError
-
-
-def _normalizer(spec, path):
-    from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SequenceNormalizer,
-                               UnicodeNormalizer)
-
-    if spec is None:
-        return None
-    kind = spec.get("type")
-    if kind == "Sequence":
-        parts = [_normalizer(s, path) for s in spec.get("normalizers") or []]
-        parts = [p for p in parts if p is not None]
-        return SequenceNormalizer(parts) if parts else None
-    if kind == "Precompiled":
-        blob = spec.get("precompiled_charsmap")
-        if not blob:
-            return None
-        return Precompiled(base64.b64decode(blob))
-    if kind == "Replace":
-        pattern = spec["pattern"]
-        if "String" in pattern:
-            return Replace(pattern["String"], spec["content"])
-        return Replace(pattern["Regex"], spec["content"], is_regex=True)
-    if kind == "Prepend":
-        return Prepend(spec["prepend"])
-    if kind in ("NFC", "NFD", "NFKC", "NFKD"):
-        return UnicodeNormalizer(kind)
-    if kind == "Lowercase":
-        return Lowercase()
-    raise ModelFileError(path, f"HF normalizer {kind!r} is not supported for Unigram files")
+from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 
 def _metaspace(spec: dict, whitespace_split: bool):
@@ -69,17 +40,15 @@ def _splitter(spec, path):
         return _metaspace(steps[0], False)
     if kinds == ["WhitespaceSplit", "Metaspace"]:
         return _metaspace(steps[1], True)
-    raise ModelFileError(path, f"HF pre-tokenizer {kinds} is not supported for Unigram files "
-                               "(Metaspace, optionally after WhitespaceSplit, is)")
+    raise NotFastShape(path, f"HF pre-tokenizer {kinds} in a Unigram file")
 
 
-def read(document: dict, path: str | os.PathLike, **options):
+def read(document: dict, path: str | os.PathLike, name: str | None = None):
+    """Files of exactly this shape (see the module doc); anything else: :class:`NotFastShape`."""
+    from ..hf.normalizers import build_normalizer
     from ..tokenizer import Tokenizer
     from ..vocab.unigram import UnigramModel
-    from .hf_json import read_added_tokens
 
-    if options:
-        raise OptionError(f"unknown options for an HF Unigram file: {sorted(options)}")
     spec = document["model"]
     vocab = spec.get("vocab")
     if not isinstance(vocab, list) or not vocab:
@@ -90,93 +59,49 @@ def read(document: dict, path: str | os.PathLike, **options):
                 and isinstance(entry[1], (int, float))):
             raise ModelFileError(path, f"Unigram vocab entry {k} is not [piece, score]")
         pieces.append((entry[0], float(entry[1])))
-    special = read_added_tokens(document)
+    piece_id = {p: i for i, (p, _s) in enumerate(pieces)}  # HF's map: a repeated piece keeps its last id
+    added, post = read_extras(document, path, piece_id.get, len(pieces))
     unk_id = spec.get("unk_id")
-    ids_of_special = [i for i in special.values() if 0 <= i < len(pieces) and i != unk_id]
+    # HF's lattice holds every piece, special ones too. It also matches the unknown piece's and
+    # the byte pieces' own strings (``<unk>``, ``<0x41>``) written in the text, which
+    # SentencePiece's lattice here leaves out: the one known deviation of this reader.
+    special_ids: list[int] = []
     try:
         model = UnigramModel(pieces, unk_id, bool(spec.get("byte_fallback", False)),
-                             special_ids=ids_of_special)
+                             special_ids=special_ids)
     except OptionError as exc:
         raise ModelFileError(path, str(exc)) from None
+    decoder = _decoder(document.get("decoder"), path, model.byte_fallback)
     splitter = _splitter(document.get("pre_tokenizer"), path)
-    return Tokenizer(model, splitter, normalizer=_normalizer(document.get("normalizer"), path),
-                     decoder=_decoder(document.get("decoder") or {}),
-                     special_tokens=special, name=os.path.basename(os.fspath(path)))
+    normalizer = build_normalizer(document.get("normalizer"), path)
+    return Tokenizer(model, splitter, normalizer=normalizer, decoder=decoder,
+                     added_tokens=added, post_processor=post,
+                     name=name or os.path.basename(os.fspath(path)))
 
 
-def _decoder(spec: dict):
-    """A Metaspace decoder from HF's ``Metaspace`` or Llama's ``Replace, ByteFallback, Fuse,
-    Strip`` sequence (which strips the leading space when ``Strip.start`` is 1)."""
+def _decoder(spec, path, byte_fallback: bool):
+    """HF's decoder itself when the model's token bytes are its pieces' UTF-8 (what HF's
+    decoders read). Byte pieces reach the decoder as raw bytes here, so with byte fallback only
+    the Metaspace decoder or the Replace/ByteFallback/Fuse/Strip sequence that spells it is read."""
     from ..decoders import MetaspaceDecoder
+    from ..hf.decoders import build_decoder
 
-    if spec.get("type") == "Sequence":
-        steps = spec.get("decoders") or []
-        replacement = next((d["pattern"].get("String") for d in steps if d.get("type") == "Replace"
-                            and d.get("content") == " "), "\u2581")
-        strip = any(d.get("type") == "Strip" and d.get("start", 0) > 0 for d in steps)
-        return MetaspaceDecoder(replacement or "\u2581", strip)
-    strip = spec.get("prepend_scheme", "always") != "never" and spec.get("add_prefix_space", True)
-    return MetaspaceDecoder(spec.get("replacement", "\u2581"), strip)
-
-
-def _normalizer_steps(normalizer) -> list[dict]:
-    """HF normalizers doing what ``normalizer`` does, flattened into one list."""
-    from ..normalizers import (Lowercase, Precompiled, Prepend, Replace, SentencePieceNormalizer,
-                               SequenceNormalizer, UnicodeNormalizer)
-
-    if normalizer is None:
-        return []
-    if isinstance(normalizer, SequenceNormalizer):
-        return [step for n in normalizer.normalizers for step in _normalizer_steps(n)]
-    if isinstance(normalizer, Precompiled):
-        return [_precompiled(normalizer.charsmap_blob)]
-    if isinstance(normalizer, Replace):
-        key = "Regex" if normalizer.is_regex else "String"
-        return [{"type": "Replace", "pattern": {key: normalizer.pattern}, "content": normalizer.content}]
-    if isinstance(normalizer, Prepend):
-        return [{"type": "Prepend", "prepend": normalizer.prefix}]
-    if isinstance(normalizer, UnicodeNormalizer):
-        return [{"type": normalizer.form}]
-    if isinstance(normalizer, Lowercase):
-        return [{"type": "Lowercase"}]
-    if isinstance(normalizer, SentencePieceNormalizer):
-        return _sentencepiece_steps(normalizer)
-    raise OptionError(f"normalizer {type(normalizer).__name__} has no HF tokenizer.json form")
-
-
-def _precompiled(blob: bytes) -> dict:
-    return {"type": "Precompiled", "precompiled_charsmap": base64.b64encode(blob).decode("ascii")}
-
-
-def _sentencepiece_steps(normalizer) -> list[dict]:
-    """SentencePiece's normalizer as HF steps, in its order: charsmap; collapse runs of spaces and
-    strip them at both ends; the dummy prefix (``Prepend``, which skips an empty text as
-    SentencePiece does); spaces escaped as ``▁``. These are HF's exact equivalents, unlike a
-    ``Metaspace`` pre-tokenizer, which adds no ``▁`` before a text that starts with one.
-
-    The charsmap becomes HF's ``Precompiled`` as in every converted SentencePiece model; HF applies
-    it per grapheme cluster, which differs from SentencePiece on rare clusters (see
-    :class:`~tokensmith.normalizers.Precompiled`)."""
-    if normalizer.user_defined:
-        raise OptionError("SentencePiece user-defined symbols have no HF tokenizer.json form (HF "
-                          "would normalize the text on each side of them apart)")
-    space = "\u2581" if normalizer.escape_whitespaces else " "
-    steps = [_precompiled(normalizer.charsmap_blob)] if normalizer.charsmap_blob else []
-    if normalizer.remove_extra_whitespaces:
-        steps += [{"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
-                  {"type": "Replace", "pattern": {"Regex": r"\A | \z"}, "content": ""}]
-    if normalizer.add_dummy_prefix:
-        steps.append({"type": "Prepend", "prepend": space})
-    if normalizer.escape_whitespaces:
-        steps.append({"type": "Replace", "pattern": {"String": " "}, "content": space})
-    return steps
-
-
-def _normalizer_json(normalizer) -> dict | None:
-    steps = _normalizer_steps(normalizer)
-    if not steps:
-        return None
-    return steps[0] if len(steps) == 1 else {"type": "Sequence", "normalizers": steps}
+    if not byte_fallback:
+        return build_decoder(spec, path)
+    spec = spec or {}
+    if spec.get("type") == "Metaspace":
+        scheme = spec.get("prepend_scheme")
+        if scheme is None:  # files written before prepend_scheme existed
+            scheme = "always" if spec.get("add_prefix_space", True) else "never"
+        return MetaspaceDecoder(spec.get("replacement", "\u2581"), scheme != "never")
+    steps = spec.get("decoders") if spec.get("type") == "Sequence" else None
+    if steps and [s.get("type") for s in steps] == ["Replace", "ByteFallback", "Fuse", "Strip"]:
+        replace, strip = steps[0], steps[3]
+        marker = (replace.get("pattern") or {}).get("String")
+        if (marker and len(marker) == 1 and replace.get("content") == " "
+                and strip.get("content") == " " and strip.get("start") in (0, 1) and strip.get("stop") == 0):
+            return MetaspaceDecoder(marker, strip["start"] == 1)
+    raise NotFastShape(path, f"decoder {spec.get('type')!r} in a Unigram file")
 
 
 def _pre_tokenizer_json(splitter) -> dict | None:
@@ -197,9 +122,13 @@ def _decoder_json(decoder, byte_fallback: bool) -> dict:
     """HF's decoder for a Metaspace decoder: ``Metaspace`` itself, or Llama's sequence when byte
     pieces must be fused back into characters first."""
     from ..decoders import MetaspaceDecoder
+    from ..hf.decoders import decoder_to_hf
 
-    if not isinstance(decoder, MetaspaceDecoder):
-        raise OptionError(f"decoder {type(decoder).__name__} has no HF form for a Unigram tokenizer")
+    if not isinstance(decoder, MetaspaceDecoder):  # an HF decoder (a file read by this module)
+        spec = decoder_to_hf(decoder)
+        if spec is None:
+            raise OptionError(f"decoder {type(decoder).__name__} has no HF form for a Unigram tokenizer")
+        return spec
     if not byte_fallback:
         return {"type": "Metaspace", "replacement": decoder.replacement,
                 "prepend_scheme": "always" if decoder.strip_leading else "never", "split": True}
@@ -211,8 +140,8 @@ def _decoder_json(decoder, byte_fallback: bool) -> dict:
 
 def write(tokenizer) -> dict | None:
     """A complete HF tokenizer.json document, or None if the model is not a UnigramModel."""
+    from ..hf.normalizers import normalizer_to_hf
     from ..vocab.unigram import UnigramModel
-    from .hf_json import added_tokens
 
     model = tokenizer.model
     if not isinstance(model, UnigramModel):
@@ -220,9 +149,9 @@ def write(tokenizer) -> dict | None:
     return {
         "version": "1.0", "truncation": None, "padding": None,
         "added_tokens": added_tokens(tokenizer),
-        "normalizer": _normalizer_json(tokenizer.normalizer),
+        "normalizer": normalizer_to_hf(tokenizer.normalizer),
         "pre_tokenizer": _pre_tokenizer_json(tokenizer.splitter),
-        "post_processor": None,
+        "post_processor": post_processor(tokenizer),
         "decoder": _decoder_json(tokenizer.decoder, model.byte_fallback),
         "model": {"type": "Unigram", "unk_id": model.unk_id, "byte_fallback": model.byte_fallback,
                   "vocab": [[p, s] for p, s in model.pieces]},

@@ -1,9 +1,10 @@
 """HF ``tokenizer.json`` documents whose model is WordPiece (BERT and its relatives).
 
-Read: the WordPiece model with a ``BertNormalizer`` (or none), a ``BertPreTokenizer`` (or none)
-and the added tokens marked special. Other normalizers and pre-tokenizers are refused by name
-rather than silently replaced. Write: a complete document HF ``tokenizers`` loads as the same
-tokenizer, with BERT's ``[CLS] … [SEP]`` post-processor when both tokens exist.
+Read (the fast path): the WordPiece model with a ``BertNormalizer`` (or none), a
+``BertPreTokenizer`` (or none) and a WordPiece decoder; other shapes raise ``NotFastShape`` (the
+general pipeline reads them). Write: a complete document HF ``tokenizers`` loads as the same
+tokenizer, with its post-processor, or BERT's ``[CLS] … [SEP]`` when it has none and both
+tokens exist.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import os
 from typing import Any
 
 from ..errors import ModelFileError, OptionError
+from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 
-def read(document: dict, path: str | os.PathLike):
+def read(document: dict, path: str | os.PathLike, name: str | None = None):
     from ..bert import BertNormalizer, BertPreTokenizer
     from ..tokenizer import Tokenizer
     from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
@@ -26,32 +28,31 @@ def read(document: dict, path: str | os.PathLike):
     tokens: list[str | None] = [None] * len(vocab)
     for token, i in vocab.items():
         if not isinstance(i, int) or not 0 <= i < len(vocab) or tokens[i] is not None:
-            raise ModelFileError(path, f"WordPiece vocab: token {token!r} has a bad or repeated id {i!r}")
+            raise NotFastShape(path, f"WordPiece vocab ids are not 0..{len(vocab) - 1} ({token!r}: {i!r})")
         tokens[i] = token
-    prefix = model.get("continuing_subword_prefix") or "##"
-    try:
-        wp = WordPieceModel(tokens, model.get("unk_token", "[UNK]"), prefix,
-                            model.get("max_input_chars_per_word", 100))
-    except OptionError as exc:
-        raise ModelFileError(path, str(exc)) from None
     normalizer = _normalizer(document.get("normalizer"), path, BertNormalizer)
     splitter = _pre_tokenizer(document.get("pre_tokenizer"), path, BertPreTokenizer)
     decoder = document.get("decoder") or {}
-    specials = {}
-    for added in document.get("added_tokens") or []:
-        if added.get("special") and added.get("content") in wp.token_id:
-            specials[added["content"]] = wp.token_id[added["content"]]
+    if decoder.get("type") != "WordPiece":
+        raise NotFastShape(path, f"WordPiece with decoder {decoder.get('type')!r}")
+    try:
+        wp = WordPieceModel(tokens, model.get("unk_token", "[UNK]"),
+                            model.get("continuing_subword_prefix", "##"),
+                            model.get("max_input_chars_per_word", 100))
+    except OptionError as exc:
+        raise NotFastShape(path, str(exc)) from None
+    added, post = read_extras(document, path, wp.token_id.get, len(tokens))
     return Tokenizer(wp, splitter, normalizer=normalizer,
-                     decoder=WordPieceDecoder(decoder.get("prefix", prefix), decoder.get("cleanup", True)),
-                     special_tokens=specials, name=os.path.basename(os.fspath(path)))
+                     decoder=WordPieceDecoder(decoder.get("prefix", "##"), decoder.get("cleanup", True)),
+                     added_tokens=added, post_processor=post,
+                     name=name or os.path.basename(os.fspath(path)))
 
 
 def _normalizer(data, path, cls):
     if data is None:
         return None
     if data.get("type") != "BertNormalizer":
-        raise ModelFileError(path, f"WordPiece with normalizer {data.get('type')!r} is not supported "
-                                   "(BertNormalizer or none)")
+        raise NotFastShape(path, f"WordPiece with normalizer {data.get('type')!r}")
     return cls(data.get("clean_text", True), data.get("handle_chinese_chars", True),
                data.get("strip_accents"), data.get("lowercase", True))
 
@@ -60,8 +61,7 @@ def _pre_tokenizer(data, path, cls):
     if data is None:
         return None
     if data.get("type") != "BertPreTokenizer":
-        raise ModelFileError(path, f"WordPiece with pre-tokenizer {data.get('type')!r} is not "
-                                   "supported (BertPreTokenizer or none)")
+        raise NotFastShape(path, f"WordPiece with pre-tokenizer {data.get('type')!r}")
     return cls()
 
 
@@ -70,7 +70,6 @@ def write(tokenizer) -> dict[str, Any] | None:
     from ..bert import BertNormalizer, BertPreTokenizer
     from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
     from .families import cannot_hold
-    from .hf_json import added_tokens
 
     model = tokenizer.model
     if not isinstance(model, WordPieceModel):
@@ -84,8 +83,8 @@ def write(tokenizer) -> dict[str, Any] | None:
                                                           f"or none, not {tokenizer.splitter!r}")
     decoder = tokenizer.decoder
     cleanup = decoder.cleanup if isinstance(decoder, WordPieceDecoder) else True
-    post = None
-    if "[CLS]" in tokenizer.special_tokens and "[SEP]" in tokenizer.special_tokens:
+    post = post_processor(tokenizer)
+    if post is None and "[CLS]" in tokenizer.special_tokens and "[SEP]" in tokenizer.special_tokens:
         post = {"type": "BertProcessing", "sep": ["[SEP]", tokenizer.special_tokens["[SEP]"]],
                 "cls": ["[CLS]", tokenizer.special_tokens["[CLS]"]]}
     return {

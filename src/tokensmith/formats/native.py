@@ -2,8 +2,10 @@
 
 ``{"format": "tokensmith", "version": 1, "normalizer", "splitter", "model", "decoder",
 "special_tokens", "name"}`` — every stage saved by its registered ``to_dict``, so a file
-reloads into exactly the pipeline that wrote it. Keys are written sorted and compactly so the
-same tokenizer always gives the same bytes.
+reloads into exactly the pipeline that wrote it. Version 2 adds ``added_tokens`` (HF's list, with
+flags) and ``post_processor``; a file needing neither is still written as version 1, so older
+readers keep reading it and refuse only what they would get wrong. Keys are written sorted and
+compactly so the same tokenizer always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from ..errors import ModelFileError, TokensmithError
 from .atomic import atomic_write
 
 FORMAT = "tokensmith"
-VERSION = 1
+VERSION = 2
+VERSION_2_KEYS = ("added_tokens", "post_processor")
 
 
 def save_native(tokenizer, path: str | os.PathLike) -> None:
-    document = {"format": FORMAT, "version": VERSION, **tokenizer.to_dict()}
+    stages = tokenizer.to_dict()
+    version = VERSION if any(k in stages for k in VERSION_2_KEYS) else 1
+    document = {"format": FORMAT, "version": version, **stages}
     with atomic_write(path) as f:
         json.dump(document, f, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         f.write("\n")
@@ -30,7 +35,6 @@ def is_native(document: dict) -> bool:
 
 
 def from_document(document: dict, path: str | os.PathLike):
-    from .. import components
     from ..tokenizer import Tokenizer
 
     version = document.get("version")
@@ -45,13 +49,9 @@ def from_document(document: dict, path: str | os.PathLike):
     name = document.get("name")
     if name is not None and not isinstance(name, str):
         raise ModelFileError(path, f"malformed tokensmith file: name is {type(name).__name__}, not a string")
-    special = _special_tokens(document.get("special_tokens"), path)
+    _special_tokens(document.get("special_tokens"), path)  # checked here to name the file
     try:
-        return Tokenizer(components.from_dict("model", stages["model"]),
-                         components.from_dict("splitter", stages["splitter"]),
-                         normalizer=components.from_dict("normalizer", stages["normalizer"]),
-                         decoder=components.from_dict("decoder", stages["decoder"]),
-                         special_tokens=special, name=name)
+        return Tokenizer.from_dict(document)
     except TokensmithError as exc:
         raise ModelFileError(path, str(exc)) from None
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError) as exc:

@@ -1,12 +1,15 @@
 """SentencePiece ``.model`` files (a ``ModelProto`` protobuf), read with a small wire-format reader.
 
-Only the fields that define encoding are read: the pieces (text, score, type), the trainer's
-``model_type``, ``byte_fallback`` and ``treat_whitespace_as_suffix``, and the normalizer spec
-(precompiled charsmap, dummy prefix, extra-whitespace removal, space escaping). Every length and
+Only the fields that define encoding and decoding are read: the pieces (text, score, type), the
+trainer's ``model_type``, ``byte_fallback``, ``treat_whitespace_as_suffix`` and ``unk_surface``,
+and the normalizer spec (precompiled charsmap, dummy prefix, extra-whitespace removal, space
+escaping). Every length and
 tag is checked, so a truncated or forged file raises :class:`ModelFileError` naming the problem.
 
 Unigram models become :class:`UnigramModel`, BPE models :class:`SentencePieceBPEModel`; the
-control pieces (``<s>``, ``</s>``, ...) become the tokenizer's special tokens.
+control pieces (``<s>``, ``</s>``, ...) become the tokenizer's special tokens, and
+``encode(..., add_special_tokens=True)`` puts ``<s>`` first, as transformers' Llama and Mistral
+tokenizers do (``<s> $A`` and ``<s> $A <s> $B``, the pair with type id 1).
 """
 
 from __future__ import annotations
@@ -118,7 +121,8 @@ def _flags(data: bytes, wanted: dict[int, tuple[str, int]], message: str) -> dic
     return out
 
 
-TRAINER_FIELDS = {3: ("model_type", 0), 24: ("treat_whitespace_as_suffix", 0), 35: ("byte_fallback", 0)}
+TRAINER_FIELDS = {3: ("model_type", 0), 24: ("treat_whitespace_as_suffix", 0), 35: ("byte_fallback", 0),
+                  44: ("unk_surface", 2)}
 NORMALIZER_FIELDS = {1: ("name", 2), 2: ("precompiled_charsmap", 2), 3: ("add_dummy_prefix", 0),
                      4: ("remove_extra_whitespaces", 0), 5: ("escape_whitespaces", 0)}
 
@@ -163,7 +167,8 @@ def load_sentencepiece(path: str | os.PathLike, **options):
 
 
 def tokenizer_from_proto(proto: dict, name: str | None = None):
-    from ..decoders import MetaspaceDecoder
+    from ..decoders import UNK_SURFACE, MetaspaceDecoder
+    from ..hf.post_processors import bos_template
     from ..normalizers import SentencePieceNormalizer
     from ..tokenizer import Tokenizer
     from ..vocab.sentencepiece_bpe import SentencePieceBPEModel
@@ -177,17 +182,16 @@ def tokenizer_from_proto(proto: dict, name: str | None = None):
     if model_type not in ("unigram", "bpe"):
         raise ValueError(f"model type {model_type or trainer.get('model_type')!r} is not supported "
                          "(unigram and bpe are)")
-    if trainer.get("treat_whitespace_as_suffix"):
-        raise ValueError("treat_whitespace_as_suffix models are not supported")
     byte_fallback = bool(trainer.get("byte_fallback", 0))
     charsmap = spec.get("precompiled_charsmap") or None
     add_dummy_prefix = bool(spec.get("add_dummy_prefix", 1))
     remove_extra = bool(spec.get("remove_extra_whitespaces", 1))
     user_defined = [p for p, _s, t in pieces if t == "user_defined"]
+    suffix = bool(trainer.get("treat_whitespace_as_suffix", 0))
     normalizer = SentencePieceNormalizer(charsmap, add_dummy_prefix=add_dummy_prefix,
                                          remove_extra_whitespaces=remove_extra,
                                          escape_whitespaces=bool(spec.get("escape_whitespaces", 1)),
-                                         user_defined=user_defined)
+                                         user_defined=user_defined, treat_whitespace_as_suffix=suffix)
     kinds = [t for _p, _s, t in pieces]
     if kinds.count("unknown") != 1:
         raise ValueError(f"the model has {kinds.count('unknown')} unknown pieces (expected 1)")
@@ -196,12 +200,22 @@ def tokenizer_from_proto(proto: dict, name: str | None = None):
     else:
         model = UnigramModel([(p, s) for p, s, _t in pieces], unk_id=kinds.index("unknown"),
                              byte_fallback=byte_fallback,
-                             special_ids=[i for i, t in enumerate(kinds) if t in ("control", "unused")])
+                             special_ids=[i for i, t in enumerate(kinds) if t in ("control", "unused")],
+                             float32_sums=True)
     special = {p: i for i, (p, _s, t) in enumerate(pieces) if t == "control"}
-    return Tokenizer(model, None, normalizer=normalizer,
-                     decoder=MetaspaceDecoder(strip_leading=add_dummy_prefix or remove_extra),
-                     special_tokens=special, name=name)
+    surface = trainer.get("unk_surface", UNK_SURFACE.encode())
+    decoder = MetaspaceDecoder(strip_leading=add_dummy_prefix or remove_extra,
+                               unk_piece=pieces[kinds.index("unknown")][0],
+                               unk_surface=_text(surface, "unk_surface"))
+    # add_special_tokens=True adds BOS as transformers' Llama/Mistral tokenizers (with their
+    # add_bos_token=True) do; sentencepiece's own encode adds nothing.
+    post = bos_template("<s>", special["<s>"]) if "<s>" in special else None
+    return Tokenizer(model, None, normalizer=normalizer, decoder=decoder,
+                     special_tokens=special, post_processor=post, name=name)
 
 
 def register(loaders: dict, savers: dict) -> None:
+    from .sentencepiece_writer import save_sentencepiece
+
     loaders["sentencepiece"] = load_sentencepiece
+    savers["sentencepiece"] = save_sentencepiece

@@ -125,10 +125,12 @@ def encode_texts(tokenizer, texts: Sequence[str], desc: str | None = None,
     """Encode ``texts`` in batches, with a progress bar for long runs."""
     from tqdm.auto import tqdm
 
+    from ..progress import bars_wanted
+
     texts = list(texts)
     out: list[np.ndarray] = []
     bar = tqdm(total=len(texts), desc=desc or tokenizer.name, unit="text", leave=False,
-               disable=not progress or len(texts) < 4 * BATCH)
+               disable=not bars_wanted(progress) or len(texts) < 4 * BATCH)
     for start in range(0, len(texts), BATCH):
         batch = texts[start:start + BATCH]
         out.extend(np.asarray(ids, dtype=np.int64) for ids in tokenizer.encode_batch(batch))

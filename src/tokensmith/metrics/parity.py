@@ -112,7 +112,9 @@ def parity(tokenizer, corpus: ParallelCorpus, progress: bool = True, mode: str =
     rows = []
     exact_lines = int(pivot.roundtrip.sum())
     languages = corpus.languages
-    if progress:
+    from ..progress import bars_wanted
+
+    if bars_wanted(progress):
         from tqdm.auto import tqdm
 
         languages = tqdm(languages, desc=f"{tokenizer.name} parity", unit="lang", leave=False)

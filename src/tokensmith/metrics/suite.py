@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import OptionError
+from ..progress import Progress
 from .compression import Compression, compression
 from .corpus import corpus_names, encode_texts, read_corpus
 from .lengths import LengthDistribution, length_distribution
@@ -89,11 +90,14 @@ def evaluate(tokenizers: Sequence, corpus=(),
     _check_names([parse_spec(os.fspath(t))[0] if isinstance(t, (str, os.PathLike)) else None
                   for t in tokenizers])
     names = corpus_names(corpus) if corpus else []
-    texts = read_corpus(corpus, max_corpus_bytes, text_field=text_field, errors=errors) if corpus else None
-    par = read_parallel(parallel, pivot=pivot, languages=languages,
-                        max_lines=max_parallel_lines) if parallel else None
-    gold_entries = read_gold(gold) if gold else None
-    opened = [open_tokenizer(t, backend=backend) for t in tokenizers]
+    report = Progress(enabled=progress, label="evaluate")  # one line per phase in logs
+    with report.phase("reading the inputs"):
+        texts = read_corpus(corpus, max_corpus_bytes, text_field=text_field, errors=errors) if corpus else None
+        par = read_parallel(parallel, pivot=pivot, languages=languages,
+                            max_lines=max_parallel_lines) if parallel else None
+        gold_entries = read_gold(gold) if gold else None
+    with report.phase("loading the tokenizers"):
+        opened = [open_tokenizer(t, backend=backend) for t in tokenizers]
     _check_names([t.name for t in opened])
     inputs = {
         "corpus": names,
@@ -112,7 +116,8 @@ def evaluate(tokenizers: Sequence, corpus=(),
                    audit=audit, progress=progress)
     results = []
     for tok in opened:
-        results.append(_one(tok, texts, par, gold_entries, **options))
+        with report.phase(f"measuring {tok.name}"):
+            results.append(_one(tok, texts, par, gold_entries, **options))
     return Evaluation(results, inputs, time.perf_counter() - start)
 
 

@@ -85,9 +85,11 @@ def unreachable_ids(tokenizer, candidates: dict[int, str], progress: bool = Fals
 def _batched(tokenizer, texts, progress, size=4096):
     from tqdm.auto import tqdm
 
+    from ..progress import bars_wanted
+
     out = []
     bar = tqdm(total=len(texts), desc=f"{tokenizer.name} vocabulary", unit="tok", leave=False,
-               disable=not progress)
+               disable=not bars_wanted(progress))
     for start in range(0, len(texts), size):
         chunk = texts[start:start + size]
         out.extend(list(map(int, ids)) for ids in tokenizer.encode_batch(chunk))

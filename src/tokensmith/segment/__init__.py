@@ -15,6 +15,9 @@
 ``stochastok``                  StochasTok random splits with probability ``p`` (seeded)
 ``unigram_sampling``            subword regularisation on a Unigram vocabulary, ``alpha`` (seeded)
 ==============================  ==============================================================
+
+A seeded stochastic segmenter gives a text the same ids however it is batched or threaded
+(``seed=None``: fresh draws on every call); see :mod:`tokensmith.segment.stochastic`.
 """
 
 from .methods import METHODS

@@ -7,7 +7,6 @@ options and the base model.
 
 from __future__ import annotations
 
-import random
 from typing import Any, Sequence
 
 from .. import components
@@ -15,7 +14,7 @@ from ..components import Model, register
 from ..errors import OptionError
 from .methods import METHODS
 from .pieces import compiled_segmenter, segment_piece, segment_pieces  # noqa: F401 (segment_piece: public here too)
-from .stochastic import dropout_merge, stochastok_expand, vocabulary_splits
+from .stochastic import call_rng, dropout_merge, stochastok_expand, vocabulary_splits
 from .vocabulary import SegmentVocabulary, vocabulary_of
 
 
@@ -58,6 +57,27 @@ class SegmentedModel(_Wrapper):
         return cls(components.from_dict("model", data["base"]), data["method"])
 
 
+def _check_seed(seed) -> int | None:
+    if seed is not None and not isinstance(seed, int):
+        raise OptionError(f"seed must be an integer or None (fresh draws on every call), got {seed!r}")
+    return seed
+
+
+class _Seeded(_Wrapper):
+    """A stochastic segmenter: each call draws from its own generator, seeded from ``seed`` and
+    the call's pieces (see Reproducibility in :mod:`tokensmith.segment.stochastic`)."""
+
+    seed: int | None
+
+    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+        pieces = list(pieces)  # read twice: for the seed, then segmented
+        return self.draw(pieces, call_rng(self.kind, self.seed, pieces))
+
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
+        """The ids of ``pieces``, every random choice taken from ``rng``."""
+        raise NotImplementedError
+
+
 def _check_probability(name: str, p) -> float:
     if not isinstance(p, (int, float)) or not 0.0 <= p <= 1.0:
         raise OptionError(f"{name} must be a probability between 0 and 1, got {p!r}")
@@ -65,7 +85,7 @@ def _check_probability(name: str, p) -> float:
 
 
 @register
-class BPEDropoutModel(_Wrapper):
+class BPEDropoutModel(_Seeded):
     """BPE with merges randomly skipped (see :mod:`tokensmith.segment.stochastic`)."""
 
     kind = "bpe_dropout"
@@ -75,17 +95,16 @@ class BPEDropoutModel(_Wrapper):
 
         if not isinstance(base, BPEModel):
             raise OptionError(f"BPE-dropout needs a BPE vocabulary with merges, not {type(base).__name__}")
-        self.base, self.dropout, self.seed = base, _check_probability("dropout", dropout), seed
-        self.rng = random.Random(seed)
+        self.base, self.dropout, self.seed = base, _check_probability("dropout", dropout), _check_seed(seed)
         self._table = {(int(a), int(b)): (int(r), int(m)) for a, b, r, m in base.table}
 
-    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
         if self.dropout == 0.0:
             return self.base.encode_pieces(pieces)
         byte_ids = self.base.byte_ids
         out: list[int] = []
         for piece in pieces:
-            out += dropout_merge([byte_ids[b] for b in piece], self._table, self.dropout, self.rng)
+            out += dropout_merge([byte_ids[b] for b in piece], self._table, self.dropout, rng)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -97,19 +116,18 @@ class BPEDropoutModel(_Wrapper):
 
 
 @register
-class StochasTokModel(_Wrapper):
+class StochasTokModel(_Seeded):
     """``inner``'s segmentation, then StochasTok's random splits (see :mod:`.stochastic`)."""
 
     kind = "stochastok"
 
     def __init__(self, inner: Model, p: float = 0.1, seed: int | None = 0):
-        self.base, self.p, self.seed = inner, _check_probability("p", p), seed
-        self.rng = random.Random(seed)
+        self.base, self.p, self.seed = inner, _check_probability("p", p), _check_seed(seed)
         vocab_model = inner.base if isinstance(inner, _Wrapper) else inner
         self.splits = vocabulary_splits(vocabulary_of(vocab_model))
 
-    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
-        return stochastok_expand(self.base.encode_pieces(pieces), self.splits, self.p, self.rng)
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
+        return stochastok_expand(self.base.encode_pieces(pieces), self.splits, self.p, rng)
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "p": self.p, "seed": self.seed, "base": self.base.to_dict()}
@@ -120,11 +138,12 @@ class StochasTokModel(_Wrapper):
 
 
 @register
-class UnigramSamplingModel(_Wrapper):
+class UnigramSamplingModel(_Seeded):
     """Subword regularisation (Kudo 2018): each piece's segmentation drawn from a Unigram
     vocabulary's lattice with probability ∝ ``exp(alpha · score)`` (all paths, or the
     ``nbest_size`` best), as :meth:`UnigramModel.sample` does; ``nbest_size=1`` is Viterbi.
-    The draws come from one generator seeded with ``seed``, so a run is reproducible."""
+    A seeded model's ids for a text depend on the seed and the text alone, whatever the
+    threads or batches (see :mod:`tokensmith.segment.stochastic`)."""
 
     kind = "unigram_sampling"
 
@@ -137,13 +156,12 @@ class UnigramSamplingModel(_Wrapper):
             raise OptionError(f"sampling alpha must be a number >= 0, got {alpha!r}")
         if not isinstance(nbest_size, int) or nbest_size < -1:
             raise OptionError(f"nbest_size must be -1 (every path), 0, 1 or more, got {nbest_size!r}")
-        self.base, self.alpha, self.nbest_size, self.seed = base, float(alpha), nbest_size, seed
-        self.rng = random.Random(seed)
+        self.base, self.alpha, self.nbest_size, self.seed = base, float(alpha), nbest_size, _check_seed(seed)
 
-    def encode_pieces(self, pieces: Sequence[bytes]) -> list[int]:
+    def draw(self, pieces: list[bytes], rng) -> list[int]:
         out: list[int] = []
         for piece in pieces:
-            out += self.base.sample(piece, self.alpha, self.nbest_size, seed=self.rng.getrandbits(63))
+            out += self.base.sample(piece, self.alpha, self.nbest_size, seed=rng.getrandbits(63))
         return out
 
     def to_dict(self) -> dict[str, Any]:

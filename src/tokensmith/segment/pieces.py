@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from .._core import kernel
 from ..errors import InputError
 from .methods import METHODS
 from .vocabulary import SegmentVocabulary
@@ -41,10 +42,9 @@ def _unknown(piece: bytes, vocab: SegmentVocabulary, why: str) -> list[int]:
 
 def compiled_segmenter(vocab: SegmentVocabulary):
     """The kernel's view of ``vocab`` (built once, reused for every call), or None when the
-    compiled core is not built."""
-    try:
-        from .._core import _segment
-    except ImportError:  # compiled core not built: the readable methods
+    readable methods must run (see :func:`tokensmith._core.kernel`)."""
+    _segment = kernel("_segment")
+    if _segment is None:  # the readable methods
         return None
     return _segment.Segmenter(vocab.start, vocab.cont, vocab.start is vocab.cont, vocab.unk_id,
                               vocab.scores, vocab.max_piece_chars)

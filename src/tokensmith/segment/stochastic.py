@@ -18,12 +18,39 @@ of the whole list (the distribution is the same); the draws come from one seeded
 ``random.Random`` rather than NumPy's and Python's global generators; the official optional cap
 on successful expansions (``max_num_to_expand``) is not offered.
 
-Both draw from a ``random.Random`` the caller seeds, so a seed fixes the output sequence.
+Both draw from a ``random.Random`` the caller passes in; the models draw from :func:`call_rng`.
+
+**Reproducibility.** A seeded model's output for a text is a function of the seed and the text
+alone: each call draws from its own generator, seeded with a hash of (method, seed, the call's
+pieces). So ``encode(t)``, ``encode_batch([..., t, ...])`` on any number of threads, any split of
+a corpus into batches and any order give the same ids for ``t``, in this process or another; a
+text's repeated pieces still get independent draws (one stream runs through the call). The
+price: a seeded model segments a given text the same way every time it sees it. For subword
+regularisation across epochs, seed each epoch differently (e.g. ``seed=epoch``), or pass
+``seed=None`` for fresh draws on every call (not reproducible; what SentencePiece and HF do
+without a seed). A generator shared by the calls (one stream per model, or seed plus a call
+counter) would give a text a new segmentation on each call, but which draws a text gets would
+then depend on the order in which threads reach the generator: not reproducible under threads.
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
+from array import array
+from typing import Sequence
+
+
+def call_rng(method: str, seed: int | None, pieces: Sequence[bytes]) -> random.Random:
+    """The generator of one call's draws: seeded from (``method``, ``seed``, ``pieces``), or
+    fresh entropy when ``seed`` is None (see Reproducibility in the module docstring)."""
+    if seed is None:
+        return random.Random()
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{method}\0{seed}\0".encode())
+    digest.update(array("Q", map(len, pieces)).tobytes())  # the cuts, so b"a", b"b" != b"ab"
+    digest.update(b"".join(pieces))
+    return random.Random(int.from_bytes(digest.digest(), "little"))
 
 
 def dropout_merge(ids: list[int], table: dict[tuple[int, int], tuple[int, int]], p: float,

@@ -1,13 +1,18 @@
 """Trainers: one module per method; :func:`train` dispatches on the method's name.
 
-A trainer is a callable ``trainer(corpus, **options) -> Tokenizer``. Register one with
-``TRAINERS["name"] = callable`` (or :func:`register_trainer`); :func:`train` refuses unknown
-methods and passes options through unchanged; an option the trainer does not take is an
-:class:`~tokensmith.errors.OptionError`, never ignored.
+A method's trainer is declared with :func:`~tokensmith.train.trainer.trainer` and its options
+dataclass (:mod:`tokensmith.train.options`): ``trainer(corpus, vocab_size, **options) ->
+Tokenizer``, with every option checked by name and type. ``TRAINERS`` maps each method's name to
+its trainer (imported on first use, so ``import tokensmith.train`` stays light);
+:func:`options_of` gives a method's declaration. :func:`register_trainer` adds a method: a
+callable with an ``options`` declaration gets the same checks; any other callable is checked
+against its own signature.
 """
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from typing import Any, Callable
 
 from ..errors import OptionError
@@ -16,22 +21,29 @@ from .bpe import train_bpe
 Trainer = Callable[..., Any]
 
 
+class _Lazy:
+    """A method's trainer, imported on first use."""
+
+    def __init__(self, method: str, module: str, function: str):
+        self.method, self._module, self.__name__ = method, module, function
+
+    def load(self) -> Trainer:
+        return getattr(importlib.import_module(f"{__name__}.{self._module}"), self.__name__)
+
+    def __call__(self, corpus, *args, **options):
+        return self.load()(corpus, *args, **options)
+
+    @property
+    def options(self) -> type:
+        return self.load().options
+
+
 TRAINERS: dict[str, Trainer] = {"bpe": train_bpe}
 
-
-def _lazy(module: str, function: str) -> Trainer:
-    """A trainer imported on first use (keeps ``import tokensmith.train`` light)."""
-    def trainer(corpus, **options):
-        import importlib
-
-        return getattr(importlib.import_module(f"{__name__}.{module}"), function)(corpus, **options)
-
-    trainer.__name__ = function
-    return trainer
-
-
-# The literature's vocabulary builders, one module each (docs/methods.md).
-for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffold_bpe"),
+# The vocabulary builders, one module each (docs/methods.md).
+for _name, _module, _function in (("unigram", "unigram", "train_unigram"),
+                                  ("wordpiece", "wordpiece", "train_wordpiece"),
+                                  ("scaffold_bpe", "scaffold_bpe", "train_scaffold_bpe"),
                                   ("superbpe", "superbpe", "train_superbpe"),
                                   ("pathpiece", "pathpiece", "train_pathpiece"),
                                   ("domain", "domain", "train_domain_bpe"),
@@ -39,29 +51,41 @@ for _name, _module, _function in (("scaffold_bpe", "scaffold_bpe", "train_scaffo
                                   ("sage", "sage", "train_sage"),
                                   ("xlmv", "xlmv", "train_xlmv"),
                                   ("bytespan", "bytespan", "train_bytespan"),
-                                  ("lib", "lib", "train_lib"),
-                                  ("unigram", "unigram", "train_unigram"),
-                                  ("wordpiece", "wordpiece", "train_wordpiece")):
-    TRAINERS[_name] = _lazy(_module, _function)
+                                  ("lib", "lib", "train_lib")):
+    TRAINERS[_name] = _Lazy(_name, _module, _function)
 
 
 def register_trainer(name: str, trainer: Trainer) -> None:
     TRAINERS[name] = trainer
 
 
-def train(corpus, method: str = "bpe", **options):
-    """Train a tokenizer on ``corpus`` with the named ``method`` (``bpe``, ...)."""
+def trainer_of(method: str) -> Trainer:
+    """The trainer of ``method`` (imported now if it was not yet)."""
     try:
         trainer = TRAINERS[method]
     except KeyError:
         raise OptionError(f"unknown training method {method!r} (known: {', '.join(sorted(TRAINERS))})") from None
-    try:
-        return trainer(corpus, **options)
-    except TypeError as exc:
-        # An option the method does not take is the caller's mistake: say so, never ignore it.
-        if "unexpected keyword argument" in str(exc):
+    return trainer.load() if isinstance(trainer, _Lazy) else trainer
+
+
+def options_of(method: str) -> type | None:
+    """The options declaration of ``method`` (None for a trainer registered without one)."""
+    return getattr(trainer_of(method), "options", None)
+
+
+def train(corpus, method: str = "bpe", **options):
+    """Train a tokenizer on ``corpus`` with the named ``method`` (``bpe``, ...).
+
+    ``corpus``: a path (file or directory), a list of paths, or a list (any iterable) of texts; a
+    ``str`` is always a path. ``options``: the method's (``tokensmith methods`` lists them).
+    """
+    trainer = trainer_of(method)
+    if not hasattr(trainer, "options"):  # a trainer registered without a declaration
+        try:
+            inspect.signature(trainer).bind(corpus, **options)
+        except TypeError as exc:
             raise OptionError(f"method {method!r}: {exc}") from None
-        raise
+    return trainer(corpus, **options)
 
 
-__all__ = ["TRAINERS", "register_trainer", "train", "train_bpe"]
+__all__ = ["TRAINERS", "options_of", "register_trainer", "train", "train_bpe"]

@@ -19,31 +19,28 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Literal, Sequence
 
+from .._core import kernel
 from .._reference import bpe_train as _reference
+from .._reference.bpe import merge_token_bytes
 from ..corpus import iter_corpus
-from ..errors import InputError, OptionError
-from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern
+from ..errors import InputError, OptionError, lone_surrogate, spell
+from ..progress import Progress
+from ..split import NAMED_PATTERNS, compile_custom, resolve_pattern, split_keeping_gaps
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 
 # Said when counting found nothing: the corpus may be empty, or the pattern only matched "".
 NO_PIECES = ("no text to train on: the corpus is empty, or the split pattern matched no "
              "non-empty piece of it")
-
-
-def _core():
-    try:
-        from .._core import _bpe_train
-    except ImportError:  # compiled core not built
-        return None
-    return _bpe_train
 
 
 def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequency: int = 2,
@@ -64,7 +61,7 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
     if bad is not None:
         raise OptionError(f"counts must map bytes to counts >= 0; got {bad!r}: {counts[bad]!r}")
     initial = check_initial_merges(initial_merges)
-    core = _core()
+    core = kernel("_bpe_train")
     if core is None:
         merges = _reference.train_bpe_from_counts(counts, num_merges, min_frequency, initial, allowed)
         if progress is not None:
@@ -77,20 +74,21 @@ def train_bpe_from_counts(counts: dict[bytes, int], num_merges: int, min_frequen
 def check_initial_merges(merges: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """``merges`` as a list of int pairs, each joining ids that exist before it into a new token."""
     out: list[tuple[int, int]] = []
-    tokens = [bytes([b]) for b in range(256)]
-    known = set(tokens)
     for k, merge in enumerate(merges):
         try:
             a, b = (int(x) for x in merge)
         except (TypeError, ValueError):
             raise OptionError(f"initial merge {k} must be a pair of ids, got {merge!r}") from None
-        if not (0 <= a < len(tokens) and 0 <= b < len(tokens)):
-            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {len(tokens)})")
-        tokens.append(tokens[a] + tokens[b])
-        if tokens[-1] in known:
-            raise OptionError(f"initial merge {k} ({a}, {b}) makes {tokens[-1]!r}, already a token")
-        known.add(tokens[-1])
+        if not (0 <= a < 256 + k and 0 <= b < 256 + k):
+            raise OptionError(f"initial merge {k} ({a}, {b}) uses an id not made yet (ids < {256 + k})")
         out.append((a, b))
+    tokens = merge_token_bytes(out)
+    known: set[bytes] = set()
+    for tid, token in enumerate(tokens):
+        if token in known:
+            k = tid - 256
+            raise OptionError(f"initial merge {k} {out[k]} makes {token!r}, already a token")
+        known.add(token)
     return out
 
 
@@ -100,105 +98,106 @@ BATCH_CHARS = 4 << 20  # text handed to the counter per call (split over the wor
 PROGRESS_EVERY = 256    # merges between two progress-bar updates
 
 
-def train_bpe(corpus, vocab_size: int, pattern: str = "cl100k", special_tokens: Sequence[str] = (),
-              min_frequency: int = 2, num_workers: int | None = None, progress: bool = True,
-              errors: str = "strict", text_field: str = "text", backend: str = "local",
-              ray_address: str | None = None) -> Tokenizer:
+@dataclass(kw_only=True)
+class BPEOptions(BytePairOptions):
+    pattern: str = option("cl100k", "split pattern: gpt2 (= r50k), cl100k, o200k, llama3 or a regex")
+    backend: Literal["local", "ray"] = option("local", "count on local threads, or in Ray tasks")
+    ray_address: str | None = option(None, "Ray cluster to join (None: the running session, or a new local one)")
+
+
+@trainer("bpe", BPEOptions)
+def train_bpe(corpus, options: BPEOptions) -> Tokenizer:
     """Train a byte-level BPE tokenizer on ``corpus``.
 
-    ``corpus``: a path (``.txt``, ``.jsonl``, ``.parquet``, ``.gz``), a list of paths, or an
-    iterable of ``str`` (see :mod:`tokensmith.corpus.sources`). ``vocab_size`` counts the 256
-    bytes, the merges and the special tokens, which take the last ids. ``pattern``: a named split
-    pattern (``gpt2``/``r50k``, ``cl100k``, ``o200k``, ``llama3``) or any regex. ``errors``:
-    what to do with invalid UTF-8 in files (``strict`` raises, naming file and byte offset).
-    ``text_field``: the JSON field or Parquet column holding the text.
+    ``corpus``: a path (``.txt``, ``.jsonl``, ``.parquet``, ``.gz``) or a directory, a list of
+    paths, or an iterable of ``str`` texts (see :mod:`tokensmith.corpus.sources`). ``vocab_size``
+    counts the 256 bytes, the merges and the special tokens, which take the last ids.
+    ``pattern``: a named split pattern (``gpt2``/``r50k``, ``cl100k``, ``o200k``, ``llama3``) or
+    any regex. ``errors``: what to do with invalid UTF-8 in files (``strict`` raises, naming file
+    and byte offset). ``text_field``: the JSON field or Parquet column holding the text.
 
     Counting runs on ``num_workers`` threads (default: every core); the result is byte-identical
     whatever their number. ``backend="ray"`` counts in Ray tasks instead (``ray_address``: the
     cluster to join; ``None`` joins the running session or starts a local one), then runs the
     same merge loop: the result is byte-identical (see :mod:`tokensmith.distributed.counting`).
+    The options and their defaults: :class:`BPEOptions`.
     """
-    if backend not in ("local", "ray"):
-        raise OptionError(f"backend must be 'local' or 'ray', got {backend!r}")
-    specials = _check_specials(special_tokens)
-    if not isinstance(vocab_size, int) or vocab_size < 256 + len(specials):
-        raise OptionError(f"vocab_size must be at least 256 (bytes) + {len(specials)} (special "
-                          f"tokens) = {256 + len(specials)}, got {vocab_size!r}")
-    num_merges = vocab_size - 256 - len(specials)
-    _reference.check_counts_args(num_merges, min_frequency)
-    regex_string, compiled = _check_pattern(pattern)
-    workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
-    if not isinstance(workers, int) or workers < 1:
-        raise OptionError(f"num_workers must be a positive integer, got {num_workers!r}")
+    o = options
+    specials = _check_specials(o.special_tokens)
+    if o.vocab_size < 256 + len(specials):
+        raise OptionError(f"{spell('vocab_size')} must be at least 256 (bytes) + {len(specials)} (special "
+                          f"tokens) = {256 + len(specials)}, got {o.vocab_size!r}")
+    num_merges = o.vocab_size - 256 - len(specials)
+    _reference.check_counts_args(num_merges, o.min_frequency)
+    regex_string, compiled = _check_pattern(o.pattern)
+    workers = worker_count(o.num_workers)
+    report = o.reporter("bpe")
 
-    from tqdm.auto import tqdm
-
-    if backend == "ray":
+    if o.backend == "ray":
         from ..distributed.counting import CountsTrainer, count_corpus_on_ray
 
-        counter = CountsTrainer(count_corpus_on_ray(corpus, compiled, regex_string, errors=errors,
-                                                    text_field=text_field, address=ray_address))
+        with report.phase("counting (ray)"):
+            counter = CountsTrainer(count_corpus_on_ray(corpus, compiled, regex_string, errors=o.errors,
+                                                        text_field=o.text_field, address=o.ray_address))
     else:
         counter = make_counter(compiled, regex_string)
-        count_corpus(counter, corpus, workers, progress=progress, errors=errors, text_field=text_field)
+        count_corpus(counter, corpus, workers, progress=report, errors=o.errors, text_field=o.text_field)
     if len(counter) == 0:
         raise InputError(NO_PIECES)
 
-    with tqdm(total=num_merges, desc="merges", unit="merge", disable=not progress,
-              leave=False) as bar:
-        def advance(done: int) -> None:
-            bar.update(done - bar.n)
+    with report.phase("merges", total=num_merges, unit="merge") as phase:
+        merges = counter.train(num_merges, o.min_frequency, phase.set, PROGRESS_EVERY)
+        phase.note = f"{len(merges):,} merges"
+    return build_tokenizer(merges, o.pattern, specials, o.name)
 
-        merges = counter.train(num_merges, min_frequency, advance, PROGRESS_EVERY)
-    if len(merges) < num_merges:
-        warnings.warn(f"the corpus only supports {len(merges)} merges with min_frequency="
-                      f"{min_frequency}; the vocabulary has {256 + len(merges) + len(specials)} "
-                      f"ids instead of {vocab_size}", stacklevel=2)
-    return build_tokenizer(merges, pattern, specials)
+
+def worker_count(num_workers: int | None) -> int:
+    """Threads to count on: ``num_workers``, or every core."""
+    if num_workers is None:
+        return os.cpu_count() or 1
+    if num_workers < 1:
+        raise OptionError(f"{spell('num_workers')} must be a positive integer, got {num_workers!r}")
+    return num_workers
 
 
 def build_tokenizer(merges: Sequence[tuple[int, int]], pattern: str,
-                    specials: Sequence[str] = ()) -> Tokenizer:
+                    specials: Sequence[str] = (), name: str | None = None) -> Tokenizer:
     """The tokenizer of byte-level ``merges`` (merge k makes id 256 + k), specials after them."""
-    tokens = [bytes([b]) for b in range(256)]
-    for a, b in merges:
-        tokens.append(tokens[a] + tokens[b])
+    tokens = merge_token_bytes(merges)
     model = BPEModel(tokens, merges, semantics="merges")
     special_ids = {s: len(tokens) + i for i, s in enumerate(specials)}
-    return Tokenizer(model, RegexSplitter(pattern), special_tokens=special_ids)
+    return Tokenizer(model, RegexSplitter(pattern), special_tokens=special_ids, name=name)
 
 
-def count_corpus(counter, corpus, workers: int, *, progress: bool, errors: str,
+def count_corpus(counter, corpus, workers: int, *, progress: Progress | bool, errors: str,
                  text_field: str) -> None:
     """Feed every text of ``corpus`` to ``counter`` in batches of about BATCH_CHARS."""
-    from tqdm.auto import tqdm
-
+    report = progress if isinstance(progress, Progress) else Progress(progress)
     batch: list[str | bytes] = []
     size = 0
-    with tqdm(desc="counting", unit="B", unit_scale=True, disable=not progress, leave=False) as bar:
+    with report.phase("counting", unit="B", unit_scale=True) as phase:
         for text in iter_corpus(corpus, errors=errors, text_field=text_field, as_bytes=True):
             batch.append(text)
             size += len(text)
             if size >= BATCH_CHARS:
                 _add(counter, batch, workers)
-                bar.update(size)
+                phase.update(size)
                 batch, size = [], 0
         if batch:
             _add(counter, batch, workers)
-            bar.update(size)
+            phase.update(size)
 
 
 def _add(counter, batch: list[str | bytes], workers: int) -> None:
     try:
         counter.add_texts(batch, workers)
     except UnicodeEncodeError as exc:
-        raise InputError(f"a corpus text holds a lone surrogate ({exc.object[exc.start:exc.end]!r}); "
-                         "it is not encodable as UTF-8") from None
+        raise lone_surrogate(exc, "a corpus text") from None
 
 
 def make_counter(compiled: str | None, regex_string: str | None):
     """A pre-token counter: the compiled one when built, else the pure-Python one."""
-    core = _core()
+    core = kernel("_bpe_train")
     if core is None:
         return PythonCounter(regex_string)
     if compiled is not None:
@@ -215,7 +214,7 @@ class _RegexFedCounter:
 
     def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
         def split(text):  # `regex` releases the GIL while matching with concurrent=True
-            return self._regex.findall(_as_str(text), concurrent=True)
+            return split_keeping_gaps(self._regex, _as_str(text), concurrent=True)
 
         if num_threads > 1 and len(texts) > 1:
             with ThreadPoolExecutor(num_threads) as pool:
@@ -236,7 +235,7 @@ class _RegexFedCounter:
 
 
 class PythonCounter:
-    """Pure-Python pre-token counter (used when the compiled core is not built)."""
+    """Pure-Python pre-token counter (the twin of the compiled one; see :mod:`tokensmith._core`)."""
 
     def __init__(self, regex_string: str):
         self._regex = compile_custom(regex_string)
@@ -244,7 +243,7 @@ class PythonCounter:
 
     def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
         for text in texts:
-            self._counts.update(p.encode("utf-8") for p in self._regex.findall(_as_str(text)))
+            self._counts.update(p.encode("utf-8") for p in split_keeping_gaps(self._regex, _as_str(text)) if p)
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -263,19 +262,19 @@ def _as_str(text: str | bytes) -> str:
 
 def _check_specials(special_tokens) -> list[str]:
     if isinstance(special_tokens, str):
-        raise OptionError("special_tokens is a list of strings, not one string")
+        raise OptionError(f"{spell('special_tokens')} is a list of strings, not one string")
     specials = list(special_tokens)
     for s in specials:
         if not isinstance(s, str) or not s:
             raise OptionError(f"special tokens must be non-empty strings, got {s!r}")
     if len(set(specials)) != len(specials):
-        raise OptionError("special_tokens has duplicates")
+        raise OptionError(f"{spell('special_tokens')} has duplicates")
     return specials
 
 
 def _check_pattern(pattern) -> tuple[str, str | None]:
     if not isinstance(pattern, str) or not pattern:
-        raise OptionError(f"pattern must be a pattern name or a regex, got {pattern!r}")
+        raise OptionError(f"{spell('pattern')} must be a pattern name or a regex, got {pattern!r}")
     if pattern not in NAMED_PATTERNS and re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", pattern):
         raise OptionError(f"unknown split pattern {pattern!r} (named patterns: "
                           f"{', '.join(sorted(NAMED_PATTERNS))}; or pass a regex)")

@@ -31,13 +31,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from typing import Callable, Literal, Sequence
 
 from ..errors import OptionError
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces
+from ._method_utils import count_pieces
+from .options import BytePairOptions, option
 from .sage import longest_prefix_model
+from .trainer import trainer
 
 METHOD = "bytespan"
 CONSTRAINTS = ("monotonic", "global", "combined")
@@ -119,17 +122,27 @@ def span_counts(counts: dict[bytes, int], predictor: Predictor, constraint: str,
     return found
 
 
-def train_bytespan(corpus, vocab_size: int, *, predictor: Predictor | None = None, order: int = 4,
-                   constraint: str = "monotonic", threshold: float | None = None,
-                   pattern: str | None = DEFAULT_PATTERN, name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class ByteSpanOptions(BytePairOptions):
+    predictor: Callable[[bytes], Sequence[float]] | None = option(
+        None, "per-byte surprisal of a piece (None: an n-gram byte model trained on the corpus)")
+    order: int = option(4, "order of the default n-gram byte model")
+    constraint: Literal["monotonic", "global", "combined"] = option(
+        "monotonic", "where a span ends: surprisal rises, exceeds threshold, or both")
+    threshold: float | None = option(None, "surprisal threshold of the global and combined constraints")
+
+
+@trainer(METHOD, ByteSpanOptions)
+def train_bytespan(corpus, options: ByteSpanOptions) -> Tokenizer:
     """Train ByteSpan: the ``vocab_size - 256`` most frequent multi-byte spans (ties by bytes)."""
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    counts = count_pieces(corpus, pattern, opts)
-    predictor = predictor or NgramByteLM(counts, order)
-    found = span_counts(counts, predictor, constraint, threshold)
+    o = options
+    vocab_size = o.model_size()
+    report = o.reporter(METHOD)
+    counts = count_pieces(corpus, o.pattern, o, progress=report)
+    with report.phase("spans", total=len(counts), unit="piece"):
+        predictor = o.predictor or NgramByteLM(counts, o.order)
+        found = span_counts(counts, predictor, o.constraint, o.threshold)
     best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[: vocab_size - 256]
     tokens = [bytes([b]) for b in range(256)] + sorted((s for s, _ in best), key=lambda t: (len(t), t))
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(longest_prefix_model(tokens), splitter, name or METHOD)
-
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    return o.tokenizer(longest_prefix_model(tokens), splitter, METHOD)

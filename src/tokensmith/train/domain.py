@@ -34,18 +34,21 @@ anywhere, even inside words); the native format saves them exactly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import regex
 
 from .. import components
 from ..components import Model, Splitter, register
-from ..errors import OptionError
+from ..errors import OptionError, spell
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes
+from ._method_utils import count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 METHOD = "domain"
 CHAR_METHOD = "char_bpe"
@@ -140,23 +143,30 @@ class ProtectedModel(Model):
         return cls(components.from_dict("model", data["base"]), data["terms"])
 
 
-def train_domain_bpe(corpus, vocab_size: int, *, protected_terms: Sequence[str] = (),
-                     pattern: str | None = DEFAULT_PATTERN, min_frequency: int = 2,
-                     name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class DomainOptions(BytePairOptions):
+    protected_terms: Sequence[str] = option((), "terms that are always one token (vocab_size counts them)")
+
+
+@trainer(METHOD, DomainOptions)
+def train_domain_bpe(corpus, options: DomainOptions) -> Tokenizer:
     """BPE whose ``protected_terms`` are always whole tokens; ``vocab_size`` counts them too."""
-    opts = corpus_options(options)
-    terms = _terms(protected_terms)
-    splitter = ProtectedSplitter(None if pattern is None else RegexSplitter(pattern), terms)
+    o = options
+    terms = _terms(o.protected_terms)
+    splitter = ProtectedSplitter(None if o.pattern is None else RegexSplitter(o.pattern), terms)
+    report = o.reporter(METHOD)
     counts: dict[str, int] = {}
-    for text in opts.texts(corpus):
-        for piece in splitter.split(text):
-            counts[piece] = counts.get(piece, 0) + 1
+    with report.phase("counting"):
+        for text in o.texts(corpus):
+            for piece in splitter.split(text):
+                counts[piece] = counts.get(piece, 0) + 1
     term_forms = {f for t in terms for f in (t, " " + t)}
     byte_counts = {p.encode(): c for p, c in counts.items() if p not in term_forms}
-    budget = opts.model_size(vocab_size, 257 + 2 * len(terms)) - 2 * len(terms)
-    merges = train_bpe_from_counts(byte_counts, budget - 256, min_frequency)
+    budget = o.model_size(257 + 2 * len(terms)) - 2 * len(terms)
+    with report.phase("merges", total=budget - 256, unit="merge") as phase:
+        merges = train_bpe_from_counts(byte_counts, budget - 256, o.min_frequency, progress=phase.set)
     model = ProtectedModel(BPEModel(merge_token_bytes(merges), merges), terms)
-    return opts.tokenizer(model, splitter, name or METHOD)
+    return o.tokenizer(model, splitter, METHOD)
 
 
 def char_count(token: bytes) -> int:
@@ -167,25 +177,34 @@ def char_count(token: bytes) -> int:
         return -1
 
 
-def train_char_bpe(corpus, vocab_size: int, *, max_chars: int = 3, pattern: str | None = DEFAULT_PATTERN,
-                   min_frequency: int = 2, name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class CharBPEOptions(BytePairOptions):
+    max_chars: int = option(3, "longest merged token, in whole UTF-8 characters")
+
+
+@trainer(CHAR_METHOD, CharBPEOptions)
+def train_char_bpe(corpus, options: CharBPEOptions) -> Tokenizer:
     """Character-level BPE: every merged token is 2..``max_chars`` whole UTF-8 characters.
 
     Merges inside a multi-byte character are allowed (they build the character itself).
     """
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    if max_chars < 1:
-        raise OptionError(f"max_chars must be >= 1, got {max_chars}")
-    counts = count_pieces(corpus, pattern, opts)
+    o = options
+    vocab_size = o.model_size()
+    if o.max_chars < 1:
+        raise OptionError(f"{spell('max_chars')} must be >= 1, got {o.max_chars}")
+    report = o.reporter(CHAR_METHOD)
+    counts = count_pieces(corpus, o.pattern, o, progress=report)
+    max_chars = o.max_chars
 
     def allowed(merged: bytes) -> bool:
         n = char_count(merged)
         return n <= max_chars if n >= 0 else _partial_char(merged)
 
-    merges = train_bpe_from_counts(counts, vocab_size - 256, min_frequency, allowed=allowed)
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(BPEModel(merge_token_bytes(merges), merges), splitter, name or CHAR_METHOD)
+    with report.phase("merges", total=vocab_size - 256, unit="merge") as phase:
+        merges = train_bpe_from_counts(counts, vocab_size - 256, o.min_frequency, allowed=allowed,
+                                       progress=phase.set)
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    return o.tokenizer(BPEModel(merge_token_bytes(merges), merges), splitter, CHAR_METHOD)
 
 
 def _partial_char(merged: bytes) -> bool:

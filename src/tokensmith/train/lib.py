@@ -52,14 +52,16 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
+from dataclasses import dataclass
 from typing import Iterable
 
-from ..errors import InputError, OptionError
+from ..errors import InputError, OptionError, spell
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..segment.models import SegmentedModel
 from ..vocab.bpe import BPEModel
-from ._method_utils import corpus_options
+from .options import CorpusOptions, option
+from .trainer import trainer
 
 METHOD = "lib"
 # Sentences: digit groups, line breaks, and spans of words up to clause punctuation.
@@ -269,36 +271,56 @@ def articles(spans: list[bytes], article_bytes: int) -> list[list[bytes]]:
     return out
 
 
-def train_lib(corpus, vocab_size: int, *, pattern: str | None = SENTENCE_PATTERN,
-              sample_bytes: int = 2_000_000, article_bytes: int = 20_000, epochs: int = 3,
-              memorise: float = 0.25, min_frequency: int = 2, update_rate: float = 0.2,
-              life: int = 10, forget_fraction: float = 0.0001, max_len: int = 20,
-              slack: float = 0.25, seed: int = 0, name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class LiBOptions(CorpusOptions):
+    pattern: str | None = option(SENTENCE_PATTERN, "the split into sentences (another regex or name, e.g. "
+                                                   "cl100k, gives no multi-word units; None: no split)")
+    min_frequency: int = option(2, "sightings in one article before a candidate chunk is memorised")
+    sample_bytes: int = option(2_000_000, "bytes of the corpus read")
+    article_bytes: int = option(20_000, "size of an article (the unit of memorising and forgetting)")
+    epochs: int = option(3, "passes over the articles, in random order")
+    memorise: float = option(0.25, "probability that two adjacent chunks become a candidate (alpha)")
+    update_rate: float = option(0.2, "a ranking move is int(rank * update_rate) + 1 places")
+    life: int = option(10, "articles a new or low-ranked chunk survives unused")
+    forget_fraction: float = option(0.0001, "share of the lexicon, at the bottom, that may be forgotten")
+    max_len: int = option(20, "longest chunk, in bytes")
+    slack: float = option(0.25, "how far the lexicon may exceed the cap during training")
+    seed: int = option(0, "random seed (candidates, article order)")
+
+
+@trainer(METHOD, LiBOptions)
+def train_lib(corpus, options: LiBOptions) -> Tokenizer:
     """Train a LiB lexicon of at most ``vocab_size`` ids (256 bytes + ranked chunks)."""
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    if not 0 < memorise <= 1 or not 0 <= update_rate < 1 or not 0 <= forget_fraction < 1:
-        raise OptionError("LiB needs 0 < memorise <= 1, 0 <= update_rate < 1, 0 <= forget_fraction < 1")
-    if min(epochs, life, min_frequency, sample_bytes, article_bytes) < 1 or max_len < 2 or slack < 0:
-        raise OptionError("LiB needs epochs, life, min_frequency, sample_bytes, article_bytes >= 1, "
-                          "max_len >= 2 and slack >= 0")
-    spans = sentences(opts.texts(corpus), pattern, sample_bytes)
+    o = options
+    vocab_size = o.model_size()
+    if not 0 < o.memorise <= 1 or not 0 <= o.update_rate < 1 or not 0 <= o.forget_fraction < 1:
+        raise OptionError(f"LiB needs 0 < {spell('memorise')} <= 1, 0 <= {spell('update_rate')} < 1, "
+                          f"0 <= {spell('forget_fraction')} < 1")
+    if min(o.epochs, o.life, o.min_frequency, o.sample_bytes, o.article_bytes) < 1 or o.max_len < 2 or o.slack < 0:
+        at_least_one = ", ".join(spell(n) for n in ("epochs", "life", "min_frequency", "sample_bytes",
+                                                     "article_bytes"))
+        raise OptionError(f"LiB needs {at_least_one} >= 1, {spell('max_len')} >= 2 and {spell('slack')} >= 0")
+    report = o.reporter(METHOD)
+    with report.phase("reading"):
+        spans = sentences(o.texts(corpus), o.pattern, o.sample_bytes)
     if not spans:
-        named = [str(c) for c in ([corpus] if isinstance(corpus, (str, os.PathLike)) else corpus)
+        named = [os.fspath(c) for c in corpus
                  if isinstance(c, os.PathLike) or (isinstance(c, str) and os.path.exists(c))]
         where = f" ({', '.join(named)})" if named else ""
         raise InputError(f"the corpus{where} is empty: no text to train on")
     capacity = vocab_size - 256
-    lexicon = Lexicon(max_len=max_len, memorise=memorise, min_frequency=min_frequency,
-                      update_rate=update_rate, life=life, forget_fraction=forget_fraction,
-                      capacity=int(capacity * (1 + slack)), seed=seed)
-    batches = articles(spans, article_bytes)
-    for _ in range(epochs):
-        for k in lexicon.rng.sample(range(len(batches)), len(batches)):
-            lexicon.read(batches[k])
-    splitter = None if pattern is None else RegexSplitter(pattern)
+    lexicon = Lexicon(max_len=o.max_len, memorise=o.memorise, min_frequency=o.min_frequency,
+                      update_rate=o.update_rate, life=o.life, forget_fraction=o.forget_fraction,
+                      capacity=int(capacity * (1 + o.slack)), seed=o.seed)
+    batches = articles(spans, o.article_bytes)
+    with report.phase("memorise and forget", total=o.epochs * len(batches), unit="article") as phase:
+        for _ in range(o.epochs):
+            for k in lexicon.rng.sample(range(len(batches)), len(batches)):
+                lexicon.read(batches[k])
+                phase.update()
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
     model = SegmentedModel(BPEModel(lexicon.vocabulary(vocab_size), []), "longest_prefix")
-    return opts.tokenizer(model, splitter, name or METHOD)
+    return o.tokenizer(model, splitter, METHOD)
 
 
 __all__ = ["Lexicon", "train_lib", "sentences", "articles", "METHOD"]

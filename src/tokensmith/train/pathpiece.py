@@ -39,45 +39,43 @@ scores also finds a fewest-tokens path, but may break ties differently.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
+from .._core import kernel
 from .._reference import pathpiece as _reference
 from .._reference.pathpiece import lattice, shortest_path  # noqa: F401 (the readable definitions)
-from ..errors import OptionError
+from ..errors import OptionError, spell
+from ..progress import Phase
 from ..segment.models import SegmentedModel
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes
+from ._method_utils import count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 METHOD = "pathpiece"
 PUBLISHED_MAX_TOKEN_LENGTH = 16  # the paper's L, in bytes
-
-
-def _kernel():
-    try:
-        from .._core import _top_down
-    except ImportError:  # compiled core not built: the readable reference
-        return None
-    return _top_down
 
 
 def removal_costs(counts: dict[bytes, int], tokens: Sequence[bytes]) -> tuple[dict[int, int], dict[int, int], int]:
     """``(cost, uses, total tokens)``: for each token on a shortest path, how many more tokens the
     corpus needs without it, and how often it is used (compiled when built; same answer as
     :func:`tokensmith._reference.pathpiece.removal_costs`)."""
-    kernel = _kernel()
-    if kernel is None:
+    top_down = kernel("_top_down")
+    if top_down is None:
         return _reference.removal_costs(counts, tokens)
-    cost, uses, total = kernel.removal_costs(list(counts), list(counts.values()), list(tokens))
+    cost, uses, total = top_down.removal_costs(list(counts), list(counts.values()), list(tokens))
     on_path = [i for i, u in enumerate(uses) if u]
     return ({i: cost[i] for i in on_path if len(tokens[i]) > 1}, {i: uses[i] for i in on_path}, total)
 
 
 def prune_to(counts: dict[bytes, int], tokens: list[bytes], vocab_size: int,
-             prune_fraction: float = 0.1) -> list[bytes]:
-    """Remove the cheapest multi-byte tokens, a round at a time, until ``vocab_size`` remain."""
+             prune_fraction: float = 0.1, progress: Phase | None = None) -> list[bytes]:
+    """Remove the cheapest multi-byte tokens, a round at a time, until ``vocab_size`` remain
+    (``progress``, a phase, counts the tokens removed)."""
     tokens = list(tokens)
     while len(tokens) > vocab_size:
         cost, uses, _ = removal_costs(counts, tokens)
@@ -86,6 +84,8 @@ def prune_to(counts: dict[bytes, int], tokens: list[bytes], vocab_size: int,
         removable.sort(key=lambda i: (cost.get(i, 0), uses.get(i, 0), tokens[i]))
         gone = set(removable[:step])
         tokens = [t for i, t in enumerate(tokens) if i not in gone]
+        if progress is not None:
+            progress.update(step)
     return tokens
 
 
@@ -94,26 +94,37 @@ def least_tokens_model(tokens: Sequence[bytes]) -> SegmentedModel:
     return SegmentedModel(BPEModel(tokens, []), "least_tokens")
 
 
-def train_pathpiece(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
-                    init_factor: float = 2.0, prune_fraction: float = 0.1, min_frequency: int = 2,
-                    max_token_length: int | None = PUBLISHED_MAX_TOKEN_LENGTH,
-                    name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class PathPieceOptions(BytePairOptions):
+    init_factor: float = option(2.0, "the initial BPE vocabulary is this many times vocab_size")
+    prune_fraction: float = option(0.1, "share of the removable tokens dropped per round, in (0, 1]")
+    max_token_length: int | None = option(PUBLISHED_MAX_TOKEN_LENGTH,
+                                          "longest token in bytes (the paper's L; None: no limit)")
+
+
+@trainer(METHOD, PathPieceOptions)
+def train_pathpiece(corpus, options: PathPieceOptions) -> Tokenizer:
     """Train PathPiece from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``,
     whose tokens are at most ``max_token_length`` bytes (None: no limit)."""
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    if init_factor < 1:
-        raise OptionError(f"init_factor must be >= 1, got {init_factor}")
-    if not 0 < prune_fraction <= 1:
-        raise OptionError(f"prune_fraction must be in (0, 1], got {prune_fraction}")
-    if max_token_length is not None and (not isinstance(max_token_length, int) or max_token_length < 2):
-        raise OptionError(f"max_token_length must be an integer >= 2 or None, got {max_token_length!r}")
-    counts = count_pieces(corpus, pattern, opts)
-    allowed = None if max_token_length is None else (lambda token: len(token) <= max_token_length)
-    merges = train_bpe_from_counts(counts, int(vocab_size * init_factor) - 256, min_frequency,
-                                   allowed=allowed)
-    tokens = prune_to(counts, merge_token_bytes(merges), vocab_size, prune_fraction)
+    o = options
+    vocab_size = o.model_size()
+    if o.init_factor < 1:
+        raise OptionError(f"{spell('init_factor')} must be >= 1, got {o.init_factor}")
+    if not 0 < o.prune_fraction <= 1:
+        raise OptionError(f"{spell('prune_fraction')} must be in (0, 1], got {o.prune_fraction}")
+    max_len = o.max_token_length
+    if max_len is not None and max_len < 2:
+        raise OptionError(f"{spell('max_token_length')} must be an integer >= 2 or None, got {max_len!r}")
+    report = o.reporter(METHOD)
+    counts = count_pieces(corpus, o.pattern, o, progress=report)
+    allowed = None if max_len is None else (lambda token: len(token) <= max_len)
+    initial = int(vocab_size * o.init_factor) - 256
+    with report.phase("initial BPE", total=initial, unit="merge") as phase:
+        merges = train_bpe_from_counts(counts, initial, o.min_frequency, allowed=allowed, progress=phase.set)
+    tokens = merge_token_bytes(merges)
+    with report.phase("pruning", total=max(0, len(tokens) - vocab_size), unit="token") as phase:
+        tokens = prune_to(counts, tokens, vocab_size, o.prune_fraction, progress=phase)
     # Keep bytes first, then the surviving tokens shortest first (a stable, readable id order).
     tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(least_tokens_model(tokens), splitter, name or METHOD)
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    return o.tokenizer(least_tokens_model(tokens), splitter, METHOD)

@@ -30,16 +30,17 @@ import regex
 from ..errors import OptionError
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import CorpusOptions
+from ..corpus import iter_corpus
 
 # Characters every script shares (digits, punctuation, spaces, combining marks).
 _SHARED = r"\p{Script=Common}\p{Script=Inherited}"
 
 
-def tokens_used(tokenizer: Tokenizer, corpus, **options) -> set[int]:
-    """Ids the tokenizer produces on ``corpus`` (paths or texts)."""
+def tokens_used(tokenizer: Tokenizer, corpus, *, errors: str = "strict", text_field: str = "text") -> set[int]:
+    """Ids the tokenizer produces on ``corpus`` (paths or texts; ``errors`` and ``text_field``
+    as for training)."""
     used: set[int] = set()
-    for text in CorpusOptions(**options).texts(corpus):
+    for text in iter_corpus(corpus, errors=errors, text_field=text_field):
         used.update(tokenizer.encode_ordinary(text))
     return used
 
@@ -87,8 +88,8 @@ def _block_has(lead: int, size: int, allowed) -> bool:
                if not 0xD800 <= c < 0xE000)
 
 
-def prune_bpe(tokenizer: Tokenizer, corpus=None, *, scripts=None, keep=(),
-              **options) -> tuple[Tokenizer, dict[int, int]]:
+def prune_bpe(tokenizer: Tokenizer, corpus=None, *, scripts=None, keep=(), errors: str = "strict",
+              text_field: str = "text") -> tuple[Tokenizer, dict[int, int]]:
     """``(pruned tokenizer, {old id: new id})`` keeping the tokens ``corpus`` uses and/or those of
     ``scripts``, plus ``keep`` (ids), every byte and every merge chain they need."""
     model = tokenizer.model
@@ -99,7 +100,7 @@ def prune_bpe(tokenizer: Tokenizer, corpus=None, *, scripts=None, keep=(),
     tokens = model.tokens
     wanted = set(keep) | set(model.byte_ids)
     if corpus is not None:
-        wanted |= tokens_used(tokenizer, corpus, **options)
+        wanted |= tokens_used(tokenizer, corpus, errors=errors, text_field=text_field)
     if scripts is not None:
         wanted |= tokens_in_scripts(tokens, scripts)
     wanted = {i for i in wanted if 0 <= i < len(tokens)}

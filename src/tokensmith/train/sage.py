@@ -59,33 +59,30 @@ saves it (a ``segmented`` model with method ``longest_prefix``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
 
+from .._core import kernel
 from .._reference import sage as _reference
 from .._reference.sage import _span_pairs, ablate, greedy, log_sigmoid  # noqa: F401 (readable definitions)
-from ..errors import OptionError
+from ..errors import OptionError, spell
+from ..progress import Phase
 from ..segment.models import SegmentedModel
-from ..split import compile_custom, resolve_pattern
+from ..split import compile_custom, resolve_pattern, split_keeping_gaps
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
+from ._method_utils import count_pieces, merge_token_bytes, reusable
 from .bpe import train_bpe_from_counts
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 METHOD = "sage"
 
 
 # -- greedy segmentation and its ablation: readable definitions in _reference/sage.py ------------
-def _kernel():
-    try:
-        from .._core import _top_down
-    except ImportError:  # compiled core not built: the readable reference
-        return None
-    return _top_down
-
-
 def _tokens_of(vocab: dict[bytes, int]) -> list[bytes]:
     tokens = [b""] * len(vocab)
     for t, i in vocab.items():
@@ -95,9 +92,9 @@ def _tokens_of(vocab: dict[bytes, int]) -> list[bytes]:
 
 def segment_lines(lines: Sequence[list[bytes]], tokens: list[bytes]) -> list[np.ndarray]:
     """Each line's greedy (longest-first) token ids."""
-    kernel = _kernel()
-    if kernel is not None:
-        return kernel.greedy_lines(lines, tokens)
+    top_down = kernel("_top_down")
+    if top_down is not None:
+        return top_down.greedy_lines(lines, tokens)
     vocab, max_len = {t: i for i, t in enumerate(tokens)}, max(map(len, tokens))
     return [np.fromiter((t for p in pieces for t, _, _ in greedy(p, vocab, max_len)), np.int64)
             for pieces in lines]
@@ -146,9 +143,27 @@ def train_skipgram(lines: Sequence[np.ndarray], vocab_size: int, *, dim: int = 5
             vt, vc = target_vecs[t], context_vecs[c]                 # (b, d), (b, 1+n, d)
             score = 1 / (1 + np.exp(-np.clip(np.einsum("bd,bkd->bk", vt, vc), -30, 30)))
             g = (label - score) * lr                                  # gradient of log-likelihood
-            np.add.at(target_vecs, t, np.einsum("bk,bkd->bd", g, vc))
-            np.add.at(context_vecs, c.ravel(), (g[:, :, None] * vt[:, None, :]).reshape(-1, vt.shape[1]))
+            # A batch holds a frequent token many times, and the sum of its (stale) gradients
+            # could grow a vector without bound, to NaN, where word2vec's one-pair-at-a-time
+            # updates correct themselves: vector norms are bounded instead.
+            _add_bounded(target_vecs, t, np.einsum("bk,bkd->bd", g, vc))
+            _add_bounded(context_vecs, c.ravel(), (g[:, :, None] * vt[:, None, :]).reshape(-1, vt.shape[1]))
     return target_vecs, context_vecs
+
+
+# Largest norm a vector may reach (see _add_bounded); word2vec vectors stay well below it.
+MAX_NORM = 10.0
+
+
+def _add_bounded(vectors: np.ndarray, rows: np.ndarray, updates: np.ndarray) -> None:
+    """``vectors[rows] += updates`` (summed per row), then the touched rows scaled back to at
+    most :data:`MAX_NORM`."""
+    np.add.at(vectors, rows, updates)
+    touched = np.unique(rows)
+    norms = np.linalg.norm(vectors[touched], axis=1)
+    over = norms > MAX_NORM
+    if over.any():
+        vectors[touched[over]] *= (MAX_NORM / norms[over])[:, None].astype(np.float32)
 
 
 def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_len: int,
@@ -160,23 +175,27 @@ def ablation_scores(lines: Sequence[list[bytes]], vocab: dict[bytes, int], max_l
 
     Compiled when built (equal to :func:`tokensmith._reference.sage.ablation_scores` up to
     floating-point summation order)."""
-    kernel = _kernel()
-    if kernel is None:
+    top_down = kernel("_top_down")
+    if top_down is None:
         return _reference.ablation_scores(lines, vocab, max_len, target_vecs, context_vecs, window,
                                           straddling)
-    return kernel.ablation_scores(lines, _tokens_of(vocab), target_vecs, context_vecs, window, straddling)
+    return top_down.ablation_scores(lines, _tokens_of(vocab), target_vecs, context_vecs, window, straddling)
 
 
 # -- the trainer -------------------------------------------------------------------------------------
 def sample_lines(texts: Iterable[str], pattern: str | None, sample_bytes: int) -> list[list[bytes]]:
     """Lines of the first ``sample_bytes`` of text, each as its list of pre-token bytes."""
-    finder = compile_custom(resolve_pattern(pattern)[0]).findall if pattern else (lambda s: [s])
+    if pattern:  # the pieces encoding will see: text between matches included
+        compiled = compile_custom(resolve_pattern(pattern)[0])
+        finder = lambda s: split_keeping_gaps(compiled, s)  # noqa: E731
+    else:
+        finder = lambda s: [s]  # noqa: E731
     out, size = [], 0
     for text in texts:
         for line in text.splitlines(keepends=True):
             if size >= sample_bytes:
                 return out
-            pieces = [p.encode("utf-8") for p in finder(line)]
+            pieces = [p.encode("utf-8") for p in finder(line) if p]
             if pieces:
                 out.append(pieces)
                 size += len(line)
@@ -185,14 +204,19 @@ def sample_lines(texts: Iterable[str], pattern: str | None, sample_bytes: int) -
 
 def prune_with_context(lines: list[list[bytes]], tokens: list[bytes], vocab_size: int, *,
                        prune_fraction: float = 0.15, window: int = 5, dim: int = 50,
-                       epochs: int = 2, seed: int = 0) -> list[bytes]:
-    """SaGe's loop: segment, embed, score by ablation, drop the least useful tokens; repeat."""
+                       epochs: int = 2, seed: int = 0, progress: Phase | None = None) -> list[bytes]:
+    """SaGe's loop: segment, embed, score by ablation, drop the least useful tokens; repeat.
+    ``progress`` (a phase) counts the tokens removed."""
     tokens = list(tokens)
     while len(tokens) > vocab_size:
         vocab = {t: i for i, t in enumerate(tokens)}
         max_len = max(map(len, tokens))
+        if progress is not None:
+            progress.status(f"{len(tokens):,} tokens: segmenting and embedding")
         id_lines = segment_lines(lines, tokens)
         tv, cv = train_skipgram(id_lines, len(tokens), dim=dim, window=window, epochs=epochs, seed=seed)
+        if progress is not None:
+            progress.status(f"{len(tokens):,} tokens: ablation scores")
         scores = ablation_scores(lines, vocab, max_len, tv, cv, window)
         removable = [i for i, t in enumerate(tokens) if len(t) > 1]
         step = min(len(tokens) - vocab_size, max(1, int(len(removable) * prune_fraction)))
@@ -200,6 +224,8 @@ def prune_with_context(lines: list[list[bytes]], tokens: list[bytes], vocab_size
         removable.sort(key=lambda i: (-scores[i], tokens[i]))
         gone = set(removable[:step])
         tokens = [t for i, t in enumerate(tokens) if i not in gone]
+        if progress is not None:
+            progress.update(step)
     return tokens
 
 
@@ -207,21 +233,37 @@ def longest_prefix_model(tokens: Sequence[bytes]) -> SegmentedModel:
     return SegmentedModel(BPEModel(tokens, []), "longest_prefix")
 
 
-def train_sage(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN, init_factor: float = 2.0,
-               prune_fraction: float = 0.15, sample_bytes: int = 1_000_000, window: int = 5,
-               dim: int = 50, epochs: int = 3, seed: int = 0, min_frequency: int = 2,
-               name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class SageOptions(BytePairOptions):
+    init_factor: float = option(2.0, "the initial BPE vocabulary is this many times vocab_size")
+    prune_fraction: float = option(0.15, "share of the removable tokens dropped per round, in (0, 1]")
+    sample_bytes: int = option(1_000_000, "bytes of the corpus the skip-gram model and the scores read")
+    window: int = option(5, "context window of the skip-gram model and of the ablation scores")
+    dim: int = option(50, "skip-gram vector size")
+    epochs: int = option(3, "skip-gram training passes per round")
+    seed: int = option(0, "random seed of the skip-gram model")
+
+
+@trainer(METHOD, SageOptions)
+def train_sage(corpus, options: SageOptions) -> Tokenizer:
     """Train SaGe from a BPE vocabulary ``init_factor`` times larger than ``vocab_size``."""
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    if init_factor < 1 or not 0 < prune_fraction <= 1 or window < 1 or dim < 1:
-        raise OptionError("SaGe needs init_factor >= 1, 0 < prune_fraction <= 1, window >= 1, dim >= 1")
+    o = options
+    vocab_size = o.model_size()
+    if o.init_factor < 1 or not 0 < o.prune_fraction <= 1 or o.window < 1 or o.dim < 1:
+        raise OptionError(f"SaGe needs {spell('init_factor')} >= 1, 0 < {spell('prune_fraction')} <= 1, "
+                          f"{spell('window')} >= 1, {spell('dim')} >= 1")
     texts = reusable(corpus)
-    merges = train_bpe_from_counts(count_pieces(texts, pattern, opts), int(vocab_size * init_factor) - 256,
-                                   min_frequency)
-    lines = sample_lines(opts.texts(texts), pattern, sample_bytes)
-    tokens = prune_with_context(lines, merge_token_bytes(merges), vocab_size, prune_fraction=prune_fraction,
-                                window=window, dim=dim, epochs=epochs, seed=seed)
+    report = o.reporter(METHOD)
+    counts = count_pieces(texts, o.pattern, o, progress=report)
+    initial = int(vocab_size * o.init_factor) - 256
+    with report.phase("initial BPE", total=initial, unit="merge") as phase:
+        merges = train_bpe_from_counts(counts, initial, o.min_frequency, progress=phase.set)
+    with report.phase("reading the sample"):
+        lines = sample_lines(o.texts(texts), o.pattern, o.sample_bytes)
+    tokens = merge_token_bytes(merges)
+    with report.phase("pruning", total=max(0, len(tokens) - vocab_size), unit="token") as phase:
+        tokens = prune_with_context(lines, tokens, vocab_size, prune_fraction=o.prune_fraction,
+                                    window=o.window, dim=o.dim, epochs=o.epochs, seed=o.seed, progress=phase)
     tokens = tokens[:256] + sorted(tokens[256:], key=lambda t: (len(t), t))
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(longest_prefix_model(tokens), splitter, name or METHOD)
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    return o.tokenizer(longest_prefix_model(tokens), splitter, METHOD)

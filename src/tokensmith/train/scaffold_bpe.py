@@ -40,6 +40,7 @@ native format (model type ``scaffold_bpe``).
 from __future__ import annotations
 
 import heapq
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -49,8 +50,10 @@ from ..errors import OptionError
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, check_vocab_size, corpus_options, count_pieces, merge_token_bytes
+from ._method_utils import check_vocab_size, count_pieces, merge_token_bytes
 from .bpe import train_bpe_from_counts
+from .options import BytePairOptions
+from .trainer import trainer
 
 METHOD = "scaffold_bpe"
 
@@ -142,15 +145,23 @@ def train_scaffold_bpe_from_counts(counts: dict[bytes, int], vocab_size: int,
         extra *= 2
 
 
-def train_scaffold_bpe(corpus, vocab_size: int, *, pattern: str | None = DEFAULT_PATTERN,
-                       min_frequency: int = 2, name: str | None = None, **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class ScaffoldBPEOptions(BytePairOptions):
+    """Plain BPE's options: Scaffold-BPE adds none (it is parameter-free)."""
+
+
+@trainer(METHOD, ScaffoldBPEOptions)
+def train_scaffold_bpe(corpus, options: ScaffoldBPEOptions) -> Tokenizer:
     """Train Scaffold-BPE on ``corpus``; ``vocab_size`` counts V (not the scaffold tokens) and
-    the special tokens. ``options``: see :class:`~._method_utils.CorpusOptions`."""
-    opts = corpus_options(options)
-    size = opts.model_size(vocab_size)
-    model = train_scaffold_bpe_from_counts(count_pieces(corpus, pattern, opts), size, min_frequency)
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    return opts.tokenizer(model, splitter, name or METHOD)
+    the special tokens."""
+    o = options
+    size = o.model_size()
+    report = o.reporter(METHOD)
+    counts = count_pieces(corpus, o.pattern, o, progress=report)
+    with report.phase("merges and scaffolds"):
+        model = train_scaffold_bpe_from_counts(counts, size, o.min_frequency)
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    return o.tokenizer(model, splitter, METHOD)
 
 
 # -- the model ------------------------------------------------------------------------------

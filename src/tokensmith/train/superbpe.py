@@ -41,15 +41,18 @@ regex is :data:`SUPERWORD_PATTERN`) wherever the HF exporter writes custom regex
 
 from __future__ import annotations
 
-import os
+from dataclasses import dataclass
+from typing import Literal
 
-from ..errors import OptionError
+from ..errors import OptionError, spell
 from ..split import resolve_pattern
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
-from .bpe import count_corpus, make_counter, train_bpe_from_counts
+from ._method_utils import count_pieces, merge_token_bytes, reusable
+from .bpe import count_corpus, make_counter, train_bpe_from_counts, worker_count
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 METHOD = "superbpe"
 PUBLISHED_TRANSITION_RATIO = 0.9  # 180,000 of 200,000 in the paper
@@ -71,7 +74,7 @@ def transition_size(transition, vocab_size: int) -> int:
     elif isinstance(transition, int) and 256 <= transition <= vocab_size:
         size = transition
     else:
-        raise OptionError(f"transition must be 'auto', a ratio in [0, 1] or a size in "
+        raise OptionError(f"{spell('transition')} must be 'auto', a ratio in [0, 1] or a size in "
                           f"[256, {vocab_size}], got {transition!r}")
     return size
 
@@ -85,29 +88,41 @@ def superword_filter(max_words: int | None):
     if max_words is None:
         return None
     if not isinstance(max_words, int) or max_words < 1:
-        raise OptionError(f"max_words must be an integer >= 1 or None, got {max_words!r}")
+        raise OptionError(f"{spell('max_words')} must be an integer >= 1 or None, got {max_words!r}")
     return lambda token: word_count(token) <= max_words
 
 
 # -- the trainer ---------------------------------------------------------------------------------
-def train_superbpe(corpus, vocab_size: int, *, transition="auto", pattern: str | None = DEFAULT_PATTERN,
-                   max_words: int | None = 4, min_frequency: int = 2, name: str | None = None,
-                   **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class SuperBPEOptions(BytePairOptions):
+    transition: Literal["auto"] | float | int | None = option(
+        "auto", "stage-1 vocabulary: 'auto' (the paper's 0.9), a ratio in [0, 1], or a size")
+    max_words: int | None = option(4, "most words in one superword (None: no cap, as the official code)")
+
+
+@trainer(METHOD, SuperBPEOptions)
+def train_superbpe(corpus, options: SuperBPEOptions) -> Tokenizer:
     """Train SuperBPE: ``pattern`` pre-tokenizes stage 1, :data:`SUPERWORD_PATTERN` stage 2.
 
     ``corpus`` is read twice (once per stage's counts); a generator of texts is materialised.
     """
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    allowed = superword_filter(max_words)
-    t = transition_size(transition, vocab_size)
+    o = options
+    vocab_size = o.model_size()
+    allowed = superword_filter(o.max_words)
+    t = transition_size(o.transition, vocab_size)
     texts = reusable(corpus)
-    stage1 = train_bpe_from_counts(count_pieces(texts, pattern, opts), t - 256, min_frequency)
-    stage2 = train_stage_two(texts, stage1, vocab_size - 256 - len(stage1), opts, min_frequency,
-                             allowed=allowed)
+    report = o.reporter(METHOD)
+    with report.phase("stage 1") as phase:
+        phase.status("counting")
+        counts = count_pieces(texts, o.pattern, o, progress=False)
+        phase.status("merges")
+        stage1 = train_bpe_from_counts(counts, t - 256, o.min_frequency)
+    with report.phase("stage 2"):
+        stage2 = train_stage_two(texts, stage1, vocab_size - 256 - len(stage1), o, o.min_frequency,
+                                 allowed=allowed)
     merges = stage1 + stage2
     model = BPEModel(merge_token_bytes(merges), merges)
-    return opts.tokenizer(model, RegexSplitter(SUPERWORD_PATTERN), name or METHOD)
+    return o.tokenizer(model, RegexSplitter(SUPERWORD_PATTERN), METHOD)
 
 
 def train_stage_two(texts, stage1, num_merges: int, opts, min_frequency: int, *, allowed):
@@ -115,6 +130,6 @@ def train_stage_two(texts, stage1, num_merges: int, opts, min_frequency: int, *,
     ``stage1`` on them (the counter hands its counts straight to the compiled merge loop)."""
     regex_string, compiled = resolve_pattern(SUPERWORD_PATTERN)
     counter = make_counter(compiled, regex_string)
-    count_corpus(counter, texts, opts.num_workers or os.cpu_count() or 1, progress=opts.progress,
-                 errors=opts.errors, text_field=opts.text_field)
+    count_corpus(counter, texts, worker_count(opts.num_workers), progress=False, errors=opts.errors,
+                 text_field=opts.text_field)
     return counter.train(num_merges, min_frequency, None, 256, initial_merges=stage1, allowed=allowed)

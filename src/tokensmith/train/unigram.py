@@ -21,24 +21,25 @@ from __future__ import annotations
 
 import math
 import os
-import sys
-from typing import Callable, Iterable
+from dataclasses import dataclass
+from typing import Callable, ClassVar, Iterable
 
-from ..errors import InputError, OptionError
+from .._core import kernel
+from ..errors import InputError, OptionError, spell
+from ..progress import Phase, Progress
 from . import unigram_em, unigram_words
+from .bpe import worker_count
+from .options import CorpusOptions, option
+from .trainer import trainer
 from .unigram_scripts import script_ids
 
 UNK = "<unk>"
 
 
 def _engine_class(use_reference: bool):
-    if not use_reference:
-        try:
-            from .._core import _unigram_train
-        except ImportError:  # compiled core not built: readable twin
-            pass
-        else:
-            return _unigram_train.Engine
+    core = None if use_reference else kernel("_unigram_train")
+    if core is not None:
+        return core.Engine
     from .._reference.unigram_train import ReferenceEngine
 
     return ReferenceEngine
@@ -55,6 +56,8 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
     Multi-character pieces in ``exclude`` (reserved names) are never chosen.
 
     ``history``, if a list, receives one :class:`~tokensmith.train.unigram_em.RoundLog` per EM step.
+    ``progress``, if given, is called with ``(stage, number of pieces)`` after the seed
+    (``"seed"``), after each EM round (``"em"``) and after each pruning (``"prune"``).
     """
     _check_options(size, character_coverage, max_piece_length, seed_size, shrinking_factor,
                    num_sub_iterations)
@@ -70,7 +73,7 @@ def train_unigram_pieces(word_counts: dict[str, int], size: int, *, character_co
         room = (f"vocabulary size {size + reserved} leaves {size} pieces after the {reserved} "
                 "reserved ones, fewer" if reserved else f"vocabulary size {size} is smaller")
         raise OptionError(f"{room} than the {len(covered)} characters that "
-                          f"character_coverage={character_coverage} requires; raise the vocabulary "
+                          f"{spell('character_coverage', character_coverage)} requires; raise the vocabulary "
                           "size or lower character_coverage")
     segs, freqs = unigram_words.segments(words, covered)
     _check_positions(segs)
@@ -98,69 +101,95 @@ def _check_positions(segs: list[str]) -> None:
                          "train on a sample of the corpus")
 
 
-def train_unigram(corpus: unigram_words.Corpus, vocab_size: int = 8000, *,
-                  character_coverage: float = 0.9995, byte_fallback: bool = False,
-                  special_tokens: list[str] | tuple[str, ...] = (), max_piece_length: int = 16,
-                  seed_size: int = 1_000_000, shrinking_factor: float = 0.75,
-                  num_sub_iterations: int = 2, num_threads: int | None = None,
-                  progress: bool | Callable[[str, int], None] | None = None, name: str | None = None,
-                  errors: str = "strict", text_field: str = "text"):
-    """Train a Unigram tokenizer of exactly ``vocab_size`` ids on ``corpus``.
+@dataclass(kw_only=True)
+class UnigramOptions(CorpusOptions):
+    ALIASES: ClassVar[dict[str, str]] = {"num_threads": "num_workers"}
 
-    ``corpus``: a path (text, JSON Lines, Parquet, gzip: see :mod:`tokensmith.corpus`), a text, or
-    an iterable of paths and texts; ``errors`` and ``text_field`` are passed to the reader.
-    ``progress``: a callable ``(stage, number of pieces)``, or ``True`` to print to stderr.
+    vocab_size: int = option(8000)
+    character_coverage: float = option(0.9995, "share of the corpus characters the vocabulary must cover")
+    byte_fallback: bool = option(False, "add the 256 byte pieces <0x00>..<0xFF>, so no text is unknown")
+    max_piece_length: int = option(16, "longest piece, in characters")
+    seed_size: int = option(1_000_000, "substrings in the seed vocabulary")
+    shrinking_factor: float = option(0.75, "share of the pieces each pruning round keeps")
+    num_sub_iterations: int = option(2, "EM steps between two prunings")
+
+
+@trainer("unigram", UnigramOptions)
+def train_unigram(corpus, options: UnigramOptions):
+    """Train a Unigram tokenizer of ``vocab_size`` ids on ``corpus`` (fewer, with a warning, if
+    the corpus has fewer pieces to offer).
+
+    ``corpus``: a path (text, JSON Lines, Parquet, gzip: see :mod:`tokensmith.corpus`), a list of
+    paths, or an iterable of texts; ``errors`` and ``text_field`` are passed to the reader.
     """
-    if progress is True:
-        progress = _print_progress
-    elif progress is False:
-        progress = None
     from ..decoders import MetaspaceDecoder
     from ..normalizers import Replace, SentencePieceNormalizer, SequenceNormalizer, UnicodeNormalizer
     from ..tokenizer import Tokenizer
     from ..vocab.unigram import UnigramModel, byte_piece
 
-    specials = list(dict.fromkeys(special_tokens))
-    if any(not isinstance(s, str) or len(s) < 2 for s in specials):
+    o = options
+    specials = list(dict.fromkeys(o.special_tokens))
+    if any(len(s) < 2 for s in specials):
         raise OptionError("special tokens must be strings of two or more characters")
     if UNK in specials:
-        raise OptionError(f"{UNK} is always id 0; do not list it in special_tokens")
-    reserved = [UNK] + specials + ([byte_piece(b) for b in range(256)] if byte_fallback else [])
-    if not isinstance(vocab_size, int) or vocab_size <= len(reserved):
-        raise OptionError(f"vocab_size must be an integer above the {len(reserved)} reserved pieces "
-                          f"(<unk>, special tokens, byte pieces), got {vocab_size!r}")
-    words = unigram_words.count_words(corpus, num_threads or os.cpu_count() or 1, errors=errors,
-                                      text_field=text_field)
-    learnt = train_unigram_pieces(
-        words, vocab_size - len(reserved), exclude=reserved, character_coverage=character_coverage,
-        max_piece_length=max_piece_length, seed_size=seed_size, shrinking_factor=shrinking_factor,
-        num_sub_iterations=num_sub_iterations, num_threads=num_threads, progress=progress)
-    if len(reserved) + len(learnt) < vocab_size:
-        raise OptionError(f"the corpus supports only {len(reserved) + len(learnt)} pieces, fewer than "
-                          f"vocab_size={vocab_size}; use a larger corpus or a smaller vocabulary")
+        raise OptionError(f"{UNK} is always id 0; do not list it in {spell('special_tokens')}")
+    reserved = [UNK] + specials + ([byte_piece(b) for b in range(256)] if o.byte_fallback else [])
+    if o.vocab_size <= len(reserved):
+        raise OptionError(f"{spell('vocab_size')} must be an integer above the {len(reserved)} reserved "
+                          f"pieces (<unk>, special tokens, byte pieces), got {o.vocab_size!r}")
+    _check_options(o.vocab_size - len(reserved), o.character_coverage, o.max_piece_length, o.seed_size,
+                   o.shrinking_factor, o.num_sub_iterations)  # before the corpus is read
+    report = o.reporter("unigram")
+    threads = worker_count(o.num_workers)
+    with report.phase("counting words"):
+        words = unigram_words.count_words(corpus, threads, errors=o.errors, text_field=o.text_field)
+    phases = _Phases(report)
+    try:
+        learnt = train_unigram_pieces(
+            words, o.vocab_size - len(reserved), exclude=reserved, character_coverage=o.character_coverage,
+            max_piece_length=o.max_piece_length, seed_size=o.seed_size, shrinking_factor=o.shrinking_factor,
+            num_sub_iterations=o.num_sub_iterations, num_threads=threads, progress=phases.step)
+    except BaseException:
+        phases.close(ok=False)
+        raise
+    phases.close()
     pieces = [(p, 0.0) for p in reserved] + learnt
     special_ids = range(1, 1 + len(specials))
-    model = UnigramModel(pieces, unk_id=0, byte_fallback=byte_fallback, special_ids=special_ids)
+    model = UnigramModel(pieces, unk_id=0, byte_fallback=o.byte_fallback, special_ids=special_ids)
     normalizer = SequenceNormalizer([UnicodeNormalizer("NFKC"), Replace(r"\s+", " ", is_regex=True),
                                      SentencePieceNormalizer()])
     return Tokenizer(model, None, normalizer=normalizer, decoder=MetaspaceDecoder(),
-                     special_tokens={s: i for s, i in zip(specials, special_ids)}, name=name)
+                     special_tokens={s: i for s, i in zip(specials, special_ids)}, name=o.name)
 
 
-def _print_progress(stage: str, size: int) -> None:
-    print(f"unigram: {'after EM' if stage == 'em' else 'pruned to'} {size:,} pieces", file=sys.stderr)
+class _Phases:
+    """The seed, then EM and pruning, as two phases driven by the trainer's step callback."""
+
+    def __init__(self, report: Progress):
+        self.report = report
+        self.current: Phase = report.phase("seed pieces")
+
+    def step(self, stage: str, size: int) -> None:
+        if stage == "seed":
+            self.current.close()
+            self.current = self.report.phase("EM and pruning")
+        self.current.status(f"{size:,} pieces")
+        self.current.note = f"{size:,} pieces"
+
+    def close(self, ok: bool = True) -> None:
+        self.current.close(ok)
 
 
 def _check_options(size, coverage, max_len, seed_size, shrinking, iterations) -> None:
     if not isinstance(size, int) or size < 1:
         raise OptionError(f"vocabulary size must be a positive integer, got {size!r}")
     if not (isinstance(coverage, (int, float)) and 0 < coverage <= 1):
-        raise OptionError(f"character_coverage must be in (0, 1], got {coverage!r}")
+        raise OptionError(f"{spell('character_coverage')} must be in (0, 1], got {coverage!r}")
     if not (isinstance(max_len, int) and 1 <= max_len <= 255):
-        raise OptionError(f"max_piece_length must be in 1..255, got {max_len!r}")
+        raise OptionError(f"{spell('max_piece_length')} must be in 1..255, got {max_len!r}")
     if not (isinstance(seed_size, int) and seed_size >= 1):
-        raise OptionError(f"seed_size must be a positive integer, got {seed_size!r}")
+        raise OptionError(f"{spell('seed_size')} must be a positive integer, got {seed_size!r}")
     if not (isinstance(shrinking, (int, float)) and 0 < shrinking < 1) or math.isnan(shrinking):
-        raise OptionError(f"shrinking_factor must be in (0, 1), got {shrinking!r}")
+        raise OptionError(f"{spell('shrinking_factor')} must be in (0, 1), got {shrinking!r}")
     if not (isinstance(iterations, int) and iterations >= 1):
-        raise OptionError(f"num_sub_iterations must be a positive integer, got {iterations!r}")
+        raise OptionError(f"{spell('num_sub_iterations')} must be a positive integer, got {iterations!r}")

@@ -162,6 +162,8 @@ def train_pieces(engine, chars: dict[str, int], size: int, corpus_weight: float,
                  progress: Callable[[str, int], None] | None = None) -> tuple[list[tuple[str, float]], list[RoundLog]]:
     """``size`` (piece, log-probability) pairs learnt by ``engine``, and the EM history."""
     state = seed_state(engine, chars, seed_size)
+    if progress is not None:
+        progress("seed", len(state.pieces))
     desired = max(len(chars), int(size * DESIRED_SIZE_FACTOR))
     while True:
         for _ in range(num_sub_iterations):

@@ -16,22 +16,14 @@ from typing import Iterable, Union
 
 import numpy as np
 
+from .._core import kernel
 from ..corpus import iter_corpus
-from ..corpus.sources import is_path
-from ..errors import InputError, OptionError
+from ..errors import OptionError, lone_surrogate
 
 SPACE = "\u2581"  # ▁
 
 # A path, a list of paths, or texts: see tokensmith.corpus (text, JSON Lines, Parquet, gzip).
 Corpus = Union[str, os.PathLike, Iterable[Union[str, os.PathLike]]]
-
-
-def _core():
-    try:
-        from .._core import _unigram_train
-    except ImportError:  # compiled core not built
-        return None
-    return _unigram_train
 
 
 def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
@@ -41,13 +33,15 @@ def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
     Raw words are counted first and each distinct word is normalized once: NFKC never joins
     characters across whitespace, so this equals normalizing the text, at a fraction of the cost.
     """
-    if isinstance(corpus, str) and not is_path(corpus):
-        corpus = [corpus]  # one text
-    core = _core()
+    core = kernel("_unigram_train")
     raw: Counter[str] | dict[str, int]
     if core is None:
         raw = Counter()
         for text in iter_corpus(corpus, errors=errors, text_field=text_field):
+            try:
+                text.encode("utf-8")  # the compiled counter's check, for the same error
+            except UnicodeEncodeError as exc:
+                raise lone_surrogate(exc, "a corpus text") from None
             raw.update(text.split())
     else:
         counter = core.WordCounter(threads)
@@ -55,7 +49,7 @@ def count_words(corpus: Corpus, threads: int = 1, *, errors: str = "strict",
             try:
                 counter.add(text)
             except UnicodeEncodeError as exc:
-                raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
+                raise lone_surrogate(exc, "a corpus text") from None
         raw = counter.items()
     words: dict[str, int] = {}
     for word, n in raw.items():

@@ -46,25 +46,20 @@ twin in :mod:`tokensmith._reference.wordpiece_train`; both give the same merges.
 
 from __future__ import annotations
 
-import sys
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Literal, Sequence
 
 import numpy as np
 
+from .._core import kernel
 from .._reference import wordpiece_train as _reference
-from ..errors import InputError, OptionError
+from ..errors import InputError, OptionError, spell
 from ..vocab.wordpiece import BERT_SPECIALS
+from .options import CorpusOptions, option
+from .trainer import trainer
 from .wordpiece_words import count_bert_words
 
 SCORES = ("frequency", "likelihood")
-
-
-def _core():
-    try:
-        from .._core import _wordpiece_train
-    except ImportError:  # compiled core not built
-        return None
-    return _wordpiece_train
 
 
 def _alphabet(words: list[str], counts: list[int], limit: int | None):
@@ -118,22 +113,22 @@ def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
     ``min_frequency=None``: 2, and with ``score="likelihood"`` the halving guard (module doc).
     """
     if score not in SCORES:
-        raise OptionError(f"score must be one of {', '.join(SCORES)}, got {score!r}")
+        raise OptionError(f"{spell('score')} must be one of {', '.join(SCORES)}, got {score!r}")
     halving = min_frequency is None and score == "likelihood"
     if min_frequency is None:
         min_frequency = 2
     if not isinstance(min_frequency, int) or min_frequency < 1:
-        raise OptionError(f"min_frequency must be an integer >= 1, got {min_frequency!r}")
+        raise OptionError(f"{spell('min_frequency')} must be an integer >= 1, got {min_frequency!r}")
     if limit_alphabet is not None and (not isinstance(limit_alphabet, int) or limit_alphabet < 1):
-        raise OptionError(f"limit_alphabet must be a positive integer or None, got {limit_alphabet!r}")
+        raise OptionError(f"{spell('limit_alphabet')} must be a positive integer or None, got {limit_alphabet!r}")
     if not isinstance(prefix, str) or not prefix:
         raise OptionError("the continuation prefix must be a non-empty string")
     tokens, syms, lengths, counts = initial_symbols(word_counts, special_tokens, prefix, limit_alphabet)
     if not isinstance(vocab_size, int) or vocab_size < len(tokens):
-        raise OptionError(f"vocab_size {vocab_size!r} is smaller than the special tokens and the "
-                          f"alphabet ({len(tokens)} tokens); raise it or lower limit_alphabet")
+        raise OptionError(f"{spell('vocab_size')} {vocab_size!r} is smaller than the special tokens and the "
+                          f"alphabet ({len(tokens)} tokens); raise it or lower {spell('limit_alphabet')}")
     max_new = vocab_size - len(tokens)
-    core = None if use_reference else _core()
+    core = None if use_reference else kernel("_wordpiece_train")
     if core is not None:
         merges = core.train_merges(syms, lengths, counts, tokens, prefix, max_new, min_frequency, score,
                                    halving=halving)
@@ -151,38 +146,52 @@ def train_wordpiece_from_counts(word_counts: dict[str, int], vocab_size: int, *,
     return tokens
 
 
-def train_wordpiece(corpus, vocab_size: int = 30_000, *, score: str = "frequency",
-                    lowercase: bool = True, strip_accents: bool | None = None,
-                    min_frequency: int | None = None, special_tokens: Sequence[str] = BERT_SPECIALS,
-                    unk_token: str = "[UNK]", prefix: str = "##", limit_alphabet: int | None = 1000,
-                    num_workers: int | None = None, errors: str = "strict", text_field: str = "text",
-                    progress: bool = False, name: str | None = None):
-    """Train a BERT-style WordPiece tokenizer of ``vocab_size`` ids (fewer if the corpus runs out).
+@dataclass(kw_only=True)
+class WordPieceOptions(CorpusOptions):
+    vocab_size: int = option(30_000)
+    special_tokens: Sequence[str] = option(BERT_SPECIALS)
+    score: Literal["frequency", "likelihood"] = option(
+        "frequency", "merge order: most frequent pair (HF, BERT) or Schuster & Nakajima's likelihood")
+    lowercase: bool = option(True, "lowercase the text (BERT uncased)")
+    strip_accents: bool | None = option(None, "strip accents (None: when lowercasing, as BERT)")
+    min_frequency: int | None = option(None, "least count of a merged pair (None: 2, with the "
+                                             "likelihood score's halving guard)")
+    unk_token: str = option("[UNK]", "the unknown token (added first to the special tokens if missing)")
+    prefix: str = option("##", "marker of a continuing subword")
+    limit_alphabet: int | None = option(1000, "most frequent characters kept (None: all)")
 
-    ``corpus``: a path (text, JSON Lines, Parquet, gzip: see :mod:`tokensmith.corpus`), a text, or
-    an iterable of paths and texts; ``errors`` and ``text_field`` are passed to the reader.
+
+@trainer("wordpiece", WordPieceOptions)
+def train_wordpiece(corpus, options: WordPieceOptions):
+    """Train a BERT-style WordPiece tokenizer of ``vocab_size`` ids (fewer, with a warning, if the
+    corpus runs out).
+
+    ``corpus``: a path (text, JSON Lines, Parquet, gzip: see :mod:`tokensmith.corpus`), a list of
+    paths, or an iterable of texts; ``errors`` and ``text_field`` are passed to the reader.
     ``unk_token`` is put first among the special tokens if they lack it.
     """
     from ..bert import BertNormalizer, BertPreTokenizer
     from ..tokenizer import Tokenizer
     from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
 
-    specials = list(dict.fromkeys(special_tokens))
-    if any(not isinstance(s, str) or not s for s in specials) or not isinstance(unk_token, str):
-        raise OptionError("special tokens and unk_token must be non-empty strings")
-    if unk_token not in specials:
-        specials.insert(0, unk_token)
-    normalizer = BertNormalizer(lowercase=lowercase, strip_accents=strip_accents)
-    counts = count_bert_words(corpus, normalizer, BertPreTokenizer(), threads=num_workers,
-                              errors=errors, text_field=text_field)
-    if progress:
-        print(f"wordpiece: {len(counts):,} distinct words", file=sys.stderr)
-    tokens = train_wordpiece_from_counts(counts, vocab_size, score=score, min_frequency=min_frequency,
-                                         special_tokens=specials, prefix=prefix,
-                                         limit_alphabet=limit_alphabet)
-    if progress:
-        print(f"wordpiece: {len(tokens):,} tokens", file=sys.stderr)
-    model = WordPieceModel(tokens, unk_token, prefix)
+    o = options
+    specials = list(dict.fromkeys(o.special_tokens))
+    if any(not s for s in specials) or not o.unk_token:
+        raise OptionError(f"{spell('special_tokens')} and {spell('unk_token')} must be non-empty strings")
+    if o.unk_token not in specials:
+        specials.insert(0, o.unk_token)
+    normalizer = BertNormalizer(lowercase=o.lowercase, strip_accents=o.strip_accents)
+    report = o.reporter("wordpiece")
+    with report.phase("counting words") as phase:
+        counts = count_bert_words(corpus, normalizer, BertPreTokenizer(), threads=o.num_workers,
+                                  errors=o.errors, text_field=o.text_field)
+        phase.note = f"{len(counts):,} distinct words"
+    with report.phase("merges") as phase:
+        tokens = train_wordpiece_from_counts(counts, o.vocab_size, score=o.score, min_frequency=o.min_frequency,
+                                             special_tokens=specials, prefix=o.prefix,
+                                             limit_alphabet=o.limit_alphabet)
+        phase.note = f"{len(tokens):,} tokens"
+    model = WordPieceModel(tokens, o.unk_token, o.prefix)
     return Tokenizer(model, BertPreTokenizer(), normalizer=normalizer,
-                     decoder=WordPieceDecoder(prefix, cleanup=True),
-                     special_tokens={t: model.token_id[t] for t in specials}, name=name)
+                     decoder=WordPieceDecoder(o.prefix, cleanup=True),
+                     special_tokens={t: model.token_id[t] for t in specials}, name=o.name)

@@ -16,9 +16,9 @@ import re
 from collections import Counter
 from typing import Iterable
 
+from .._core import kernel
 from ..corpus import iter_corpus
-from ..corpus.sources import is_path
-from ..errors import InputError
+from ..errors import InputError, lone_surrogate
 
 # Whitespace for str.split() but control characters for BERT (deleted, not spaces).
 _DROPPED_SPACES = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
@@ -29,11 +29,16 @@ BATCH_CHARS = 4 << 20
 
 
 def _word_counter(threads: int):
-    try:
-        from .._core._unigram_train import WordCounter
-    except ImportError:  # compiled core not built
-        return None
-    return WordCounter(threads)
+    core = kernel("_unigram_train")
+    return None if core is None else core.WordCounter(threads)
+
+
+def _within_line(exc: UnicodeEncodeError) -> UnicodeEncodeError:
+    """``exc`` for the line of the batch that holds the bad character (lines are joined here)."""
+    start = exc.object.rfind("\n", 0, exc.start) + 1
+    end = exc.object.find("\n", exc.start)
+    line = exc.object[start:end if end >= 0 else None]
+    return UnicodeEncodeError(exc.encoding, line, exc.start - start, exc.end - start, exc.reason)
 
 
 def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
@@ -48,13 +53,14 @@ def count_chunks(texts: Iterable[str], threads: int = 1) -> dict[str, int]:
     def add(text: str) -> None:
         if _DROPPED_SPACES.search(text):
             text = text.translate(_DELETE)
-        if counter is None:
-            raw.update(text.split())
-            return
         try:
-            counter.add(text)
+            if counter is None:
+                text.encode("utf-8")  # the compiled counter's check, for the same error
+                raw.update(text.split())
+            else:
+                counter.add(text)
         except UnicodeEncodeError as exc:
-            raise InputError(f"the corpus has a lone surrogate ({exc.reason})") from None
+            raise lone_surrogate(_within_line(exc), "a corpus line") from None
 
     batch: list[str] = []
     size = 0
@@ -89,9 +95,7 @@ def bert_words(chunks: dict[str, int], normalizer, splitter) -> dict[str, int]:
 
 def count_bert_words(corpus, normalizer, splitter, *, threads: int | None = None,
                      errors: str = "strict", text_field: str = "text") -> dict[str, int]:
-    """``{word: count}`` of ``corpus`` (a path, paths, a text or texts: :mod:`tokensmith.corpus`)."""
-    if isinstance(corpus, str) and not is_path(corpus):
-        corpus = [corpus]  # one text
+    """``{word: count}`` of ``corpus`` (a path, paths or texts: :mod:`tokensmith.corpus`)."""
     texts = iter_corpus(corpus, errors=errors, text_field=text_field)
     chunks = count_chunks(texts, threads or os.cpu_count() or 1)
     return bert_words(chunks, normalizer, splitter)

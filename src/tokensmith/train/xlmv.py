@@ -43,16 +43,19 @@ The result is a plain byte-level BPE tokenizer: it saves to every format, HF inc
 
 from __future__ import annotations
 
-from typing import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Mapping
 
 import numpy as np
 
-from ..errors import OptionError
+from ..errors import OptionError, spell
 from ..splitters import RegexSplitter
 from ..tokenizer import Tokenizer
 from ..vocab.bpe import BPEModel
-from ._method_utils import DEFAULT_PATTERN, corpus_options, count_pieces, merge_token_bytes, reusable
+from ._method_utils import count_pieces, merge_token_bytes, reusable
 from .bpe import train_bpe_from_counts
+from .options import BytePairOptions, option
+from .trainer import trainer
 
 METHOD = "xlmv"
 
@@ -140,18 +143,30 @@ def union_of_merges(merge_lists: Mapping[int, list], allocation: Mapping[int, in
     return tokens, merges
 
 
-def train_xlmv(corpora: Mapping[str, object], vocab_size: int, *, clusters: int = 4,
-               pattern: str | None = DEFAULT_PATTERN, allocation: Mapping[int, float] | None = None,
-               language_vocab: int = 1000, min_frequency: int = 2, name: str | None = None,
-               **options) -> Tokenizer:
+@dataclass(kw_only=True)
+class XLMVOptions(BytePairOptions):
+    CORPUS_BY_LANGUAGE: ClassVar[bool] = True
+
+    clusters: int = option(4, "number of language clusters (k-means)")
+    allocation: Mapping[int, float] | None = option(
+        None, "weight of each cluster's share of the vocabulary (None: by lexical diversity)")
+    language_vocab: int = option(1000, "size of each language's own BPE vocabulary (its vector)")
+
+
+@trainer(METHOD, XLMVOptions)
+def train_xlmv(corpora: Mapping[str, object], options: XLMVOptions) -> Tokenizer:
     """Train on ``{language: corpus}``; ``tokenizer.cluster_of`` tells each language's cluster."""
-    opts = corpus_options(options)
-    vocab_size = opts.model_size(vocab_size)
-    if not isinstance(corpora, Mapping) or not corpora:
-        raise OptionError("xlmv needs a mapping {language: corpus} with at least one language")
-    counts = {lang: count_pieces(reusable(corpus), pattern, opts) for lang, corpus in corpora.items()}
-    languages, vectors = language_vectors(counts, language_vocab, min_frequency)
-    labels = kmeans(vectors, min(clusters, len(languages)))
+    o = options
+    vocab_size = o.model_size()
+    report = o.reporter(METHOD)
+    with report.phase("counting", total=len(corpora), unit="language") as phase:
+        counts = {}
+        for lang, corpus in corpora.items():
+            counts[lang] = count_pieces(reusable(corpus), o.pattern, o, progress=False)
+            phase.update()
+    with report.phase("clustering languages"):
+        languages, vectors = language_vectors(counts, o.language_vocab, o.min_frequency)
+        labels = kmeans(vectors, min(o.clusters, len(languages)))
     members = {int(c): [lang for lang, l in zip(languages, labels) if l == c] for c in set(labels.tolist())}
     cluster_counts = {}
     for c, langs in members.items():
@@ -160,20 +175,23 @@ def train_xlmv(corpora: Mapping[str, object], vocab_size: int, *, clusters: int 
             for piece, n in counts[lang].items():
                 merged[piece] = merged.get(piece, 0) + n
         cluster_counts[c] = merged
-    if allocation is None:
+    if o.allocation is None:
         # lexical diversity of each language at an equal amount of text (rarefied type counts)
         sample = min(sum(c.values()) for c in counts.values())
         weights = {c: sum(expected_types(counts[lang], sample) for lang in langs) for c, langs in members.items()}
     else:
-        weights = dict(allocation)
+        weights = dict(o.allocation)
     if set(weights) != set(members):
-        raise OptionError(f"allocation must give a weight to each cluster {sorted(members)}")
+        raise OptionError(f"{spell('allocation')} must give a weight to each cluster {sorted(members)}")
     shares = allocate(weights, vocab_size - 256)
     # Over-train each cluster: the union loses the tokens clusters share.
-    merge_lists = {c: train_bpe_from_counts(cluster_counts[c], int(shares[c] * 1.5) + 16, min_frequency)
-                   for c in members}
+    with report.phase("cluster vocabularies", total=len(members), unit="cluster") as phase:
+        merge_lists = {}
+        for c in members:
+            merge_lists[c] = train_bpe_from_counts(cluster_counts[c], int(shares[c] * 1.5) + 16, o.min_frequency)
+            phase.update()
     tokens, merges = union_of_merges(merge_lists, shares, vocab_size - 256)
-    splitter = None if pattern is None else RegexSplitter(pattern)
-    tok = opts.tokenizer(BPEModel(tokens, merges), splitter, name or METHOD)
+    splitter = None if o.pattern is None else RegexSplitter(o.pattern)
+    tok = o.tokenizer(BPEModel(tokens, merges), splitter, METHOD)
     tok.cluster_of = {lang: int(l) for lang, l in zip(languages, labels)}
     return tok

@@ -21,6 +21,7 @@ import heapq
 import re
 from typing import Any, Sequence
 
+from .._core import kernel
 from ..components import Model, register
 from ..errors import OptionError
 from ..text_spec import compiled_text_spec
@@ -80,9 +81,8 @@ class SentencePieceBPEModel(Model):
         self.core = self._build_core()
 
     def _build_core(self):
-        try:
-            from .._core import _spm_bpe
-        except ImportError:  # compiled core not built: pure-Python path
+        _spm_bpe = kernel("_spm_bpe")
+        if _spm_bpe is None:  # the Python stages of this module
             return None
         core = _spm_bpe.SpmBpeCore(
             list(self.mergeable), list(self.mergeable.values()), self.scores,
@@ -90,6 +90,10 @@ class SentencePieceBPEModel(Model):
             list(self.reserved), list(self.reserved.values()), self.unk_id, self.byte_ids or [])
         core.set_split_words(self._split_words)
         return core
+
+    def compiled_encoder(self, normalizer, splitter):
+        encoder = self.text_encoder(normalizer, splitter)
+        return None if encoder is None else (encoder, None)
 
     def text_encoder(self, normalizer, splitter):
         """A compiled encoder of whole texts through ``normalizer`` and ``splitter`` (the

@@ -17,6 +17,13 @@ Characters no piece covers (unknown characters):
 
 The unknown piece, the byte pieces and ``special_ids`` (``<s>``, ``</s>``, ...) never match text.
 
+Arithmetic: path scores are summed in float64, as HF ``tokenizers`` does for ``tokenizer.json``.
+``float32_sums=True`` follows SentencePiece (``.model`` files) instead: scores are float32 and
+summed in float32, which settles ties such as long runs of one punctuation character ("--------")
+differently (equal sums round apart). The lattice then spans the whole text, as SentencePiece's
+does, since a float32 sum rounds differently at a different offset. :meth:`UnigramModel.nbest`
+and :meth:`UnigramModel.sample` always sum in float64.
+
 Speed: when no piece has ``▁`` after another character, no piece can cross the start of a ``▁``
 run, so the text is cut there into words whose segmentations are cached and computed by the
 compiled lattice (``_core/_lattice.cpp``, twin of ``_reference/lattice.py``). With a normalizer
@@ -31,6 +38,7 @@ import random
 import re
 from typing import Any, Iterable, Sequence
 
+from .._core import kernel
 from .._reference import lattice as reference
 from ..components import Model, register
 from ..errors import InputError, OptionError
@@ -43,14 +51,6 @@ _WORDS = re.compile(rb"(?:\xe2\x96\x81)*(?:(?!\xe2\x96\x81)[\s\S])+|(?:\xe2\x96\
 _CACHE_LIMIT = 200_000
 
 
-def _core():
-    try:
-        from .._core import _lattice
-    except ImportError:  # compiled core not built: pure-Python reference path
-        return None
-    return _lattice
-
-
 def byte_piece(b: int) -> str:
     return f"<0x{b:02X}>"
 
@@ -61,7 +61,7 @@ class UnigramModel(Model):
 
     def __init__(self, pieces: list[tuple[str, float]], unk_id: int | None = 0,
                  byte_fallback: bool = False, *, special_ids: Iterable[int] = (),
-                 fuse_unk: bool = True):
+                 fuse_unk: bool = True, float32_sums: bool = False):
         """``pieces[i] = (piece, score)`` is id ``i``; ``special_ids`` are control pieces."""
         self.pieces = [(str(p), float(s)) for p, s in pieces]
         if not self.pieces:
@@ -72,6 +72,7 @@ class UnigramModel(Model):
         self.byte_fallback = bool(byte_fallback)
         self.special_ids = sorted({int(i) for i in special_ids})
         self.fuse_unk = bool(fuse_unk)
+        self.float32_sums = bool(float32_sums)
 
         excluded = set(self.special_ids)
         if self.unk_id is not None:
@@ -101,18 +102,34 @@ class UnigramModel(Model):
         self.in_lattice = [False] * len(self.pieces)
         for i in self.vocab.values():
             self.in_lattice[i] = True
-        scores = [s for i, (_, s) in enumerate(self.pieces) if self.in_lattice[i]]
-        self.unk_score = (min(scores) if scores else 0.0) - UNK_PENALTY
-        self.max_len = max((len(t) for t in self.vocab), default=1)
         self.scores = [s for _, s in self.pieces]
-        self._split_words = not any(SPACE in t.lstrip(SPACE) for t in self.vocab)
+        self._set_lattice_scores()
+        self.max_len = max((len(t) for t in self.vocab), default=1)
+        self._split_words = (not self.float32_sums
+                             and not any(SPACE in t.lstrip(SPACE) for t in self.vocab))
         self._cache: dict[bytes, tuple[int, ...]] = {}
-        core = _core()
+        core = kernel("_lattice")
         self.core = None if core is None else core.LatticeCore(
-            self._tokens, self.scores, self.in_lattice, self.unk_score)
+            self._tokens, self.lattice_scores, self.in_lattice, self.unk_score)
         if self.core is not None:
             self.core.set_unknown(self.unk_id or 0, self.byte_ids or [], self.fuse_unk,
                                   self._split_words)
+            self.core.set_float32_sums(self.float32_sums)
+
+    def _set_lattice_scores(self) -> None:
+        """The scores the lattice sums (float32 values with ``float32_sums``) and the unknown
+        edge's: the lowest piece score minus the penalty."""
+        low = min((s for i, (_, s) in enumerate(self.pieces) if self.in_lattice[i]), default=0.0)
+        if self.float32_sums:
+            self.lattice_scores = [reference.f32(s) for s in self.scores]
+            self.unk_score = reference.f32(reference.f32(low) - UNK_PENALTY)
+        else:
+            self.lattice_scores = list(self.scores)
+            self.unk_score = low - UNK_PENALTY
+
+    def compiled_encoder(self, normalizer, splitter):
+        encoder = self.text_encoder(normalizer, splitter)
+        return None if encoder is None else (encoder, None)
 
     def text_encoder(self, normalizer, splitter):
         """A compiled encoder of whole texts through ``normalizer`` and ``splitter`` (the
@@ -132,12 +149,16 @@ class UnigramModel(Model):
     # -- lattice --------------------------------------------------------------------------------
     def lattice(self, text: bytes) -> list[list[reference.Edge]]:
         """The reference lattice of ``text``; unknown edges carry id -1."""
-        return reference.build(text, self.vocab, self.scores, self.max_len, -1, self.unk_score)
+        return reference.build(text, self.vocab, self.lattice_scores, self.max_len, -1, self.unk_score)
+
+    def viterbi_reference(self, text: bytes) -> list[int] | None:
+        """The best path by the pure-Python lattice (unknown edges -1), with this model's sums."""
+        return reference.viterbi(self.lattice(text), self.float32_sums)
 
     def _viterbi_raw(self, word: bytes) -> tuple[int, ...]:
         if self.core is not None:
             return tuple(self.core.viterbi(word))
-        return tuple(reference.viterbi(self.lattice(word)))
+        return tuple(self.viterbi_reference(word))
 
     def _words(self, piece: bytes) -> list[bytes]:
         return _WORDS.findall(piece) if self._split_words else [piece]
@@ -163,7 +184,7 @@ class UnigramModel(Model):
         """The same, with the pure-Python lattice over whole pieces (test oracle)."""
         out: list[int] = []
         for piece in pieces:
-            out.extend(self._resolve_unknown(piece, reference.viterbi(self.lattice(piece))))
+            out.extend(self._resolve_unknown(piece, self.viterbi_reference(piece)))
         return out
 
     def _resolve_unknown(self, text: bytes, raw: Sequence[int]) -> list[int]:
@@ -258,10 +279,12 @@ class UnigramModel(Model):
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "pieces": [[p, s] for p, s in self.pieces],
                 "unk_id": self.unk_id, "byte_fallback": self.byte_fallback,
-                "special_ids": self.special_ids, "fuse_unk": self.fuse_unk}
+                "special_ids": self.special_ids, "fuse_unk": self.fuse_unk,
+                "float32_sums": self.float32_sums}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
         return cls([(p, s) for p, s in data["pieces"]], data.get("unk_id", 0),
                    data.get("byte_fallback", False), special_ids=data.get("special_ids", ()),
-                   fuse_unk=data.get("fuse_unk", True))
+                   fuse_unk=data.get("fuse_unk", True),
+                   float32_sums=data.get("float32_sums", False))

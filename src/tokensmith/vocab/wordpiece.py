@@ -17,7 +17,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .. import bert  # noqa: F401  (registers BERT's normalizer and pre-tokenizer for loading)
-from ..components import Decoder, Model, register
+from ..components import Model, register
+from ..decoders import ChainDecoder
 from ..errors import OptionError
 from ..segment.methods import longest_prefix
 from ..segment.pieces import compiled_segmenter, segment_piece, segment_pieces
@@ -95,17 +96,27 @@ class WordPieceModel(Model):
                    data.get("max_input_chars_per_word", 100))
 
 
-# HF's WordPiece decoder cleanup: English detokenization of spaces before punctuation.
+# HF's WordPiece decoder cleanup: English detokenization of spaces before punctuation, applied
+# to each token (with the space put before it) in this order.
 _CLEANUP = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
             (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
 
 
-@register
-class WordPieceDecoder(Decoder):
-    """Words joined by spaces, ``##`` continuations glued to the previous token.
+def cleanup(text: str) -> str:
+    """HF's ``wordpiece::cleanup`` (also used by its CTC decoder)."""
+    for old, new in _CLEANUP:
+        text = text.replace(old, new)
+    return text
 
-    ``cleanup`` also removes the space before English punctuation and contractions, as BERT's
-    decoder does; the text of a word-split input is then not always recovered exactly.
+
+@register
+class WordPieceDecoder(ChainDecoder):
+    """HF's WordPiece decoder: tokens after the first get a space before them, unless they
+    start with ``prefix``, which is removed instead.
+
+    ``cleanup`` then rewrites each token as HF does (``" ."`` -> ``"."``, ``" 's"`` -> ``"'s"``,
+    ...): per token, so ``" do"`` ``" not"`` stays apart while the one token ``"do not"`` would
+    not. The text of a word-split input is then not always recovered exactly.
     """
 
     kind = "wordpiece"
@@ -115,21 +126,16 @@ class WordPieceDecoder(Decoder):
             raise OptionError(f"the WordPiece decoder's prefix must be a string, not {prefix!r}")
         self.prefix, self.cleanup = prefix, bool(cleanup)
 
-    def decode(self, tokens: Sequence[bytes]) -> bytes:
-        prefix = self.prefix.encode("utf-8")
-        parts = []
-        for i, t in enumerate(tokens):
-            if i and t.startswith(prefix):
-                parts.append(t[len(prefix):])
-            else:
-                parts.append(b" " + t if i else t)
-        text = b"".join(parts)
-        if self.cleanup:
-            decoded = text.decode("utf-8", "surrogateescape")
-            for old, new in _CLEANUP:
-                decoded = decoded.replace(old, new)
-            text = decoded.encode("utf-8", "surrogateescape")
-        return text
+    def decode_chain(self, tokens: list[str]) -> list[str]:
+        prefix, out = self.prefix, []
+        for i, token in enumerate(tokens):
+            if i:
+                token = token.replace(prefix, "", 1) if token.startswith(prefix) else " " + token
+            out.append(cleanup(token) if self.cleanup else token)
+        return out
+
+    def hf_spec(self) -> dict[str, Any]:
+        return {"type": "WordPiece", "prefix": self.prefix, "cleanup": self.cleanup}
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "prefix": self.prefix, "cleanup": self.cleanup}
@@ -148,15 +154,21 @@ def wordpiece_tokenizer(tokens: Sequence[str], *, lowercase: bool | None = None,
 
     ``lowercase=None`` guesses from the vocabulary: lowercase unless some token has an
     uppercase letter (cased BERT vocabularies have thousands, uncased ones none).
-    Special tokens are BERT's five where the vocabulary has them.
+    Special tokens are BERT's five where the vocabulary has them; with ``[CLS]`` and ``[SEP]``,
+    ``add_special_tokens=True`` adds them as HF's ``BertWordPieceTokenizer`` does
+    (``[CLS] A [SEP] B [SEP]``, type ids 0 then 1).
     """
     from ..bert import BertNormalizer, BertPreTokenizer
+    from ..hf.post_processors import BertProcessing
     from ..tokenizer import Tokenizer
 
     model = WordPieceModel(tokens, unk_token, prefix, max_input_chars_per_word)
     if lowercase is None:
         lowercase = not any(t != t.lower() for t in model.tokens if t not in BERT_SPECIALS)
     specials = {t: model.token_id[t] for t in BERT_SPECIALS if t in model.token_id}
+    template = (BertProcessing(("[SEP]", specials["[SEP]"]), ("[CLS]", specials["[CLS]"]))
+                if "[CLS]" in specials and "[SEP]" in specials else None)
     return Tokenizer(model, BertPreTokenizer(),
                      normalizer=BertNormalizer(clean_text, handle_chinese_chars, strip_accents, lowercase),
-                     decoder=WordPieceDecoder(prefix, cleanup=True), special_tokens=specials, name=name)
+                     decoder=WordPieceDecoder(prefix, cleanup=True), special_tokens=specials, name=name,
+                     post_processor=template)

@@ -29,9 +29,10 @@
 #include <vector>
 
 #include "flat_string_map.h"
+#include "gil.h"
+#include "py_text.h"
 #include "spm_text.h"
 #include "threads.h"
-#include "gil.h"
 
 namespace tokensmith {
 namespace spm {
@@ -169,16 +170,6 @@ inline TextPipeline pipeline_from_spec(const py::dict& spec) {
     pipe.ms.whitespace_split = s["whitespace_split"].cast<bool>();
   }
   return pipe;
-}
-
-// The UTF-8 of a str without a copy; UnicodeEncodeError on a lone surrogate, like str.encode.
-inline std::string_view utf8_of(py::handle text) {
-  if (!PyUnicode_Check(text.ptr()))
-    throw py::type_error(std::string("expected str, got ") + Py_TYPE(text.ptr())->tp_name);
-  Py_ssize_t n = 0;
-  const char* p = PyUnicode_AsUTF8AndSize(text.ptr(), &n);
-  if (p == nullptr) throw py::error_already_set();
-  return {p, size_t(n)};
 }
 
 inline py::list to_list(const std::vector<int>& ids) {
