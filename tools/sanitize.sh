@@ -71,7 +71,7 @@ echo "built in $((SECONDS - start)) s"
 # interpreter itself does not link libstdc++.
 preload="$(${CXX:-g++} -print-file-name=libasan.so) $(${CXX:-g++} -print-file-name=libstdc++.so)"
 shared="${TOKENSMITH_SHARED_DATA:-$root/../shared/data}"
-kernel_tests=(tests/test_bpe_core.py tests/test_segment_compiled.py tests/test_spm_compiled_paths.py
+kernel_tests=(tests/test_bpe_core.py tests/test_segment_compiled.py tests/test_spm_compiled_paths.py tests/test_token_table.py
               tests/test_train_bpe.py tests/test_train_unigram.py tests/hostile)
 # Their hypothesis tests only (the compatibility tests on whole corpora would take long here).
 hypothesis_tests=(tests/test_split.py tests/test_unigram.py tests/test_segment.py tests/test_wordpiece.py
