@@ -1,6 +1,7 @@
 """Hostile text through every compiled encoder, against its Python twin.
 
-One target per kernel: the regex splitter (``_split``), byte-level BPE (``_bpe``), the Unigram
+One target per kernel: the regex splitter (``_split``), byte-level BPE (``_bpe``), the decoder's
+token table (``_decode``: hostile ids, in lists and in arrays of every integer type), the Unigram
 lattice with its text pipeline (``_lattice``: T5's Precompiled normalizer and Metaspace, and the
 same vocabulary as a SentencePiece model with its charsmap), SentencePiece BPE (``_spm_bpe``:
 Llama 2) and the segmentation kernel (``_segment``: BERT's vocabulary, every method). Texts mix
@@ -14,12 +15,14 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import hostile_seeds as seeds
 import tokensmith
+from tokensmith._reference.decode import join_token_bytes
 from tokensmith.errors import InputError
 from tokensmith.split import COMPILED_SPLITTER, split_reference
 
@@ -28,6 +31,7 @@ pytest.importorskip("tokensmith._core._bpe")
 pytest.importorskip("tokensmith._core._lattice")
 pytest.importorskip("tokensmith._core._spm_bpe")
 pytest.importorskip("tokensmith._core._segment")
+_decode = pytest.importorskip("tokensmith._core._decode")
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -68,6 +72,43 @@ def test_byte_level_bpe_equals_reference(r50k, text):
     assert r50k.decode(ids) == text
     assert r50k.encode_batch([text, text[::-1]], num_threads=2, disallowed_special=()) == \
         [ids, r50k.encode_ordinary(text[::-1])]
+
+
+def _joined(table: list, ids) -> bytes | str:
+    try:
+        return table.join(ids) if hasattr(table, "join") else join_token_bytes(table, ids)
+    except InputError as exc:
+        return f"InputError: {exc}"
+
+
+INT_TYPES = ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]
+
+
+@FUZZ
+@given(ids=st.lists(st.one_of(st.integers(0, 210), st.integers(-2**70, 2**70),
+                              st.sampled_from([-1, 2**31 - 1, 2**31, 2**32, 2**63 - 1, 2**63, 2**64])),
+                    max_size=20),
+       dtype=st.sampled_from([None] + INT_TYPES))
+def test_token_table_equals_reference_on_hostile_ids(ids, dtype):
+    """Ids beyond the table, negative, without bytes or beyond 64 bits: the reference's
+    InputError, never an OverflowError or a read outside the table; in a list, and in arrays
+    of every integer type (holding the ids that type can)."""
+    table = [bytes([b]) for b in range(200)] + [None, b"<gap>", b""]  # id 200 has no bytes
+    if dtype is not None:
+        info = np.iinfo(dtype)
+        ids = np.array([i for i in ids if info.min <= i <= info.max], dtype=dtype)
+    assert _joined(_decode.TokenTable(table), ids) == _joined(table, ids)
+
+
+@FUZZ
+@given(ids=st.lists(st.one_of(st.integers(0, 50_300), st.integers(-2**70, 2**70)), max_size=20))
+def test_decode_of_hostile_ids_is_an_input_error(r50k, ids):
+    try:
+        text = r50k.decode_bytes(ids)
+    except InputError:
+        assert any(not 0 <= i < r50k.vocab_size for i in ids)
+    else:
+        assert text == b"".join(r50k.token_bytes(i) for i in ids)
 
 
 def _stages(tok, text: str) -> list[int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import faulthandler
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -36,7 +37,7 @@ TEXT = ("Hello, world! The quick brown fox — ünïcödé, 日本語のテキ�
 
 def check(files: dict[str, bytes], **options) -> None:
     """Write ``files``, load the first: a tokenizer that works, or a TokensmithError naming a file."""
-    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True)
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=sys.__stderr__)  # pytest may own sys.stderr
     try:
         with tempfile.TemporaryDirectory() as tmp:
             paths = []

@@ -17,11 +17,11 @@ from tokensmith.corpus import jsonl, read_jsonl
 from tokensmith.errors import InputError
 from tokensmith.train import unigram
 
-compiled_lattice = pytest.importorskip("tokensmith._core._lattice")
-compiled_spm_bpe = pytest.importorskip("tokensmith._core._spm_bpe")
-compiled_unigram_train = pytest.importorskip("tokensmith._core._unigram_train")
-
 WORDS = {"hello": 5, "world": 3, "tokens": 2, "unigram": 2, "suffix": 1}
+
+
+def _compiled(name: str):
+    return pytest.importorskip(f"tokensmith._core.{name}")
 
 
 # -- Unigram trainer: positions are uint32 ---------------------------------------------------------
@@ -36,6 +36,7 @@ def test_trainer_refuses_more_positions_than_it_indexes(monkeypatch):
 
 def test_compiled_engine_checks_its_own_limit():
     """The kernel's own guard, for callers that skip the Python check."""
+    compiled_unigram_train = _compiled("_unigram_train")
     words = ["\u2581" + w for w in WORDS]
     engine = compiled_unigram_train.Engine(words, [1.0] * len(words), {}, 16, 1)
     assert engine.num_segments == len(words)
@@ -47,9 +48,10 @@ def test_compiled_engine_checks_its_own_limit():
 @pytest.fixture
 def lowered_piece_limit():
     """Both compiled encoders refuse pieces over 64 bytes for the test's duration."""
-    olds = [m.set_max_piece_bytes(64) for m in (compiled_lattice, compiled_spm_bpe)]
+    modules = [_compiled("_lattice"), _compiled("_spm_bpe")]
+    olds = [m.set_max_piece_bytes(64) for m in modules]
     yield 64
-    for module, old in zip((compiled_lattice, compiled_spm_bpe), olds):
+    for module, old in zip(modules, olds):
         module.set_max_piece_bytes(old)
 
 

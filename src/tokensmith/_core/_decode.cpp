@@ -52,13 +52,33 @@ class TokenTable {
         std::vector<int64_t> values(static_cast<size_t>(n));
         for (Py_ssize_t k = 0; k < n; ++k) {
             const long long v = PyLong_AsLongLong(items[k]);  // ints, or objects with __index__
-            if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+            if (v == -1 && PyErr_Occurred()) unconvertible(values.data(), size_t(k), items[k]);
             values[size_t(k)] = v;
         }
         return join_values(values.data(), values.size());
     }
 
   private:
+    // ids[k] is no int64 (PyLong_AsLongLong has set the error): the error the reference gives,
+    // which reads the ids in order. An id before it outside the table comes first; an int beyond
+    // int64 is outside the table too (InputError, not OverflowError); other objects keep their
+    // TypeError.
+    [[noreturn]] void unconvertible(const int64_t* ids, size_t k, PyObject* item) const {
+        for (size_t j = 0; j < k; ++j)
+            if (!valid(ids[j])) out_of_range(std::to_string(ids[j]));
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError)) throw py::error_already_set();
+        PyErr_Clear();
+        PyObject* index = PyNumber_Index(item);
+        if (index == nullptr) throw py::error_already_set();
+        out_of_range(py::str(py::reinterpret_steal<py::object>(index)).cast<std::string>());
+    }
+
+    [[noreturn]] void out_of_range(const std::string& id) const {
+        PyErr_Clear();
+        tokensmith::raise_tokensmith("InputError", "token id " + id + " is out of range (vocabulary size " +
+                                                       std::to_string(size()) + ")");
+    }
+
     py::bytes join_array(const py::array& ids) const {
         const char kind = ids.dtype().kind();
         if ((kind != 'i' && kind != 'u') || ids.ndim() != 1)
@@ -95,10 +115,7 @@ class TokenTable {
                 total += length(size_t(ids[k]));
             }
         }
-        if (bad < n)
-            tokensmith::raise_tokensmith("InputError", "token id " + std::to_string(ids[bad]) +
-                                                           " is out of range (vocabulary size " +
-                                                           std::to_string(size()) + ")");
+        if (bad < n) out_of_range(std::to_string(ids[bad]));
         py::bytes out = py::reinterpret_steal<py::bytes>(PyBytes_FromStringAndSize(nullptr, Py_ssize_t(total)));
         if (!out) throw py::error_already_set();
         char* dst = PyBytes_AS_STRING(out.ptr());

@@ -1,13 +1,18 @@
 // Releasing the GIL around compiled work, in a way that survives interpreter exit.
 //
-// At exit CPython ends a daemon thread that tries to take the GIL back with pthread_exit, whose
-// forced unwind must pass through the frame that retakes it. pybind11's gil_scoped_release retakes
-// it in a noexcept destructor, so a daemon thread inside a kernel at exit aborted the process
-// ("terminate called without an active exception"). This guard's destructor lets the unwind
-// through, and pybind11's dispatcher rethrows it, so the thread just ends (as tiktoken's do).
+// At exit CPython (before 3.14) ends a daemon thread that tries to take the GIL back with
+// pthread_exit, whose forced unwind starts in the frame that retakes it. pybind11's
+// gil_scoped_release retakes it in a noexcept destructor, so a daemon thread inside a kernel at
+// exit aborted the process ("terminate called without an active exception"). Letting the unwind
+// through is no better: on its way out it passes pybind11's argument holders, which release their
+// Python objects without the GIL. This guard stops the unwind where it starts and parks the
+// thread until the process ends, as CPython 3.14 itself does with such threads.
 #pragma once
 
 #include <Python.h>
+
+#include <chrono>
+#include <thread>
 
 namespace tokensmith {
 
@@ -16,7 +21,13 @@ public:
     GilRelease() : state_(PyEval_SaveThread()) {}
     GilRelease(const GilRelease&) = delete;
     GilRelease& operator=(const GilRelease&) = delete;
-    ~GilRelease() noexcept(false) { PyEval_RestoreThread(state_); }
+    ~GilRelease() noexcept(false) {
+        try {
+            PyEval_RestoreThread(state_);
+        } catch (...) {  // the forced unwind of the thread's end: never leave this handler
+            for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+        }
+    }
 
 private:
     PyThreadState* state_;
