@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 import time
 from dataclasses import dataclass
 from importlib import resources
@@ -109,7 +110,8 @@ def report_hf_agreement(method: str, path: str, reloaded, text: str) -> None:
     lines = [line for line in text.splitlines() if line]
     same = sum(reloaded.encode(line) == hf.encode(line, add_special_tokens=False).ids for line in lines)
     print(f"{method}: HF tokenizers reads {os.path.basename(path)} as tokensmith does on {same:,} of "
-          f"{len(lines):,} held-out lines (the others: ties between equal-score segmentations)")
+          f"{len(lines):,} held-out lines (the others: ties between equal-score segmentations)",
+          file=sys.stderr)
 
 
 def check_same_text(method: str, tokenizer, reloaded, text: str, ids: list[int]) -> None:
