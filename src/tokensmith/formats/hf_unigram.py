@@ -68,7 +68,7 @@ def read(document: dict, path: str | os.PathLike, name: str | None = None):
     special_ids: list[int] = []
     try:
         model = UnigramModel(pieces, unk_id, bool(spec.get("byte_fallback", False)),
-                             special_ids=special_ids)
+                             special_ids=special_ids, whole_pieces=True)  # one lattice per pre-token, as HF
     except OptionError as exc:
         raise ModelFileError(path, str(exc)) from None
     decoder = _decoder(document.get("decoder"), path, model.byte_fallback)

@@ -61,8 +61,13 @@ class UnigramModel(Model):
 
     def __init__(self, pieces: list[tuple[str, float]], unk_id: int | None = 0,
                  byte_fallback: bool = False, *, special_ids: Iterable[int] = (),
-                 fuse_unk: bool = True, float32_sums: bool = False):
-        """``pieces[i] = (piece, score)`` is id ``i``; ``special_ids`` are control pieces."""
+                 fuse_unk: bool = True, float32_sums: bool = False, whole_pieces: bool = False):
+        """``pieces[i] = (piece, score)`` is id ``i``; ``special_ids`` are control pieces.
+
+        ``whole_pieces``: one lattice over each piece, never cut at its ``▁`` words. Cutting is
+        the same segmentation in exact arithmetic, but the sums are rounded from another start,
+        so exact ties between equal-score segmentations can fall otherwise: HF's Unigram runs
+        one lattice per pre-token, and files read from tokenizer.json set this."""
         self.pieces = [(str(p), float(s)) for p, s in pieces]
         if not self.pieces:
             raise OptionError("Unigram vocabulary is empty")
@@ -105,7 +110,8 @@ class UnigramModel(Model):
         self.scores = [s for _, s in self.pieces]
         self._set_lattice_scores()
         self.max_len = max((len(t) for t in self.vocab), default=1)
-        self._split_words = (not self.float32_sums
+        self.whole_pieces = bool(whole_pieces)
+        self._split_words = (not self.float32_sums and not self.whole_pieces
                              and not any(SPACE in t.lstrip(SPACE) for t in self.vocab))
         self._cache: dict[bytes, tuple[int, ...]] = {}
         core = kernel("_lattice")
@@ -280,11 +286,12 @@ class UnigramModel(Model):
         return {"type": self.kind, "pieces": [[p, s] for p, s in self.pieces],
                 "unk_id": self.unk_id, "byte_fallback": self.byte_fallback,
                 "special_ids": self.special_ids, "fuse_unk": self.fuse_unk,
-                "float32_sums": self.float32_sums}
+                "float32_sums": self.float32_sums, "whole_pieces": self.whole_pieces}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
         return cls([(p, s) for p, s in data["pieces"]], data.get("unk_id", 0),
                    data.get("byte_fallback", False), special_ids=data.get("special_ids", ()),
                    fuse_unk=data.get("fuse_unk", True),
-                   float32_sums=data.get("float32_sums", False))
+                   float32_sums=data.get("float32_sums", False),
+                   whole_pieces=data.get("whole_pieces", False))
