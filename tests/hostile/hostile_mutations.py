@@ -21,16 +21,17 @@ SPLICED = {json.dumps(DEEP): "[" * 100_000 + "]" * 100_000,
 
 # -- bytes ---------------------------------------------------------------------------------------
 @st.composite
-def damaged_bytes(draw, data: bytes) -> bytes:
-    """``data`` truncated, with bytes flipped, invalid UTF-8 or NULs inserted, spans cut or doubled."""
+def damaged_bytes(draw, data: bytes, keep: int = 0) -> bytes:
+    """``data`` truncated, with bytes flipped, invalid UTF-8 or NULs inserted, spans cut or doubled
+    (its first ``keep`` bytes, a magic number, left alone so that the damage reaches the parser)."""
     buf = bytearray(data)
     for _ in range(draw(st.integers(1, 3))):
         n = len(buf)
-        at = draw(st.integers(0, n))
+        at = draw(st.integers(min(keep, n), n))
         action = draw(st.sampled_from(["truncate", "flip", "insert", "cut", "double", "empty"]))
         if action == "truncate":
             del buf[at:]
-        elif action == "flip" and n:
+        elif action == "flip" and n > keep:
             at = min(at, n - 1)
             buf[at] ^= draw(st.integers(1, 255))
         elif action == "insert":
@@ -40,7 +41,7 @@ def damaged_bytes(draw, data: bytes) -> bytes:
         elif action == "double":
             buf[at:at] = buf[at:at + draw(st.integers(1, 64))]
         elif action == "empty":
-            buf.clear()
+            del buf[keep:]
     return bytes(buf)
 
 

@@ -135,6 +135,12 @@ def hf_unigram(tokenizers: Path) -> dict[str, bytes]:
     return {"tokenizer.json": json.dumps(document, ensure_ascii=False).encode("utf-8")}
 
 
+def gguf(tokenizers: Path) -> dict[str, bytes]:
+    """llama.cpp's BERT vocabulary file, whole (a GGUF container: typed key/value metadata)."""
+    name = "ggml-vocab-bert-bge.gguf"
+    return {name: (tokenizers / "llama_cpp_vectors" / name).read_bytes()}
+
+
 def native(seed: dict[str, bytes], tmp: Path) -> dict[str, bytes]:
     """The tokensmith file of a seed, written by ``save``."""
     import tokensmith

@@ -106,11 +106,11 @@ def test_tokenizer_json_with_wrong_types(tmp_path, tokenizer_files, mutate):
     _load_error(_write(tmp_path / "tokenizer.json", document))
 
 
-def test_memory_error_and_interrupt_are_not_blamed_on_the_file(tmp_path, monkeypatch, native_gpt2):
+def test_memory_import_errors_and_interrupt_are_not_blamed_on_the_file(tmp_path, monkeypatch, native_gpt2):
     import tokensmith.formats.native as native
 
     path = _write(tmp_path / "t.json", native_gpt2)
-    for error in (MemoryError, KeyboardInterrupt):
+    for error in (MemoryError, KeyboardInterrupt, ImportError):  # ImportError: a kernel not built
         def boom(*args, error=error):
             raise error()
 

@@ -87,7 +87,8 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
     naming the file: the loaders' own checks give the precise message, and any other exception
     (an ``AttributeError`` from a value of the wrong type, a ``RecursionError`` from deep nesting,
     a ``RuntimeError`` from the compiled core, ...) is reported as ``malformed <format> file``.
-    ``MemoryError`` and ``KeyboardInterrupt`` pass through: they are not about the file.
+    ``MemoryError``, ``ImportError`` (a compiled kernel the installation lacks) and
+    ``KeyboardInterrupt`` pass through: they are not about the file.
     """
     if not LOADERS:
         _register_builtin()
@@ -99,7 +100,7 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
         kind = kind or detect(path)
         return _load_as(kind, path, options)
     except (TokensmithError, MemoryError, ImportError):
-        raise  # an ImportError is this installation's (a kernel not built), not the file's
+        raise
     except OSError as exc:
         raise ModelFileError(path, f"cannot read: {exc.strerror or exc}") from None
     except RecursionError:
