@@ -10,7 +10,7 @@ import struct
 
 from hypothesis import strategies as st
 
-from hostile_seeds import HOSTILE_VALUES, INVALID_UTF8, field, join_fields, proto_fields, varint
+from hostile_seeds import HOSTILE_VALUES, INVALID_UTF8, join_fields, proto_fields, varint
 
 # Values whose JSON text json.dumps cannot produce: they are spliced in as text.
 DEEP = "\x00deep\x00"
