@@ -180,13 +180,6 @@ class HFBPEModel(VocabularyAPI, Model):
             self._bytes = [b"" if t is None else t.encode("utf-8") for t in self._tokens]
         return self._bytes
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "spec": self._spec}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]):
-        return cls(data["spec"])
-
 
 def merge_symbols(ids: list[int], merges: dict[tuple[int, int], tuple[int, int]]) -> list[int]:
     """Merge the lowest-rank adjacent pair, leftmost first, until none is listed (HF's

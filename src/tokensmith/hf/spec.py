@@ -110,7 +110,8 @@ def build_stage(what: str, builders: dict, spec: Any, path) -> Any:
 
 class VocabularyAPI:
     """HF's vocabulary lookups for a model holding ``vocab`` (string -> id), ``_tokens`` (id ->
-    string, None for an unassigned id) and ``_spec`` (its tokenizer.json model object)."""
+    string, None for an unassigned id) and ``_spec`` (its tokenizer.json model object, which is
+    also what the native format saves: the model is rebuilt from it)."""
 
     vocab: dict[str, int]
     _tokens: list[str | None]
@@ -128,3 +129,10 @@ class VocabularyAPI:
     def hf_spec(self) -> dict[str, Any]:
         """The model as tokenizer.json writes it."""
         return self._spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": self.kind, "spec": self._spec}  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        return cls(data["spec"])  # type: ignore[call-arg]

@@ -50,13 +50,6 @@ class _VocabModel(VocabularyAPI, Model):
     def token_bytes(self) -> list[bytes]:
         return self._bytes
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"type": self.kind, "spec": self._spec}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]):
-        return cls(data["spec"])
-
 
 @register
 class HFWordPieceModel(_VocabModel):
