@@ -1,0 +1,1 @@
+"""Move a pretrained model onto a new tokenizer (issue: transplant)."""
