@@ -42,7 +42,7 @@ def bare_encoding(corpus: Path, parallel: Path) -> float:
 
     from tokensmith.metrics.corpus import read_corpus
     from tokensmith.metrics.parallel import read_parallel
-    from tokensmith.split import CL100K, GPT2, O200K
+    from tokensmith.pre_tokenizers.patterns import CL100K, GPT2, O200K
 
     texts = read_corpus([corpus])
     par = read_parallel(parallel)

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tokensmith.formats.tiktoken_file import load_tiktoken  # noqa: E402
-from tokensmith.split import CL100K, GPT2  # noqa: E402
+from tokensmith.pre_tokenizers.patterns import CL100K, GPT2  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 TOKENIZERS = DATA / "tokenizers"

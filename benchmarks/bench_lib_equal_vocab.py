@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main(workdir: str) -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from tokensmith import Tokenizer
-    from tokensmith.train import train
+    from tokensmith.trainers import train
 
     work = Path(workdir)
     held = (work / "held_out.txt").read_text(encoding="utf-8")

@@ -59,7 +59,7 @@ METHODS = {
 def train_child(method: str, options: dict, train_file: str, vocab: int, out: str) -> None:
     """Runs in a child process: train, save, print time and peak RSS as JSON."""
     sys.path.insert(0, str(ROOT / "src"))
-    from tokensmith.train import train
+    from tokensmith.trainers import train
 
     start = time.perf_counter()
     tok = train([train_file], method=method, vocab_size=vocab, progress=False, **options)
@@ -158,7 +158,7 @@ def _get(result: dict, *path, default=None):
 GUIDE = """\
 # The literature's vocabulary builders
 
-Every method trains with `tokensmith.train.train(corpus, method=NAME, vocab_size=N, ...)` or
+Every method trains with `tokensmith.trainers.train(corpus, method=NAME, vocab_size=N, ...)` or
 `tokensmith train CORPUS --method NAME --vocab-size N -o tok.json`, accepts the options of
 plain BPE (`pattern`, `special_tokens`, `min_frequency`, `errors`, `text_field`, `num_workers`)
 plus its own, and saves to the native format. Each module's docstring names its paper and says

@@ -39,7 +39,7 @@ def head(pieces: list[bytes], mb: float) -> list[bytes]:
 
 
 def bench_vocab(label: str, tok, text: str, python_mb: float, runs: int) -> None:
-    from tokensmith.segment.pieces import compiled_segmenter, segment_pieces
+    from tokensmith.segmenters.pieces import compiled_segmenter, segment_pieces
 
     pieces = pieces_of(tok, text)
     size = sum(map(len, pieces)) / 1e6

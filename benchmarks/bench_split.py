@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from tokensmith._core import _split  # noqa: E402
-from tokensmith.split import NAMED_PATTERNS  # noqa: E402
+from tokensmith.pre_tokenizers.patterns import NAMED_PATTERNS  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 PATTERNS = ["gpt2", "cl100k", "llama3", "o200k"]

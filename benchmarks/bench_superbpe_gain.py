@@ -32,7 +32,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from bench_methods import slice_corpus
-    from tokensmith.train import train
+    from tokensmith.trainers import train
 
     workdir = Path(tempfile.mkdtemp(prefix="bench_superbpe_gain_"))
     train_path, held_path = slice_corpus(args.train_mb, args.held_out_mb, workdir)

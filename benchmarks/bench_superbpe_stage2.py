@@ -36,9 +36,9 @@ def main() -> int:
     parser.add_argument("--transition", type=float, default=0.9)
     args = parser.parse_args()
 
-    from tokensmith.train._method_utils import READING_DEFAULTS, count_pieces
-    from tokensmith.train.bpe import train_bpe_from_counts
-    from tokensmith.train.superbpe import train_stage_two, transition_size, word_count
+    from tokensmith.trainers.method_utils import READING_DEFAULTS, count_pieces
+    from tokensmith.models.bpe.trainer import train_bpe_from_counts
+    from tokensmith.trainers.superbpe import train_stage_two, transition_size, word_count
 
     with open(CORPUS, "rb") as f:
         data = f.read(int(args.train_mb * 1e6))

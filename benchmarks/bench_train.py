@@ -12,7 +12,7 @@ tokenizer encoding with its own library (rustbpe and bpeasy vocabularies through
 
 Pattern spelling: rustbpe and tokensmith take cl100k's pattern as tiktoken writes it; HF
 tokenizers (Oniguruma reads ``{1,3}+`` as a repeated repeat) and bpeasy get the equivalent
-spelling without possessive quantifiers (``llama3`` in tokensmith.split). SentencePiece has its
+spelling without possessive quantifiers (``llama3`` in tokensmith.pre_tokenizers.patterns). SentencePiece has its
 own pre-tokenization (whitespace-prefixed pieces) and gets the text as lines.
 """
 
@@ -36,7 +36,7 @@ TRAINERS = ["tokensmith", "rustbpe", "bpeasy", "hf", "sentencepiece"]
 BLOCK = 64 * 1024  # peers read the corpus as ~64 kB strings of whole lines
 
 # The split patterns, spelt out so that peers' processes need not import tokensmith (and numpy);
-# main() checks that they are tokensmith.split's.
+# main() checks that they are tokensmith.pre_tokenizers.patterns's.
 CL100K = (
     r"""'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+"""
     r"""|\s++$|\s*[\r\n]|\s+(?!\S)|\s"""
@@ -197,9 +197,9 @@ def main() -> None:
         return
 
     sys.path.insert(0, os.path.join(ROOT, "src"))
-    import tokensmith.split
+    import tokensmith.pre_tokenizers.patterns
 
-    assert (CL100K, LLAMA3) == (tokensmith.split.CL100K, tokensmith.split.LLAMA3)
+    assert (CL100K, LLAMA3) == (tokensmith.pre_tokenizers.patterns.CL100K, tokensmith.pre_tokenizers.patterns.LLAMA3)
     names = [n for n in args.trainers.split(",") if n]
     with tempfile.TemporaryDirectory(prefix="bench_train_") as workdir:
         corpus, held = slice_corpus(args.corpus, args.mb, args.heldout_mb, workdir)

@@ -45,7 +45,7 @@ def run_trainer(name: str, train: Path, held: Path, vocab: int, workdir: Path) -
     start = time.perf_counter()
     if name == "tokensmith":
         sys.path.insert(0, str(ROOT / "src"))
-        from tokensmith.train.unigram import train_unigram
+        from tokensmith.models.unigram.trainer import train_unigram
 
         tok = train_unigram(str(train), vocab)
         seconds = time.perf_counter() - start

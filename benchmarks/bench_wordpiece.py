@@ -84,7 +84,7 @@ def train_once(trainer: str, mb: float, vocab: int) -> dict:
         encode = lambda text: tok.encode(text, add_special_tokens=False).ids  # noqa: E731
         size = tok.get_vocab_size()
     else:
-        from tokensmith.train.wordpiece import train_wordpiece
+        from tokensmith.models.wordpiece.trainer import train_wordpiece
 
         options = {"score": "likelihood", "min_frequency": 2} if trainer == "likelihood_mf2" else {"score": trainer}
         tok = train_wordpiece(lines, vocab, lowercase=True, limit_alphabet=1000, **options)

@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 
 import tokensmith
-from tokensmith.splitters import RegexSplitter
+from tokensmith.pre_tokenizers.splitters import RegexSplitter
 from tokensmith.token_table import TokenTable
-from tokensmith.train import train_bpe
-from tokensmith.train.pathpiece import removal_costs
-from tokensmith.train.sage import ablation_scores, sample_lines, segment_lines
-from tokensmith.train.unigram import train_unigram
-from tokensmith.train.wordpiece import train_wordpiece
+from tokensmith.trainers import train_bpe
+from tokensmith.trainers.pathpiece import removal_costs
+from tokensmith.trainers.sage import ablation_scores, sample_lines, segment_lines
+from tokensmith.models.unigram.trainer import train_unigram
+from tokensmith.models.wordpiece.trainer import train_wordpiece
 
 
 def texts(data: Path) -> tuple[str, str]:

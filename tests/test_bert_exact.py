@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from tokensmith.bert import BertNormalizer
+from tokensmith.normalizers.bert import BertNormalizer
 from tokensmith.formats.wordpiece_vocab import load_vocab_txt
-from tokensmith.vocab.wordpiece import WordPieceDecoder
+from tokensmith.models.wordpiece.model import WordPieceDecoder
 
 tokenizers = pytest.importorskip("tokenizers")
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokensmith._reference.bpe import merge_piece
-from tokensmith.split import split_reference
-from tokensmith.vocab.bpe import BPEModel
+from tokensmith.pre_tokenizers.patterns import split_reference
+from tokensmith.models.bpe.model import BPEModel
 
 _bpe = pytest.importorskip("tokensmith._core._bpe")
 

@@ -10,7 +10,7 @@ import pytest
 
 from tokensmith import InputError, OptionError
 from tokensmith.corpus import find_cut, iter_corpus, read_jsonl, read_parquet, read_text_file
-from tokensmith.split import split_reference
+from tokensmith.pre_tokenizers.patterns import split_reference
 
 
 def test_text_chunks_concatenate_to_the_file(tmp_path, english_sample):

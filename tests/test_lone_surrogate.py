@@ -7,10 +7,10 @@ import pytest
 
 from tokensmith._core import kernel
 from tokensmith.errors import InputError, lone_surrogate
-from tokensmith.normalizers import SentencePieceNormalizer
-from tokensmith.train import train_bpe
-from tokensmith.train.unigram import train_unigram
-from tokensmith.train.wordpiece import train_wordpiece
+from tokensmith.normalizers.common import SentencePieceNormalizer
+from tokensmith.trainers import train_bpe
+from tokensmith.models.unigram.trainer import train_unigram
+from tokensmith.models.wordpiece.trainer import train_wordpiece
 
 TEXT = "abc\udc80def"
 MESSAGE = r"has a lone surrogate U\+DC80 at character 3; it cannot be encoded as UTF-8"

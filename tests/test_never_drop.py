@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tokensmith
-from tokensmith.split import split_keeping_gaps, split_reference
-from tokensmith.splitters import RegexSplitter
+from tokensmith.pre_tokenizers.patterns import split_keeping_gaps, split_reference
+from tokensmith.pre_tokenizers.splitters import RegexSplitter
 
 # Patterns that leave characters unmatched: only letters, only ASCII words and digits, nothing
 # but a lookahead (every match empty).

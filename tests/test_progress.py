@@ -11,7 +11,7 @@ import pytest
 from tokensmith import progress as progress_module
 from tokensmith.errors import InputError, SmallCorpusWarning
 from tokensmith.progress import Progress
-from tokensmith.train import TRAINERS, train
+from tokensmith.trainers import TRAINERS, train
 
 
 class Terminal(io.StringIO):

@@ -11,13 +11,13 @@ from hypothesis import given, settings, strategies as st
 
 from tokensmith import Tokenizer
 from tokensmith.errors import InputError, OptionError
-from tokensmith.segment import SEGMENTERS, SegmentVocabulary, segmented_model
-from tokensmith.segment.methods import (METHODS, least_tokens, least_tokens_longest_first, likelihood,
+from tokensmith.segmenters import SEGMENTERS, SegmentVocabulary, segmented_model
+from tokensmith.segmenters.methods import (METHODS, least_tokens, least_tokens_longest_first, likelihood,
                                         longest_prefix)
-from tokensmith.segment.stochastic import _Fenwick, stochastok_expand
-from tokensmith.splitters import RegexSplitter
-from tokensmith.vocab.bpe import BPEModel
-from tokensmith.vocab.wordpiece import WordPieceModel, wordpiece_tokenizer
+from tokensmith.segmenters.stochastic import _Fenwick, stochastok_expand
+from tokensmith.pre_tokenizers.splitters import RegexSplitter
+from tokensmith.models.bpe.model import BPEModel
+from tokensmith.models.wordpiece.model import WordPieceModel, wordpiece_tokenizer
 
 
 def _all_segmentations(piece: bytes, vocab: SegmentVocabulary, i: int = 0):
@@ -180,7 +180,7 @@ def test_uncoverable_piece_without_unk_is_an_error():
     model = WordPieceModel(["[UNK]", "a"])
     tok = Tokenizer(segmented_model(model, "least_tokens"))
     assert tok.encode_ordinary("ab") == [0]
-    from tokensmith.segment.models import segment_piece
+    from tokensmith.segmenters.models import segment_piece
 
     with pytest.raises(InputError, match="cannot be covered"):
         segment_piece(b"ab", SegmentVocabulary(v, v), least_tokens)
@@ -221,7 +221,7 @@ def official_expansions(tokens: list[bytes]) -> dict[int, list[tuple[int, int]]]
 
 @pytest.fixture(scope="module")
 def bpe_2k(english_sample):
-    from tokensmith.train import train_bpe
+    from tokensmith.trainers import train_bpe
 
     return train_bpe([english_sample[:300_000]], 2000, progress=False)
 

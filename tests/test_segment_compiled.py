@@ -9,9 +9,9 @@ from hypothesis import given, settings, strategies as st
 import tokensmith
 from tokensmith.errors import InputError
 from tokensmith.formats.wordpiece_vocab import load_vocab_txt
-from tokensmith.segment import SegmentVocabulary
-from tokensmith.segment.methods import METHODS
-from tokensmith.segment.pieces import compiled_segmenter, segment_pieces
+from tokensmith.segmenters import SegmentVocabulary
+from tokensmith.segmenters.methods import METHODS
+from tokensmith.segmenters.pieces import compiled_segmenter, segment_pieces
 
 _segment = pytest.importorskip("tokensmith._core._segment")
 
@@ -126,9 +126,9 @@ def test_wordpiece_and_segmented_models_use_the_kernel(tokenizer_files, ntrex_te
 
 
 def test_python_methods_when_the_kernel_is_missing(monkeypatch):
-    from tokensmith.segment.models import SegmentedModel
-    from tokensmith.vocab.bpe import BPEModel
-    from tokensmith.vocab.wordpiece import WordPieceModel
+    from tokensmith.segmenters.models import SegmentedModel
+    from tokensmith.models.bpe.model import BPEModel
+    from tokensmith.models.wordpiece.model import WordPieceModel
 
     monkeypatch.setenv("TOKENSMITH_PURE_PYTHON", "1")  # the readable twins, as without a build
     tokens = [bytes([b]) for b in range(256)] + [b"ab", b"bab"]

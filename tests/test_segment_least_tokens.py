@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from tokensmith.segment import SegmentVocabulary
-from tokensmith.segment.methods import least_tokens, least_tokens_longest_first
-from tokensmith.segment.pieces import compiled_segmenter, segment_pieces
+from tokensmith.segmenters import SegmentVocabulary
+from tokensmith.segmenters.methods import least_tokens, least_tokens_longest_first
+from tokensmith.segmenters.pieces import compiled_segmenter, segment_pieces
 
 
 def official_segmentation(sample: bytes, vocab: set[bytes], max_len: int) -> list[bytes]:

@@ -1,6 +1,6 @@
 """Seeded stochastic segmenters give each text the same ids whatever the threads, the batches, their
 order or the process: each call's draws are seeded from (method, seed, text), see
-:mod:`tokensmith.segment.stochastic`."""
+:mod:`tokensmith.segmenters.stochastic`."""
 
 from __future__ import annotations
 

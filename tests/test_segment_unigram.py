@@ -14,7 +14,7 @@ import pytest
 import tokensmith
 from tokensmith import Tokenizer
 from tokensmith.errors import OptionError
-from tokensmith.vocab.unigram import UnigramModel
+from tokensmith.models.unigram.model import UnigramModel
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_likelihood_is_the_models_viterbi_and_least_tokens_is_shorter(t5, lines)
 
 
 def test_byte_fallback_pieces_cover_any_text(tokenizer_files):
-    from tokensmith.vocab.unigram import UnigramModel, byte_piece
+    from tokensmith.models.unigram.model import UnigramModel, byte_piece
 
     pieces = [("<unk>", 0.0)] + [(byte_piece(b), 0.0) for b in range(256)] + [("▁a", -1.0), ("b", -2.0)]
     tok = Tokenizer(UnigramModel(pieces, unk_id=0, byte_fallback=True))

@@ -1,6 +1,6 @@
 """The compiled pre-tokenizer gives exactly the pieces of ``regex.findall`` for the named patterns.
 
-The reference is the ``regex`` module running the patterns of ``tokensmith.split`` as written.
+The reference is the ``regex`` module running the patterns of ``tokensmith.pre_tokenizers.patterns`` as written.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from tokensmith._core import _split  # built by setup.py: a missing build must fail, not skip
 from tokensmith.errors import InputError, OptionError
-from tokensmith.split import CL100K, LLAMA3, NAMED_PATTERNS
+from tokensmith.pre_tokenizers.patterns import CL100K, LLAMA3, NAMED_PATTERNS
 
 SPLITTERS = ["gpt2", "cl100k", "llama3", "o200k"]
 COMPILED = {name: regex.compile(NAMED_PATTERNS[name]) for name in SPLITTERS}

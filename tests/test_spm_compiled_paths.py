@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from tokensmith._reference import lattice as ref
 from tokensmith.formats import load
-from tokensmith.vocab.sentencepiece_bpe import SentencePieceBPEModel
-from tokensmith.vocab.unigram import UnigramModel
+from tokensmith.models.bpe.sentencepiece import SentencePieceBPEModel
+from tokensmith.models.unigram.model import UnigramModel
 
 # One- to four-byte characters, NUL and DEL, so the trie's nodes have children spread over the
 # whole byte range and the double array must place many of them side by side.

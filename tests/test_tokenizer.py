@@ -7,7 +7,7 @@ from tiktoken.load import load_tiktoken_bpe
 
 import tokensmith
 from tokensmith.errors import InputError, SpecialTokenError
-from tokensmith.split import CL100K
+from tokensmith.pre_tokenizers.patterns import CL100K
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_nul_bytes_and_control_characters_round_trip(cl100k):
 
 @pytest.mark.parametrize("specials", [["<|x|>", "<|y|>"], ["<a>", "[b]", "{c}", "(d)", "|e|", "~f~"]])
 def test_every_special_is_refused_whatever_its_first_character(specials):
-    from tokensmith.vocab.bpe import BPEModel
+    from tokensmith.models.bpe.model import BPEModel
 
     model = BPEModel([bytes([b]) for b in range(256)], [])
     tok = tokensmith.Tokenizer(model, special_tokens={s: 256 + i for i, s in enumerate(specials)})
@@ -98,7 +98,7 @@ def test_every_model_with_any_splitter_encodes(tokenizer_files):
     """The compiled fast path is the model's to offer (Model.compiled_encoder): a Unigram model
     behind a regex splitter runs stage by stage instead of calling a BPE-only core method."""
     import tokensmith
-    from tokensmith.splitters import RegexSplitter
+    from tokensmith.pre_tokenizers.splitters import RegexSplitter
     from tokensmith.tokenizer import Tokenizer
 
     for name in ("t5_small_tokenizer.json", "llama2_tokenizer.model", "bert_base_cased_vocab.txt",

@@ -15,9 +15,9 @@ import tokensmith
 from tokensmith import InputError, OptionError
 from tokensmith.errors import SmallCorpusWarning
 from tokensmith._reference.bpe_train import train_bpe_from_counts as reference_train
-from tokensmith.split import split_reference
-from tokensmith.train import TRAINERS, train
-from tokensmith.train.bpe import train_bpe, train_bpe_from_counts
+from tokensmith.pre_tokenizers.patterns import split_reference
+from tokensmith.trainers import TRAINERS, train
+from tokensmith.models.bpe.trainer import train_bpe, train_bpe_from_counts
 
 core = pytest.importorskip("tokensmith._core._bpe_train") if not os.environ.get("CI") else \
     __import__("tokensmith._core._bpe_train", fromlist=["_"])

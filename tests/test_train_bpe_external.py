@@ -14,9 +14,9 @@ from collections import Counter
 import pytest
 
 from tokensmith.formats.bytes_text import text_to_bytes
-from tokensmith.train.bpe import train_bpe_from_counts
-from tokensmith.train._method_utils import count_pieces
-from tokensmith.vocab.bpe import BPEModel
+from tokensmith.models.bpe.trainer import train_bpe_from_counts
+from tokensmith.trainers.method_utils import count_pieces
+from tokensmith.models.bpe.model import BPEModel
 
 tokenizers = pytest.importorskip("tokenizers")
 

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from tokensmith import InputError, OptionError
 from tokensmith.errors import SmallCorpusWarning
 from tokensmith._reference.unigram_train import ReferenceEngine
-from tokensmith.train import train
-from tokensmith.train import unigram_em, unigram_words
-from tokensmith.train.unigram import train_unigram, train_unigram_pieces
-from tokensmith.train.unigram_scripts import script_ids
+from tokensmith.trainers import train
+from tokensmith.models.unigram import em as unigram_em, words as unigram_words
+from tokensmith.models.unigram.trainer import train_unigram, train_unigram_pieces
+from tokensmith.models.unigram.scripts import script_ids
 
 core = pytest.importorskip("tokensmith._core._unigram_train")
 

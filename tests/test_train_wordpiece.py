@@ -12,10 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tokensmith
-from tokensmith.bert import BertNormalizer, BertPreTokenizer
+from tokensmith.normalizers.bert import BertNormalizer
+from tokensmith.pre_tokenizers.bert import BertPreTokenizer
 from tokensmith.errors import InputError, OptionError
-from tokensmith.train.wordpiece import initial_symbols, train_wordpiece, train_wordpiece_from_counts
-from tokensmith.train.wordpiece_words import bert_words, count_bert_words, count_chunks
+from tokensmith.models.wordpiece.trainer import initial_symbols, train_wordpiece, train_wordpiece_from_counts
+from tokensmith.models.wordpiece.words import bert_words, count_bert_words, count_chunks
 
 CORES = [True, False]  # use_reference
 
@@ -136,7 +137,7 @@ def test_word_counts_equal_normalizing_whole_texts(english_sample):
 
 
 def test_python_chunk_counter_equals_compiled(english_sample, monkeypatch):
-    from tokensmith.train import wordpiece_words
+    from tokensmith.models.wordpiece import words as wordpiece_words
 
     texts = english_sample[:100_000].split("\n") + ["a\x0bb c\x1cd \u00a0e\u3000f"]
     compiled = dict(count_chunks(texts, threads=2))
@@ -214,7 +215,7 @@ def test_train_api_save_load_in_fresh_process_and_hf_export(english_sample, tmp_
 
     corpus = tmp_path / "corpus.txt"
     corpus.write_text(english_sample[:400_000], encoding="utf-8")
-    tok = tokensmith.train(str(corpus), method="wordpiece", vocab_size=2500)
+    tok = tokensmith.trainers(str(corpus), method="wordpiece", vocab_size=2500)
     assert tok.vocab_size == 2500
     text = english_sample[1_000_000:1_020_000]
     ids = tok.encode_ordinary(text)
@@ -264,7 +265,7 @@ def test_bad_training_input(tmp_path):
     with pytest.raises(OptionError, match="score"):
         train_wordpiece_from_counts({"hello": 3}, 100, score="bayes")
     with pytest.raises(OptionError, match="pattern"):
-        tokensmith.train(["hello world"], method="wordpiece", vocab_size=100, pattern="gpt2")
+        tokensmith.trainers(["hello world"], method="wordpiece", vocab_size=100, pattern="gpt2")
     with pytest.raises(InputError):
         train_wordpiece([b"bytes"], 100)
 

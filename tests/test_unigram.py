@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tokensmith._reference import lattice as ref
-from tokensmith.decoders import MetaspaceDecoder
+from tokensmith.decoders.common import MetaspaceDecoder
 from tokensmith.errors import InputError, OptionError
 from tokensmith.formats import load
-from tokensmith.normalizers import SentencePieceNormalizer
+from tokensmith.normalizers.common import SentencePieceNormalizer
 from tokensmith.tokenizer import Tokenizer
-from tokensmith.vocab.unigram import UnigramModel, byte_piece
+from tokensmith.models.unigram.model import UnigramModel, byte_piece
 
 ALPHABET = "ab▁é"
 

@@ -102,7 +102,7 @@ def test_hand_picked_clusters_match_hf(t5):
 def test_sentencepiece_normalizer_with_charsmap_compiled(t5, ntrex_files):
     """SentencePiece's own rule (longest charsmap key, whitespace rules) in C++ equals the
     Python normalizer, on T5's charsmap."""
-    from tokensmith.normalizers import SentencePieceNormalizer
+    from tokensmith.normalizers.common import SentencePieceNormalizer
     from tokensmith.tokenizer import Tokenizer
 
     ours, _ref = t5
@@ -128,7 +128,7 @@ def test_trained_unigram_file_reads_as_hf_on_exact_ties(tmp_path):
     from tokensmith.demo import METHOD_OPTIONS, embedded_corpus, train_and_held_out
 
     corpus, held_out = train_and_held_out(embedded_corpus())
-    trained = tokensmith.train(corpus, method="unigram", vocab_size=8192, progress=False,
+    trained = tokensmith.trainers(corpus, method="unigram", vocab_size=8192, progress=False,
                                **METHOD_OPTIONS["unigram"])
     path = tmp_path / "unigram.tokenizer.json"
     trained.save(path, format="hf")

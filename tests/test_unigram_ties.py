@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import tokensmith
 from tokensmith.formats.json_numbers import serde_f64
-from tokensmith.vocab.unigram import UnigramModel
+from tokensmith.models.unigram.model import UnigramModel
 
 RUNS = [ch * n for ch in "-.!?,;:*=#~_+/|()'\"0123456789" for n in range(1, 65)]
 SCRIPTS = ("eng-GB", "deu", "rus", "ell", "zho-CN", "arb", "hin")

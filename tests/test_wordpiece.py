@@ -8,11 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tokensmith.bert import BertNormalizer, BertPreTokenizer
+from tokensmith.normalizers.bert import BertNormalizer
+from tokensmith.pre_tokenizers.bert import BertPreTokenizer
 from tokensmith.errors import ModelFileError, OptionError
 from tokensmith.formats import hf_wordpiece
 from tokensmith.formats.wordpiece_vocab import load_vocab_txt, save_vocab_txt
-from tokensmith.vocab.wordpiece import WordPieceDecoder, WordPieceModel, wordpiece_tokenizer
+from tokensmith.models.wordpiece.model import WordPieceDecoder, WordPieceModel, wordpiece_tokenizer
 
 tokenizers = pytest.importorskip("tokenizers")
 
@@ -155,7 +156,7 @@ def test_hf_json_read_rejects_bad_documents():
 
 
 def test_native_round_trip(tmp_path, pair):
-    import tokensmith.segment  # noqa: F401  (registers the stages the file names)
+    import tokensmith.segmenters  # noqa: F401  (registers the stages the file names)
     from tokensmith.formats import load, save
 
     ours, _ = pair
@@ -175,7 +176,7 @@ _FAST_PATH_TEXT = st.lists(st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(text=_FAST_PATH_TEXT, lowercase=st.booleans(), clean=st.booleans())
 def test_ascii_fast_paths_equal_the_general_path(text, lowercase, clean):
-    from tokensmith.bert import _PIECE
+    from tokensmith.pre_tokenizers.bert import _PIECE
 
     norm = BertNormalizer(clean_text=clean, lowercase=lowercase)
     assert norm.normalize(text) == norm._normalize_any(text)

@@ -1,6 +1,6 @@
 """Write the table of every training method's options into docs/methods.md.
 
-The table is made from the methods' declarations (``tokensmith.train.options``), so the docs
+The table is made from the methods' declarations (``tokensmith.trainers.options``), so the docs
 say what the code checks. ``--check`` changes nothing and fails when the docs are out of date
 (the tests run it).
 
@@ -19,9 +19,9 @@ END = "<!-- method-options: end -->"
 
 
 def table() -> str:
-    from tokensmith.train import TRAINERS, options_of
-    from tokensmith.train.option_types import short
-    from tokensmith.train.options import CorpusOptions, own_specs, specs
+    from tokensmith.trainers import TRAINERS, options_of
+    from tokensmith.trainers.option_types import short
+    from tokensmith.trainers.options import CorpusOptions, own_specs, specs
 
     def cell(text: str) -> str:
         return text.replace("|", "\\|").replace("\n", " ")

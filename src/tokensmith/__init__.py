@@ -3,9 +3,9 @@
 from .errors import (InputError, ModelFileError, OptionError, SaveError, SpecialTokenError,
                      TokensmithError)
 from .tokenizer import Tokenizer
-# ``tokensmith.train(corpus, method=...)`` is the function; the trainers' package stays importable
-# as ``tokensmith.train.<method>`` modules (``from tokensmith.train import unigram``).
-from .train import train, train_bpe
+# ``tokensmith.trainers(corpus, method=...)`` is the function; the trainers' package stays importable
+# as ``tokensmith.trainers.<method>`` modules (``from tokensmith.trainers import unigram``).
+from .trainers import train, train_bpe
 
 __version__ = "0.1.0"
 

@@ -27,12 +27,15 @@ def register(cls):
 # Modules whose stages register themselves on import; imported the first time a saved file
 # names a type that is not registered yet, so loading never depends on what was imported before.
 PROVIDER_MODULES = [
-    "tokensmith.normalizers", "tokensmith.splitters", "tokensmith.decoders", "tokensmith.metaspace",
-    "tokensmith.bert", "tokensmith.vocab.bpe", "tokensmith.vocab.unigram",
-    "tokensmith.vocab.sentencepiece_bpe", "tokensmith.vocab.wordpiece", "tokensmith.segment",
-    "tokensmith.train.scaffold_bpe", "tokensmith.train.domain", "tokensmith.hf.normalizers",
-    "tokensmith.hf.pre_tokenizers", "tokensmith.hf.models", "tokensmith.hf.decoders",
-    "tokensmith.hf.post_processors",
+    "tokensmith.normalizers.common", "tokensmith.normalizers.bert", "tokensmith.normalizers.hf",
+    "tokensmith.pre_tokenizers.splitters", "tokensmith.pre_tokenizers.metaspace",
+    "tokensmith.pre_tokenizers.bert", "tokensmith.pre_tokenizers.protected",
+    "tokensmith.pre_tokenizers.hf",
+    "tokensmith.models.bpe.model", "tokensmith.models.bpe.sentencepiece",
+    "tokensmith.models.unigram.model", "tokensmith.models.wordpiece.model",
+    "tokensmith.models.scaffold_bpe", "tokensmith.models.protected", "tokensmith.models.hf",
+    "tokensmith.segmenters", "tokensmith.decoders.common", "tokensmith.decoders.hf",
+    "tokensmith.post_processors.hf",
 ]
 
 

@@ -51,7 +51,7 @@ METHOD_OPTIONS = {"unigram": {"byte_fallback": True}}
 def run_demo(output_dir: str, vocab_size: int = 8192, methods: tuple[str, ...] = DEFAULT_METHODS,
              progress: bool = True) -> list[DemoResult]:
     from .formats import load
-    from .train import train
+    from .trainers import train
 
     corpus, held_out = train_and_held_out(embedded_corpus())
     held_bytes = len(held_out.encode("utf-8"))
@@ -90,7 +90,7 @@ def _breaks_ties_as_hf(tokenizer) -> bool:
     "."), the sums' rounding decides, and the trained model sums word by word where HF (and the
     tokenizer.json reader) sums over each pre-token; the file then means what HF reads, which
     :func:`check_with_hf` checks exactly."""
-    from .vocab.unigram import UnigramModel
+    from .models.unigram.model import UnigramModel
 
     return not isinstance(tokenizer.model, UnigramModel)
 

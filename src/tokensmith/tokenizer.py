@@ -28,7 +28,7 @@ from .added_tokens import (AddedToken, AddedVocabulary, Match, Segment, literal_
                            refuse_special)
 from .components import ByteDecoder, Decoder, Model, Normalizer, Splitter
 from .errors import InputError, SpecialTokenError
-from .hf.post_processors import Encoding, PostProcessor, post_process
+from .post_processors.hf import Encoding, PostProcessor, post_process
 from .token_table import TokenTable
 
 Specials = Literal["all"] | AbstractSet[str]
@@ -382,10 +382,10 @@ class Tokenizer:
     def with_segmenter(self, name: str, **options) -> "Tokenizer":
         """This tokenizer with its vocabulary segmented by the method ``name``.
 
-        ``name`` is one of :data:`tokensmith.segment.SEGMENTERS` (e.g. ``"least_tokens"``,
+        ``name`` is one of :data:`tokensmith.segmenters.SEGMENTERS` (e.g. ``"least_tokens"``,
         ``"bpe_dropout"`` with ``dropout=`` and ``seed=``). The ids and decoding are unchanged.
         """
-        from .segment import segmented_model
+        from .segmenters import segmented_model
 
         return self._replace(model=segmented_model(self.model, name, **options))
 

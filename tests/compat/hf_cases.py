@@ -62,7 +62,7 @@ def _fast_unigram_leaves_out(pair: "Pair", text: str) -> bool:
     matches it like any other piece."""
     import re
 
-    from tokensmith.vocab.unigram import UnigramModel
+    from tokensmith.models.unigram.model import UnigramModel
 
     model = pair.ours.model
     if not isinstance(model, UnigramModel):

@@ -12,8 +12,8 @@ ray = pytest.importorskip("ray")
 from tokensmith.dataset import encode_corpus  # noqa: E402
 from tokensmith.distributed.counting import count_corpus_on_ray  # noqa: E402
 from tokensmith.errors import InputError  # noqa: E402
-from tokensmith.split import resolve_pattern  # noqa: E402
-from tokensmith.train.bpe import count_corpus, make_counter, train_bpe  # noqa: E402
+from tokensmith.pre_tokenizers.patterns import resolve_pattern  # noqa: E402
+from tokensmith.models.bpe.trainer import count_corpus, make_counter, train_bpe  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from tokensmith.distributed.counting import count_unit, merge_counts
 from tokensmith.distributed.range_reading import unit_texts
 from tokensmith.distributed.work_units import FileUnit, RangeUnit, TextsUnit, iter_units
 from tokensmith.errors import InputError, OptionError
-from tokensmith.split import resolve_pattern
-from tokensmith.train.bpe import count_corpus, make_counter
+from tokensmith.pre_tokenizers.patterns import resolve_pattern
+from tokensmith.models.bpe.trainer import count_corpus, make_counter
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ def test_exported_split_pattern_splits_like_ours_in_hf(name, sample_texts):
     from tokenizers import Regex, pre_tokenizers
 
     from tokensmith.formats.hf_bpe import EXPORT_SPELLING
-    from tokensmith.split import split_reference
+    from tokensmith.pre_tokenizers.patterns import split_reference
 
     hf = pre_tokenizers.Split(Regex(EXPORT_SPELLING[name]), behavior="isolated")
     for text in WHITESPACE_ENDINGS + [t[:100_000] for t in sample_texts]:

@@ -14,7 +14,7 @@ from tiktoken.load import load_tiktoken_bpe
 import tokensmith
 from tokensmith.errors import InputError, ModelFileError, OptionError, SaveError
 from tokensmith.formats.tiktoken_file import load_tiktoken, read_ranks
-from tokensmith.split import GPT2, from_fancy_regex
+from tokensmith.pre_tokenizers.patterns import GPT2, from_fancy_regex
 
 
 def test_ranks_equal_tiktoken_loader(tokenizer_files):

@@ -1,4 +1,4 @@
-"""HF decoders (tokensmith.hf.decoders) against HF ``tokenizers`` itself: the same spec built both
+"""HF decoders (tokensmith.decoders.hf) against HF ``tokenizers`` itself: the same spec built both
 ways must give the same text, on hand-picked, random (hypothesis) and real-file token sequences."""
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from tokensmith import components
 from tokensmith.components import ByteDecoder
-from tokensmith.decoders import MetaspaceDecoder
+from tokensmith.decoders.common import MetaspaceDecoder
 from tokensmith.errors import ModelFileError
 from tokensmith.formats.bytes_text import bytes_to_text
-from tokensmith.hf.decoders import build_decoder, decoder_to_hf
+from tokensmith.decoders.hf import build_decoder, decoder_to_hf
 
 if os.environ.get("CI"):
     import tokenizers

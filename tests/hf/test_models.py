@@ -1,4 +1,4 @@
-"""HF models (tokensmith.hf.models) against HF ``tokenizers`` itself: the same ``"model"`` spec,
+"""HF models (tokensmith.models.hf) against HF ``tokenizers`` itself: the same ``"model"`` spec,
 HF's as a tokenizer with no normalizer or pre-tokenizer, must give the same ids for the same
 pre-tokens, on the real files (NTREX text in every script, pre-tokenized by the file's own
 pre-tokenizer), on trained specs with every option, and on hypothesis-generated text."""
@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from tokensmith import components
 from tokensmith.errors import InputError, ModelFileError
-from tokensmith.hf import bpe_model
-from tokensmith.hf.bpe_model import merge_symbols
-from tokensmith.hf.models import build_model, model_to_hf
+from tokensmith.models.bpe import hf as bpe_model
+from tokensmith.models.bpe.hf import merge_symbols
+from tokensmith.models.hf import build_model, model_to_hf
 
 if os.environ.get("CI"):
     import tokenizers
@@ -421,7 +421,7 @@ def test_large_vocabulary_loads_fast():
 def test_tokenizer_decodes_model_ids_like_hf(tokenizer_files, ntrex_lines, name):
     """A tokensmith Tokenizer over the model and the file's decoder decodes HF's ids to HF's
     text: token_bytes() is the form HF's decoders read."""
-    from tokensmith.hf.decoders import build_decoder
+    from tokensmith.decoders.hf import build_decoder
     from tokensmith.tokenizer import Tokenizer
 
     path = tokenizer_files / f"{name}_tokenizer.json"

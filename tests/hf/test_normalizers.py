@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tokensmith.components import from_dict
 from tokensmith.errors import ModelFileError
-from tokensmith.hf.normalizers import build_normalizer, normalizer_to_hf
+from tokensmith.normalizers.hf import build_normalizer, normalizer_to_hf
 
 SPECS = [
     {"type": "Strip", "strip_left": True, "strip_right": True},

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tokensmith.components import from_dict
 from tokensmith.errors import ModelFileError
-from tokensmith.hf.pre_tokenizers import build_pre_tokenizer, pre_tokenizer_to_hf
+from tokensmith.pre_tokenizers.hf import build_pre_tokenizer, pre_tokenizer_to_hf
 
 BEHAVIORS = ["Removed", "Isolated", "MergedWithPrevious", "MergedWithNext", "Contiguous"]
 META = {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "first", "split": True}

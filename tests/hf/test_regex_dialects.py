@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tokensmith.errors import InputError, OptionError
-from tokensmith.hf.regex_dialects import compile_pattern, find_matches, translate
-from tokensmith.split import CL100K, GPT2, LLAMA3, O200K, split_reference
+from tokensmith.pre_tokenizers.regex_dialects import compile_pattern, find_matches, translate
+from tokensmith.pre_tokenizers.patterns import CL100K, GPT2, LLAMA3, O200K, split_reference
 
 
 def hf_replace(pattern: str, text: str) -> str:

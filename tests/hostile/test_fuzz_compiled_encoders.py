@@ -24,7 +24,7 @@ import hostile_seeds as seeds
 import tokensmith
 from tokensmith._reference.decode import join_token_bytes
 from tokensmith.errors import InputError
-from tokensmith.split import COMPILED_SPLITTER, split_reference
+from tokensmith.pre_tokenizers.patterns import COMPILED_SPLITTER, split_reference
 
 _split = pytest.importorskip("tokensmith._core._split")
 pytest.importorskip("tokensmith._core._bpe")
@@ -148,7 +148,7 @@ def test_compiled_text_encoders_equal_their_stages(text_encoders, text):
 
 @pytest.fixture(scope="module")
 def bert_vocab(tokenizer_files):
-    from tokensmith.segment.pieces import compiled_segmenter
+    from tokensmith.segmenters.pieces import compiled_segmenter
 
     model = tokensmith.load(tokenizer_files / "bert_base_cased_vocab.txt").model
     vocab = model.segment_vocabulary()
@@ -156,7 +156,7 @@ def bert_vocab(tokenizer_files):
 
 
 def _segmented(pieces, vocab, method, kernel):
-    from tokensmith.segment.pieces import segment_pieces
+    from tokensmith.segmenters.pieces import segment_pieces
 
     try:
         return segment_pieces(pieces, vocab, method, kernel)
@@ -167,7 +167,7 @@ def _segmented(pieces, vocab, method, kernel):
 @FUZZ
 @given(text=hostile_text, raw=st.lists(st.binary(max_size=24), max_size=4))
 def test_segmentation_kernel_equals_the_methods(bert_vocab, text, raw):
-    from tokensmith.segment.methods import METHODS
+    from tokensmith.segmenters.methods import METHODS
 
     vocab, kernel = bert_vocab
     pieces = [w.encode("utf-8") for w in text.split()] + raw  # raw: not even UTF-8

@@ -12,7 +12,7 @@ import pytest
 
 import hostile_seeds as seeds
 import tokensmith
-from tokensmith.charsmap import CharsmapError, PrecompiledCharsmap
+from tokensmith.normalizers.charsmap import CharsmapError, PrecompiledCharsmap
 from tokensmith.errors import ModelFileError, OptionError
 
 

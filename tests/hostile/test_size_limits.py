@@ -15,7 +15,7 @@ import pytest
 import tokensmith
 from tokensmith.corpus import jsonl, read_jsonl
 from tokensmith.errors import InputError
-from tokensmith.train import unigram
+from tokensmith.models.unigram import trainer as unigram
 
 WORDS = {"hello": 5, "world": 3, "tokens": 2, "unigram": 2, "suffix": 1}
 
@@ -104,7 +104,7 @@ def test_module_limit_applies_to_training_input(tmp_path, monkeypatch):
     path = _jsonl(tmp_path / "c.jsonl", ["fine text"] * 3 + ["w" * 5000])
     monkeypatch.setattr(jsonl, "MAX_RECORD_BYTES", 1000)
     with pytest.raises(InputError, match="line 4: record longer than 1,000 bytes"):
-        tokensmith.train(path, method="bpe", vocab_size=300, progress=False)
+        tokensmith.trainers(path, method="bpe", vocab_size=300, progress=False)
 
 
 def test_a_file_without_line_breaks_is_not_read_whole(tmp_path):

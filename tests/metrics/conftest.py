@@ -76,7 +76,7 @@ def tiktoken_encodings(tokenizer_files):
     tiktoken = pytest.importorskip("tiktoken")
     from tiktoken.load import load_tiktoken_bpe
 
-    from tokensmith.split import CL100K, GPT2
+    from tokensmith.pre_tokenizers.patterns import CL100K, GPT2
 
     out = {}
     for name, pattern in (("r50k", GPT2), ("cl100k", CL100K)):

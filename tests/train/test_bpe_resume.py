@@ -13,9 +13,9 @@ import pytest
 from tokensmith import OptionError
 from tokensmith._core import kernel
 from tokensmith._reference import bpe_train as reference
-from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-from tokensmith.train.bpe import make_counter, train_bpe_from_counts
-from tokensmith.split import resolve_pattern
+from tokensmith.trainers.method_utils import count_pieces, merge_token_bytes
+from tokensmith.models.bpe.trainer import make_counter, train_bpe_from_counts
+from tokensmith.pre_tokenizers.patterns import resolve_pattern
 
 CROSSES = re.compile(rb"\S ")  # a word's last byte then a space: a word boundary inside
 

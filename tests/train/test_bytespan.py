@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train._method_utils import count_pieces
-from tokensmith.train.bytespan import NgramByteLM, span_counts, spans, train_bytespan
+from tokensmith.trainers.method_utils import count_pieces
+from tokensmith.trainers.bytespan import NgramByteLM, span_counts, spans, train_bytespan
 
 VOCAB = 600
 

@@ -9,11 +9,11 @@ import regex
 from hypothesis import given, settings, strategies as st
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.splitters import RegexSplitter
-from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-from tokensmith.train.bpe import train_bpe_from_counts
-from tokensmith.train.domain import char_count, train_char_bpe, train_domain_bpe
-from tokensmith.vocab.bpe import BPEModel
+from tokensmith.pre_tokenizers.splitters import RegexSplitter
+from tokensmith.trainers.method_utils import count_pieces, merge_token_bytes
+from tokensmith.models.bpe.trainer import train_bpe_from_counts
+from tokensmith.trainers.domain import char_count, train_char_bpe, train_domain_bpe
+from tokensmith.models.bpe.model import BPEModel
 
 TERMS = ["natives", "knowledge", "main road", "acetylsalicylic acid"]
 

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from tokensmith import InputError, ModelFileError, OptionError, Tokenizer
 from tokensmith.cli.main import main as cli
-from tokensmith.train import train
-from tokensmith.train.lib import Lexicon, SENTENCE_PATTERN, sentences
+from tokensmith.trainers import train
+from tokensmith.trainers.lib import Lexicon, SENTENCE_PATTERN, sentences
 
 NEVER = 1e-12  # memorise probability that keeps a hand-built lexicon fixed
 

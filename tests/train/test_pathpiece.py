@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train.pathpiece import (least_tokens_model, lattice, prune_to, removal_costs,
+from tokensmith.trainers.pathpiece import (least_tokens_model, lattice, prune_to, removal_costs,
                                         shortest_path, train_pathpiece)
 
 VOCAB = 600
@@ -117,8 +117,8 @@ def test_bad_options(english):
 
 def test_compiled_costs_equal_the_reference(english):
     from tokensmith._reference import pathpiece as reference
-    from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-    from tokensmith.train.bpe import train_bpe_from_counts
+    from tokensmith.trainers.method_utils import count_pieces, merge_token_bytes
+    from tokensmith.models.bpe.trainer import train_bpe_from_counts
     from tokensmith._core import kernel
 
     assert kernel("_top_down") is not None, "the compiled kernel must be built for this test"

@@ -6,8 +6,8 @@ import pytest
 import regex
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train import train
-from tokensmith.train.prune import prune_bpe
+from tokensmith.trainers import train
+from tokensmith.trainers.prune import prune_bpe
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import pytest
 import regex
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-from tokensmith.train.bpe import train_bpe_from_counts
-from tokensmith.train.sage import (_span_pairs, ablate, ablation_scores, greedy, log_sigmoid, pairs,
+from tokensmith.trainers.method_utils import count_pieces, merge_token_bytes
+from tokensmith.models.bpe.trainer import train_bpe_from_counts
+from tokensmith.trainers.sage import (_span_pairs, ablate, ablation_scores, greedy, log_sigmoid, pairs,
                                    train_sage, train_skipgram)
 
 WINDOW = 3
@@ -108,7 +108,7 @@ def test_bad_options(english):
 def test_compiled_kernels_agree_with_the_reference(english, bpe_tokens):
     from tokensmith._reference import sage as reference
     from tokensmith._core import kernel
-    from tokensmith.train.sage import sample_lines, segment_lines
+    from tokensmith.trainers.sage import sample_lines, segment_lines
 
     assert kernel("_top_down") is not None, "the compiled kernel must be built for this test"
     vocab = {t: i for i, t in enumerate(bpe_tokens)}
@@ -145,7 +145,7 @@ def english_lines(english):
 
 
 def test_greedy_segmentation_is_the_official_one(official_sage, bpe_tokens, english_lines):
-    from tokensmith.train.sage import segment_lines
+    from tokensmith.trainers.sage import segment_lines
 
     max_len = max(map(len, bpe_tokens))
     official = official_sage.SaGeTokenizer(bpe_tokens, max_len)
@@ -185,7 +185,7 @@ def test_skipgram_vectors_stay_finite_when_a_batch_repeats_tokens():
 
     import numpy as np
 
-    sage = importlib.import_module("tokensmith.train.sage")
+    sage = importlib.import_module("tokensmith.trainers.sage")
     rng = np.random.default_rng(0)
     small = [rng.integers(0, 30, size=50) for _ in range(400)]
     target, context = sage.train_skipgram(small, 30, dim=50, epochs=2)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train._method_utils import merge_token_bytes
-from tokensmith.train.scaffold_bpe import (ScaffoldBPEModel, find_scaffolds,
+from tokensmith.trainers.method_utils import merge_token_bytes
+from tokensmith.trainers.scaffold_bpe import (ScaffoldBPEModel, find_scaffolds,
                                            train_scaffold_bpe, train_scaffold_bpe_from_counts)
 
 VOCAB = 700
@@ -68,7 +68,7 @@ def test_a_scaffold_comes_back_when_it_reaches_the_head_of_the_queue():
 
 
 def train_bpe_counts(counts):
-    from tokensmith.train.bpe import train_bpe_from_counts
+    from tokensmith.models.bpe.trainer import train_bpe_from_counts
 
     return train_bpe_from_counts(counts, 10, 1)
 
@@ -90,8 +90,8 @@ def test_bad_options():
 
 def test_realised_counts_give_the_word_by_word_replay(english):
     from tokensmith._reference.scaffold_bpe import find_scaffolds as replay
-    from tokensmith.train._method_utils import count_pieces
-    from tokensmith.train.bpe import train_bpe_from_counts
+    from tokensmith.trainers.method_utils import count_pieces
+    from tokensmith.models.bpe.trainer import train_bpe_from_counts
 
     counts = count_pieces([english[0][:80_000]], "cl100k")
     merges = train_bpe_from_counts(counts, 700)

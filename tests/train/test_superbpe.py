@@ -10,9 +10,9 @@ import pytest
 
 from tokensmith import OptionError, Tokenizer
 from tokensmith._reference import bpe_train as reference
-from tokensmith.train._method_utils import count_pieces, merge_token_bytes
-from tokensmith.splitters import RegexSplitter
-from tokensmith.train.superbpe import (OFFICIAL_STAGE2_REGEX, SUPERWORD_PATTERN, train_superbpe,
+from tokensmith.trainers.method_utils import count_pieces, merge_token_bytes
+from tokensmith.pre_tokenizers.splitters import RegexSplitter
+from tokensmith.trainers.superbpe import (OFFICIAL_STAGE2_REGEX, SUPERWORD_PATTERN, train_superbpe,
                                        transition_size, word_count)
 
 VOCAB, TRANSITION = 640, 520

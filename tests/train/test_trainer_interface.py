@@ -10,8 +10,8 @@ import warnings
 import pytest
 
 from tokensmith.errors import InputError, OptionError, SmallCorpusWarning
-from tokensmith.train import TRAINERS, options_of, register_trainer, train
-from tokensmith.train.options import own_specs, specs
+from tokensmith.trainers import TRAINERS, options_of, register_trainer, train
+from tokensmith.trainers.options import own_specs, specs
 
 METHODS = sorted(TRAINERS)
 # SaGe's skip-gram rounds dominate on small corpora: fewer, smaller ones keep the tests fast.
@@ -113,7 +113,7 @@ def test_num_threads_is_an_old_name_of_num_workers(english_sample):
 
 
 def test_only_vocab_size_may_be_positional():
-    from tokensmith.train.sage import train_sage
+    from tokensmith.trainers.sage import train_sage
 
     with pytest.raises(OptionError, match="only the corpus and vocab_size may be given by position"):
         train_sage(["text"], 300, "cl100k")

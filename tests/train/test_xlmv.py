@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tokensmith import OptionError, Tokenizer
-from tokensmith.train import train
-from tokensmith.train.xlmv import allocate, kmeans, train_xlmv, union_of_merges
+from tokensmith.trainers import train
+from tokensmith.trainers.xlmv import allocate, kmeans, train_xlmv, union_of_merges
 
 LANGS = ["eng-US", "deu", "fra", "spa", "rus", "bul", "ukr", "hin", "mar", "nep", "ell"]
 

@@ -8,9 +8,9 @@
 ``_bpe_train``        :mod:`.bpe_train` (merge loop); counting: ``train.bpe.PythonCounter``
 ``_decode``           :mod:`.decode`
 ``_lattice``          :mod:`.lattice`
-``_segment``          the methods of :mod:`tokensmith.segment.methods` (public, so they stay there)
-``_split``            ``regex`` with the patterns of :mod:`tokensmith.split`
-``_spm_bpe``          the Python stages of :mod:`tokensmith.vocab.sentencepiece_bpe`
+``_segment``          the methods of :mod:`tokensmith.segmenters.methods` (public, so they stay there)
+``_split``            ``regex`` with the patterns of :mod:`tokensmith.pre_tokenizers.patterns`
+``_spm_bpe``          the Python stages of :mod:`tokensmith.models.bpe.sentencepiece`
 ``_top_down``         :mod:`.pathpiece` and :mod:`.sage`
 ``_unigram_train``    :mod:`.unigram_train`; word counting: ``str.split`` and a ``Counter``
 ``_wordpiece_train``  :mod:`.wordpiece_train`

@@ -2,7 +2,7 @@
 
 A piece's segmentation is the fewest-token path over its token lattice, with the tie-break of
 PathPiece's official code (the longest token ending at each position, read from the end), as
-``least_tokens`` of :mod:`tokensmith.segment.methods`. A token's removal cost is, summed over the distinct pieces whose shortest
+``least_tokens`` of :mod:`tokensmith.segmenters.methods`. A token's removal cost is, summed over the distinct pieces whose shortest
 path uses it, ``count * (shortest path without the token - shortest path)``.
 """
 

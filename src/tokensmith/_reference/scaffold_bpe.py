@@ -1,6 +1,6 @@
 """Scaffold-BPE's bookkeeping, written to be read: merges replayed on the counts word by word.
 
-``tokensmith.train.scaffold_bpe.find_scaffolds`` gets the same answer from each merge's realised
+``tokensmith.trainers.scaffold_bpe.find_scaffolds`` gets the same answer from each merge's realised
 count alone; this replay is the readable definition it is tested against.
 """
 

@@ -57,7 +57,7 @@ class TiktokenAdapter(_Adapter):
         tiktoken = _require("tiktoken", "tiktoken", path)
         load = importlib.import_module("tiktoken.load")
         from ..formats.tiktoken_file import KNOWN
-        from ..split import resolve_pattern
+        from ..pre_tokenizers.patterns import resolve_pattern
 
         try:
             ranks = load.load_tiktoken_bpe(path)

@@ -6,7 +6,7 @@ import re
 import textwrap
 
 from ..errors import spell
-from ..train.options import own_specs, specs
+from ..trainers.options import own_specs, specs
 from .train import SPELLING
 
 # Options the command line sets another way (``--quiet``), left out of the listing.
@@ -23,8 +23,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..train import TRAINERS, trainer_of
-    from ..train.options import CorpusOptions
+    from ..trainers import TRAINERS, trainer_of
+    from ..trainers.options import CorpusOptions
 
     methods = args.methods or list(TRAINERS)
     for method in methods:
@@ -40,7 +40,7 @@ def run(args) -> int:
 def describe_method(method: str) -> str:
     """A method's summary line and its own options (beyond those every method has), spelled as
     the command line takes them (run inside :func:`tokensmith.errors.command_line_spelling`)."""
-    from ..train import options_of, trainer_of
+    from ..trainers import options_of, trainer_of
 
     summary = (trainer_of(method).__doc__ or "").strip().split("\n\n")[0]
     summary = re.sub(r":\w+:`~?([^`]+)`", r"\1", summary).replace("``", "")
@@ -53,7 +53,7 @@ def describe_method(method: str) -> str:
 
 def describe_options(option_specs) -> list[str]:
     """Two lines or more per option: flag and value, then help and default."""
-    from ..train.option_types import metavar
+    from ..trainers.option_types import metavar
 
     lines = []
     for spec in option_specs:

@@ -16,7 +16,7 @@ SPELLING = {**SHARED_FLAGS, "progress": "--quiet", "*": "-O {}"}
 
 
 def add_parser(sub) -> None:
-    from ..train import TRAINERS
+    from ..trainers import TRAINERS
 
     p = sub.add_parser("train", help="train a tokenizer on text, JSONL or Parquet files", add_help=False,
                        description="Train a tokenizer. `tokensmith train --method NAME --help` (or "
@@ -69,9 +69,9 @@ def method_options(args) -> dict:
     """The options of ``args.method`` from the shared flags and ``-O NAME=VALUE``, parsed by the
     types the method declares; a flag the method does not take is an error, never ignored."""
     from ..errors import OptionError, spell
-    from ..train import options_of
-    from ..train.option_types import parse
-    from ..train.options import specs, unknown_option_message
+    from ..trainers import options_of
+    from ..trainers.option_types import parse
+    from ..trainers.options import specs, unknown_option_message
 
     declared = {s.name: s for s in specs(options_of(args.method))}
     options = {"progress": not args.quiet}
@@ -97,7 +97,7 @@ def method_options(args) -> dict:
 
 def run(args) -> int:
     from ..formats import check_output
-    from ..train import train
+    from ..trainers import train
 
     # Path and format first: a mistake there must not cost the training time.
     files = check_output(args.output, args.format)

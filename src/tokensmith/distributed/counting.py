@@ -23,7 +23,7 @@ FAN_IN = 4  # count tables merged per reduction task
 def count_unit(unit, compiled: str | None, regex_string: str | None, errors: str,
                text_field: str) -> dict[bytes, int]:
     """``{pre-token: count}`` of one unit (runs inside a task; importable for tests)."""
-    from ..train.bpe import BATCH_CHARS, _add, make_counter
+    from ..models.bpe.trainer import BATCH_CHARS, _add, make_counter
 
     counter = make_counter(compiled, regex_string)
     batch: list[str | bytes] = []
@@ -110,7 +110,7 @@ class CountsTrainer:
         return self._counts
 
     def train(self, num_merges, min_frequency, progress, every):
-        from ..train.bpe import train_bpe_from_counts
+        from ..models.bpe.trainer import train_bpe_from_counts
 
         counts, self._counts = self._counts, {}
         return train_bpe_from_counts(counts, num_merges, min_frequency, progress=progress)

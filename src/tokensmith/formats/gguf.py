@@ -112,7 +112,7 @@ def load_gguf(path: str | os.PathLike, **options):
 
 def _byte_level_bpe(vocab: GGUFVocab):
     from ..tokenizer import Tokenizer
-    from ..vocab.bpe import BPEModel, PartialByteBPEModel
+    from ..models.bpe.model import BPEModel, PartialByteBPEModel
     from .bytes_text import text_to_bytes
     from .gguf_pre import normalizer, pre_tokenizer
 
@@ -169,7 +169,7 @@ def _sentencepiece_bpe(vocab: GGUFVocab):
 
 
 def _wordpiece(vocab: GGUFVocab):
-    from ..vocab.wordpiece import wordpiece_tokenizer
+    from ..models.wordpiece.model import wordpiece_tokenizer
 
     tokens = [_from_phantom_space(t) for t in vocab.tokens]
     unk = tokens[vocab.unk_id] if vocab.unk_id is not None else "[UNK]"

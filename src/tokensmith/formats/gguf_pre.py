@@ -3,8 +3,8 @@ r"""llama.cpp's byte-level BPE pre-tokenizers, by the name GGUF files store in
 
 llama.cpp (``llama-vocab.cpp``, ``llm_tokenizer_bpe``) splits text with a list of regexes, each
 applied to every piece the previous one left, the text between matches kept as pieces of its
-own: exactly a :class:`~tokensmith.splitters.SequenceSplitter` of
-:class:`~tokensmith.splitters.RegexSplitter`. Where llama.cpp's list is one of the named
+own: exactly a :class:`~tokensmith.pre_tokenizers.splitters.SequenceSplitter` of
+:class:`~tokensmith.pre_tokenizers.splitters.RegexSplitter`. Where llama.cpp's list is one of the named
 patterns (its GPT-2 regex is GPT-2's without the final ``\s+``, which the kept gaps replace;
 its Llama 3 and GPT-4o regexes are the originals with ``(?i:...)`` spelled out), the named
 pattern is used, so encoding runs in the compiled core.
@@ -46,7 +46,7 @@ NORMALIZATION = {"mpt": "NFC"}
 
 def pre_tokenizer(name: str | None, path):
     """The splitter llama.cpp uses for the pre-tokenizer ``name`` (``"default"`` when absent)."""
-    from ..splitters import RegexSplitter, SequenceSplitter
+    from ..pre_tokenizers.splitters import RegexSplitter, SequenceSplitter
 
     steps = PRE_TOKENIZERS.get(name or "default")
     if steps is None:
@@ -58,7 +58,7 @@ def pre_tokenizer(name: str | None, path):
 
 def normalizer(name: str | None):
     """The normalizer of the models that use pre-tokenizer ``name``, or None."""
-    from ..normalizers import UnicodeNormalizer
+    from ..normalizers.common import UnicodeNormalizer
 
     form = NORMALIZATION.get(name or "default")
     return None if form is None else UnicodeNormalizer(form)

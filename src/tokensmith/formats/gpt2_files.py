@@ -19,9 +19,9 @@ def load_gpt2(path: str | os.PathLike, merges: str | os.PathLike | None = None,
               pattern: str = "gpt2", special_tokens: dict[str, int] | None = None, name: str | None = None):
     """Load ``vocab.json`` (and ``merges.txt``). Without ``special_tokens``, the special tokens are
     the entries no merge makes and that are not single bytes (GPT-2's ``<|endoftext|>``)."""
-    from ..splitters import RegexSplitter
+    from ..pre_tokenizers.splitters import RegexSplitter
     from ..tokenizer import Tokenizer
-    from ..vocab.bpe import BPEModel
+    from ..models.bpe.model import BPEModel
     from . import _read_json
 
     path = os.fspath(path)
@@ -87,7 +87,7 @@ def gpt2_documents(tokenizer) -> tuple[dict[str, int], list[str]]:
     """``vocab.json``'s mapping and ``merges.txt``'s lines; :class:`OptionError` for a tokenizer
     these files cannot hold: they imply GPT-2's split pattern (``ByteLevelBPETokenizer`` has no
     other) and hold ids 0..n-1 with no gap."""
-    from ..vocab.bpe import BPEModel
+    from ..models.bpe.model import BPEModel
     from .families import cannot_hold, plain
     from .hf_bpe import write
 

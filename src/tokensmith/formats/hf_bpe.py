@@ -3,7 +3,7 @@ r"""HF ``tokenizer.json`` for byte-level BPE (GPT-2, RoBERTa, Llama 3 style file
 Read (the fast path): the ``ByteLevel`` pre-tokenizer (with its GPT-2 regex) or a named
 pattern's ``Split`` followed by ``ByteLevel``; vocabulary and merges through GPT-2's
 byte-to-character map; the compiled encoder. Other shapes raise ``NotFastShape`` and go to the
-general pipeline (``tokensmith.hf.pipeline``).
+general pipeline (``tokensmith.formats.hf_pipeline``).
 
 Write: ``Split(pattern, Isolated)`` + ``ByteLevel(use_regex=false)``. HF's regex engine reads
 ``$`` as "end of a line", so the named patterns' ``\s++$`` is written ``\s++\z`` (end of text),
@@ -15,7 +15,7 @@ Tests compare HF's pieces with ours on real and whitespace-ending text.
 from __future__ import annotations
 
 from ..errors import ModelFileError, OptionError
-from ..split import NAMED_PATTERNS
+from ..pre_tokenizers.patterns import NAMED_PATTERNS
 from .bytes_text import bytes_to_text, text_to_bytes, texts_to_bytes
 from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
@@ -27,9 +27,9 @@ def read(document: dict, path, name: str | None = None):
     """Files of exactly this shape: no normalizer; ``ByteLevel`` (GPT-2 regex) or a named
     pattern's ``Split`` then ``ByteLevel(use_regex=false)``; a ``ByteLevel`` decoder; a BPE with
     every byte, plain merges and no option that changes them. Anything else: :class:`NotFastShape`."""
-    from ..splitters import RegexSplitter
+    from ..pre_tokenizers.splitters import RegexSplitter
     from ..tokenizer import Tokenizer
-    from ..vocab.bpe import BPEModel
+    from ..models.bpe.model import BPEModel
 
     model = document["model"]
     if document.get("normalizer") not in (None, {}):
@@ -134,7 +134,7 @@ def _pattern(pre: dict | None, path) -> str | None:
 
 def write(tokenizer) -> dict | None:
     """The document of a byte-level BPE tokenizer; None if the model is not a :class:`BPEModel`."""
-    from ..vocab.bpe import BPEModel
+    from ..models.bpe.model import BPEModel
 
     model = tokenizer.model
     if not isinstance(model, BPEModel):

@@ -4,7 +4,7 @@ Reading tries the fast reader of the model's family first: ``hf_bpe`` (byte-leve
 ``hf_unigram`` (SentencePiece-style Unigram), ``hf_wordpiece`` (BERT); each builds tokensmith's
 compiled pipeline, and accepts only files it reproduces exactly, raising :class:`NotFastShape`
 for any other. Those files are assembled from HF's general components by
-:mod:`tokensmith.hf.pipeline`. Either way the added tokens and the post-processor are read here,
+:mod:`tokensmith.formats.hf_pipeline`. Either way the added tokens and the post-processor are read here,
 the same for every family.
 
 Writing: a tokenizer read by the general pipeline writes its components' HF specs back; otherwise
@@ -26,17 +26,13 @@ from .atomic import atomic_write
 FAMILY_MODULES = {"BPE": "hf_bpe", "Unigram": "hf_unigram", "WordPiece": "hf_wordpiece"}
 
 
+def _fast_reader(name: str):
+    # imported when used: the fast readers import this module (NotFastShape, read_extras)
+    return importlib.import_module(f"{__package__}.{name}")
+
+
 class NotFastShape(ModelFileError):
     """A valid file that a fast reader does not reproduce exactly (the general pipeline reads it)."""
-
-
-def _family(name: str):
-    try:
-        return importlib.import_module(f"{__package__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__package__}.{name}":
-            return None
-        raise
 
 
 def model_type(document: dict, path) -> str:
@@ -61,18 +57,16 @@ def load_hf_json(path: str | os.PathLike, document: dict | None = None, name: st
         raise ModelFileError(path, "not an HF tokenizer.json: not a JSON object")
     name = name or os.path.basename(os.fspath(path))
     kind = model_type(document, path)
-    module = _family(FAMILY_MODULES.get(kind, ""))
+    fast_reader = FAMILY_MODULES.get(kind)
     try:
-        if module is not None:
+        if fast_reader is not None:
             try:
-                return module.read(document, path, name=name)
-            except NotFastShape as exc:
-                refusal = exc
-        else:
-            refusal = ModelFileError(path, f"HF model type {kind!r} is not supported")
-        from ..hf import pipeline
+                return _fast_reader(fast_reader).read(document, path, name=name)
+            except NotFastShape:
+                pass  # a shape the fast reader does not reproduce: the general pipeline reads it
+        from . import hf_pipeline
 
-        return pipeline.read(document, path, name=name, refusal=refusal)
+        return hf_pipeline.read(document, path, name=name)
     except ModelFileError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
@@ -82,7 +76,7 @@ def load_hf_json(path: str | os.PathLike, document: dict | None = None, name: st
 def read_extras(document: dict, path, vocab_id, vocab_size: int):
     """The added tokens (checked against HF's numbering) and the post-processor of a file."""
     from ..added_tokens import read_added_tokens
-    from ..hf.post_processors import build_post_processor
+    from ..post_processors.hf import build_post_processor
 
     return (read_added_tokens(document.get("added_tokens", []), path, vocab_id, vocab_size),
             build_post_processor(document.get("post_processor"), path))
@@ -94,7 +88,7 @@ def tokenizer_document(tokenizer) -> dict:
     A tokenizer read by the general pipeline writes its HF components back; otherwise a family
     module's ``write`` returns None for a model that is not its own and raises
     :class:`OptionError` for its own model in a pipeline HF cannot express."""
-    from ..hf import pipeline
+    from . import hf_pipeline as pipeline
     from .families import cannot_hold, plain
 
     tokenizer = plain(tokenizer)
@@ -102,8 +96,7 @@ def tokenizer_document(tokenizer) -> dict:
     if document is not None:
         return document
     for name in FAMILY_MODULES.values():
-        module = _family(name)
-        document = None if module is None else module.write(tokenizer)
+        document = _fast_reader(name).write(tokenizer)
         if document is not None:
             return document
     raise cannot_hold("HF tokenizer.json", tokenizer)

@@ -1,8 +1,8 @@
 """HF ``tokenizer.json`` files whose model is ``Unigram`` (T5, ALBERT, XLNet style): read and write.
 
-Read (the fast path): the normalizer (any HF normalizer, :mod:`tokensmith.hf.normalizers`),
+Read (the fast path): the normalizer (any HF normalizer, :mod:`tokensmith.normalizers.hf`),
 the pre-tokenizer (``Metaspace``, optionally after ``WhitespaceSplit``), the model (pieces with
-scores, ``unk_id``, ``byte_fallback``), the decoder (any, :mod:`tokensmith.hf.decoders`; with
+scores, ``unk_id``, ``byte_fallback``), the decoder (any, :mod:`tokensmith.decoders.hf`; with
 byte pieces, the Metaspace one or its Replace/ByteFallback/Fuse/Strip spelling); other shapes
 raise ``NotFastShape`` (the general pipeline reads them). Added tokens and the post-processor
 (T5's ``$A </s>``) are read by ``hf_json`` for every family.
@@ -22,7 +22,7 @@ from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 
 def _metaspace(spec: dict, whitespace_split: bool):
-    from ..metaspace import MetaspaceSplitter
+    from ..pre_tokenizers.metaspace import MetaspaceSplitter
 
     scheme = spec.get("prepend_scheme")
     if scheme is None:  # files written before prepend_scheme existed
@@ -45,9 +45,9 @@ def _splitter(spec, path):
 
 def read(document: dict, path: str | os.PathLike, name: str | None = None):
     """Files of exactly this shape (see the module doc); anything else: :class:`NotFastShape`."""
-    from ..hf.normalizers import build_normalizer
+    from ..normalizers.hf import build_normalizer
     from ..tokenizer import Tokenizer
-    from ..vocab.unigram import UnigramModel
+    from ..models.unigram.model import UnigramModel
 
     spec = document["model"]
     vocab = spec.get("vocab")
@@ -83,8 +83,8 @@ def _decoder(spec, path, byte_fallback: bool):
     """HF's decoder itself when the model's token bytes are its pieces' UTF-8 (what HF's
     decoders read). Byte pieces reach the decoder as raw bytes here, so with byte fallback only
     the Metaspace decoder or the Replace/ByteFallback/Fuse/Strip sequence that spells it is read."""
-    from ..decoders import MetaspaceDecoder
-    from ..hf.decoders import build_decoder
+    from ..decoders.common import MetaspaceDecoder
+    from ..decoders.hf import build_decoder
 
     if not byte_fallback:
         return build_decoder(spec, path)
@@ -105,7 +105,7 @@ def _decoder(spec, path, byte_fallback: bool):
 
 
 def _pre_tokenizer_json(splitter) -> dict | None:
-    from ..metaspace import MetaspaceSplitter
+    from ..pre_tokenizers.metaspace import MetaspaceSplitter
 
     if splitter is None:
         return None
@@ -121,8 +121,8 @@ def _pre_tokenizer_json(splitter) -> dict | None:
 def _decoder_json(decoder, byte_fallback: bool) -> dict:
     """HF's decoder for a Metaspace decoder: ``Metaspace`` itself, or Llama's sequence when byte
     pieces must be fused back into characters first."""
-    from ..decoders import MetaspaceDecoder
-    from ..hf.decoders import decoder_to_hf
+    from ..decoders.common import MetaspaceDecoder
+    from ..decoders.hf import decoder_to_hf
 
     if not isinstance(decoder, MetaspaceDecoder):  # an HF decoder (a file read by this module)
         spec = decoder_to_hf(decoder)
@@ -140,8 +140,8 @@ def _decoder_json(decoder, byte_fallback: bool) -> dict:
 
 def write(tokenizer) -> dict | None:
     """A complete HF tokenizer.json document, or None if the model is not a UnigramModel."""
-    from ..hf.normalizers import normalizer_to_hf
-    from ..vocab.unigram import UnigramModel
+    from ..normalizers.hf import normalizer_to_hf
+    from ..models.unigram.model import UnigramModel
 
     model = tokenizer.model
     if not isinstance(model, UnigramModel):

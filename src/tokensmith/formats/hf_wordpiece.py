@@ -17,9 +17,10 @@ from .hf_json import NotFastShape, added_tokens, post_processor, read_extras
 
 
 def read(document: dict, path: str | os.PathLike, name: str | None = None):
-    from ..bert import BertNormalizer, BertPreTokenizer
+    from ..normalizers.bert import BertNormalizer
+    from ..pre_tokenizers.bert import BertPreTokenizer
     from ..tokenizer import Tokenizer
-    from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
+    from ..models.wordpiece.model import WordPieceDecoder, WordPieceModel
 
     model = document.get("model") or {}
     vocab = model.get("vocab")
@@ -67,8 +68,9 @@ def _pre_tokenizer(data, path, cls):
 
 def write(tokenizer) -> dict[str, Any] | None:
     """The tokenizer.json document of a WordPiece tokenizer; None if the model is not WordPiece."""
-    from ..bert import BertNormalizer, BertPreTokenizer
-    from ..vocab.wordpiece import WordPieceDecoder, WordPieceModel
+    from ..normalizers.bert import BertNormalizer
+    from ..pre_tokenizers.bert import BertPreTokenizer
+    from ..models.wordpiece.model import WordPieceDecoder, WordPieceModel
     from .families import cannot_hold
 
     model = tokenizer.model

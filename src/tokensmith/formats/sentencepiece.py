@@ -167,12 +167,12 @@ def load_sentencepiece(path: str | os.PathLike, **options):
 
 
 def tokenizer_from_proto(proto: dict, name: str | None = None):
-    from ..decoders import UNK_SURFACE, MetaspaceDecoder
-    from ..hf.post_processors import bos_template
-    from ..normalizers import SentencePieceNormalizer
+    from ..decoders.common import UNK_SURFACE, MetaspaceDecoder
+    from ..post_processors.hf import bos_template
+    from ..normalizers.common import SentencePieceNormalizer
     from ..tokenizer import Tokenizer
-    from ..vocab.sentencepiece_bpe import SentencePieceBPEModel
-    from ..vocab.unigram import UnigramModel
+    from ..models.bpe.sentencepiece import SentencePieceBPEModel
+    from ..models.unigram.model import UnigramModel
 
     pieces = proto["pieces"]
     if not pieces:

@@ -12,7 +12,7 @@ Models: :class:`UnigramModel` and :class:`SentencePieceBPEModel`. Normalizers: a
 :class:`SentencePieceNormalizer`, or the Unicode-form / lowercase / replace steps of a
 :class:`SequenceNormalizer` ending in one without a charsmap (tokensmith's trained Unigram: NFKC,
 whitespace runs as one space): those steps become a precompiled charsmap, sampled on every
-character and on the canonical sequences that compose (:mod:`tokensmith.charsmap_builder`).
+character and on the canonical sequences that compose (:mod:`tokensmith.normalizers.charsmap_builder`).
 SentencePiece applies the charsmap by longest match, so such a map equals the steps on text
 whose characters map one by one (NTREX in every script, in the tests); rarer sequences (several
 combining marks in non-canonical order) may normalize differently.
@@ -63,8 +63,8 @@ def _float_field(number: int, value: float) -> bytes:
 
 def model_proto(tokenizer) -> bytes:
     """The serialized ``ModelProto`` of ``tokenizer``; OptionError if it has no .model form."""
-    from ..vocab.sentencepiece_bpe import SentencePieceBPEModel
-    from ..vocab.unigram import UnigramModel
+    from ..models.bpe.sentencepiece import SentencePieceBPEModel
+    from ..models.unigram.model import UnigramModel
 
     model = tokenizer.model
     if not isinstance(model, (UnigramModel, SentencePieceBPEModel)):
@@ -115,7 +115,7 @@ def _unigram_pieces(model, tokenizer, normalizer) -> list[tuple[str, float, str]
 
 
 def _trainer_spec(pieces, model_type: int, byte_fallback: bool, normalizer, tokenizer) -> bytes:
-    from ..decoders import UNK_SURFACE
+    from ..decoders.common import UNK_SURFACE
 
     kinds = [kind for _p, _s, kind in pieces]
     if kinds.count("unknown") != 1:
@@ -147,7 +147,7 @@ def _normalizer_spec(normalizer, charsmap: bytes | None) -> bytes:
 
 def _normalizer(normalizer):
     """The final SentencePieceNormalizer and the charsmap that stands for everything."""
-    from ..normalizers import (Lowercase, Replace, SentencePieceNormalizer, SequenceNormalizer,
+    from ..normalizers.common import (Lowercase, Replace, SentencePieceNormalizer, SequenceNormalizer,
                                UnicodeNormalizer)
 
     if isinstance(normalizer, SentencePieceNormalizer):
@@ -164,7 +164,7 @@ def _normalizer(normalizer):
 
 @functools.lru_cache(maxsize=8)
 def _charsmap(steps_json: str) -> bytes:
-    from ..charsmap_builder import build_charsmap, charsmap_of
+    from ..normalizers.charsmap_builder import build_charsmap, charsmap_of
     from ..components import from_dict
 
     return build_charsmap(charsmap_of(from_dict("normalizer", json.loads(steps_json)).normalize))

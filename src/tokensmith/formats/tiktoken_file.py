@@ -19,7 +19,7 @@ The file holds no split pattern and no special tokens. They come from, first to 
    special tokens.
 
 A pattern is a name (``cl100k``, ...) or a regex in tiktoken's syntax (fancy-regex), translated
-by :func:`tokensmith.split.from_fancy_regex`; a sidecar written by tokensmith marks its regex as
+by :func:`tokensmith.pre_tokenizers.patterns.from_fancy_regex`; a sidecar written by tokensmith marks its regex as
 already in ``regex`` syntax (``"pattern_syntax": "regex"``).
 """
 
@@ -88,9 +88,9 @@ def read_ranks(path: str | os.PathLike) -> list[bytes | None]:
 
 def load_tiktoken(path: str | os.PathLike, pattern: str | None = None,
                   special_tokens: dict[str, int] | None = None, name: str | None = None):
-    from ..splitters import RegexSplitter
+    from ..pre_tokenizers.splitters import RegexSplitter
     from ..tokenizer import Tokenizer
-    from ..vocab.bpe import BPEModel
+    from ..models.bpe.model import BPEModel
 
     path = os.fspath(path)
     tokens = read_ranks(path)
@@ -107,7 +107,7 @@ def load_tiktoken(path: str | os.PathLike, pattern: str | None = None,
         specials = dict(known[1]) if known and known[0] == settings["pattern"] else {}
     regex_string = settings["pattern"]
     if settings.get("syntax") != "regex":
-        from ..split import NAMED_PATTERNS, from_fancy_regex
+        from ..pre_tokenizers.patterns import NAMED_PATTERNS, from_fancy_regex
 
         if regex_string not in NAMED_PATTERNS:
             regex_string = from_fancy_regex(regex_string)
@@ -207,7 +207,7 @@ def _special_map(value, path: str) -> dict[str, int]:
 
 def save_tiktoken(tokenizer, path: str | os.PathLike) -> None:
     """Write the ranks, and the pattern, special tokens and name in the sidecar beside them."""
-    from ..vocab.bpe import BPEModel
+    from ..models.bpe.model import BPEModel
     from .families import cannot_hold, plain
     from .hf_bpe import byte_level_pattern
 

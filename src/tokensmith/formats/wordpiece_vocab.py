@@ -2,7 +2,7 @@
 
 Read strictly: the file must be UTF-8, hold no empty line (except a final newline), no token
 twice, and contain the unknown token. Trailing spaces and ``\\r`` are dropped, as BERT's readers do.
-Loading gives a BERT tokenizer (see :func:`tokensmith.vocab.wordpiece.wordpiece_tokenizer`;
+Loading gives a BERT tokenizer (see :func:`tokensmith.models.wordpiece.model.wordpiece_tokenizer`;
 options such as ``lowercase=False`` pass through).
 """
 
@@ -42,7 +42,7 @@ def read_vocab_txt(path: str | os.PathLike) -> list[str]:
 
 
 def load_vocab_txt(path: str | os.PathLike, **options):
-    from ..vocab.wordpiece import wordpiece_tokenizer
+    from ..models.wordpiece.model import wordpiece_tokenizer
 
     tokens = read_vocab_txt(path)
     options.setdefault("name", os.path.basename(os.fspath(path)))
@@ -57,7 +57,7 @@ def load_vocab_txt(path: str | os.PathLike, **options):
 def save_vocab_txt(tokenizer, path: str | os.PathLike) -> None:
     """Write the vocabulary, one token a line. The casing and the other BERT options are not part
     of this format: readers take them as options (``lowercase=``), as BERT's do."""
-    from ..vocab.wordpiece import WordPieceModel
+    from ..models.wordpiece.model import WordPieceModel
     from .families import cannot_hold
 
     model = tokenizer.model
