@@ -166,16 +166,16 @@ what is as published and what is adapted.
 
 | method | module | paper | own options | HF `tokenizer.json` |
 |---|---|---|---|---|
-| `scaffold_bpe` | `train/scaffold_bpe.py` | Scaffold-BPE (Lian et al. 2024) | none (parameter-free) | no: HF BPE cannot demolish scaffold tokens |
-| `superbpe` | `train/superbpe.py` | SuperBPE (Liu et al. 2025); MWT / supertokens | `transition` (`"auto"` = 0.9, a ratio or a size), `max_words` (4; `None` = uncapped, as the official code) | yes: byte-level BPE + Split regex (`SUPERWORD_PATTERN`) |
-| `pathpiece` | `train/pathpiece.py` | Tokenization Is More Than Compression (Schmidt et al. 2024) | `init_factor`, `prune_fraction`, `max_token_length` (16, the paper's L) | no least-tokens model in HF (Unigram with equal scores breaks ties differently) |
-| `sage` | `train/sage.py` | Incorporating Context into Subword Vocabularies (Yehezkel & Pinter 2023) | `init_factor`, `prune_fraction`, `sample_bytes`, `window`, `dim`, `epochs`, `seed` | no byte-level greedy longest-prefix model in HF |
-| `domain` | `train/domain.py` | KL3M; K-Tokeniser; MATTER | `protected_terms` | approximately only (HF added tokens match inside words too) |
-| `char_bpe` | `train/domain.py` | KL3M character tokenizers | `max_chars` | yes: plain byte-level BPE |
-| `bytespan` | `train/bytespan.py` | ByteSpan (Goriely et al. 2025) | `predictor` (any callable), `order`, `constraint`, `threshold` | no byte-level greedy longest-prefix model in HF |
-| `lib` | `train/lib.py` | Rethinking Tokenization (Yang 2024); LiB (Yang, Frank & van den Bosch 2020) | `sample_bytes`, `article_bytes`, `epochs`, `memorise`, `update_rate`, `life`, `forget_fraction`, `max_len`, `slack`, `seed` | no byte-level greedy longest-prefix model in HF |
-| `xlmv` | `train/xlmv.py` | XLM-V (Liang et al. 2023) | corpus is `{language: corpus}`; `clusters`, `allocation`, `language_vocab` | yes: plain byte-level BPE |
-| (function) `prune_bpe` | `train/prune.py` | MAFT (Alabi et al. 2022) | `corpus` and/or `scripts`, `keep`; returns `(tokenizer, old_to_new)` | yes: plain byte-level BPE |
+| `scaffold_bpe` | `trainers/scaffold_bpe.py` | Scaffold-BPE (Lian et al. 2024) | none (parameter-free) | no: HF BPE cannot demolish scaffold tokens |
+| `superbpe` | `trainers/superbpe.py` | SuperBPE (Liu et al. 2025); MWT / supertokens | `transition` (`"auto"` = 0.9, a ratio or a size), `max_words` (4; `None` = uncapped, as the official code) | yes: byte-level BPE + Split regex (`SUPERWORD_PATTERN`) |
+| `pathpiece` | `trainers/pathpiece.py` | Tokenization Is More Than Compression (Schmidt et al. 2024) | `init_factor`, `prune_fraction`, `max_token_length` (16, the paper's L) | no least-tokens model in HF (Unigram with equal scores breaks ties differently) |
+| `sage` | `trainers/sage.py` | Incorporating Context into Subword Vocabularies (Yehezkel & Pinter 2023) | `init_factor`, `prune_fraction`, `sample_bytes`, `window`, `dim`, `epochs`, `seed` | no byte-level greedy longest-prefix model in HF |
+| `domain` | `trainers/domain.py` | KL3M; K-Tokeniser; MATTER | `protected_terms` | approximately only (HF added tokens match inside words too) |
+| `char_bpe` | `trainers/domain.py` | KL3M character tokenizers | `max_chars` | yes: plain byte-level BPE |
+| `bytespan` | `trainers/bytespan.py` | ByteSpan (Goriely et al. 2025) | `predictor` (any callable), `order`, `constraint`, `threshold` | no byte-level greedy longest-prefix model in HF |
+| `lib` | `trainers/lib.py` | Rethinking Tokenization (Yang 2024); LiB (Yang, Frank & van den Bosch 2020) | `sample_bytes`, `article_bytes`, `epochs`, `memorise`, `update_rate`, `life`, `forget_fraction`, `max_len`, `slack`, `seed` | no byte-level greedy longest-prefix model in HF |
+| `xlmv` | `trainers/xlmv.py` | XLM-V (Liang et al. 2023) | corpus is `{language: corpus}`; `clusters`, `allocation`, `language_vocab` | yes: plain byte-level BPE |
+| (function) `prune_bpe` | `trainers/prune.py` | MAFT (Alabi et al. 2022) | `corpus` and/or `scripts`, `keep`; returns `(tokenizer, old_to_new)` | yes: plain byte-level BPE |
 
 Defining properties, tested on real English (`tests/train/test_<method>.py`):
 Scaffold-BPE never emits a scaffold token (and the vocabulary V has exactly the requested size);

@@ -1,5 +1,5 @@
 """The compiled segmentation kernel (``_core._segment``) against the readable methods of
-``segment/methods.py``: random small vocabularies and real ones on NTREX-128 text."""
+``segmenters/methods.py``: random small vocabularies and real ones on NTREX-128 text."""
 
 from __future__ import annotations
 

@@ -99,3 +99,11 @@ def lone_surrogate(exc: UnicodeEncodeError, what: str = "text") -> InputError:
     code = f" U+{ord(bad):04X}" if bad else ""
     return InputError(f"{what} has a lone surrogate{code} at character {exc.start}; it cannot be "
                       "encoded as UTF-8")
+
+
+def utf8(text: str, what: str = "text") -> bytes:
+    """``text`` as UTF-8; a lone surrogate raises :func:`lone_surrogate`'s InputError."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise lone_surrogate(exc, what) from None

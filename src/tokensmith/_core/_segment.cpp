@@ -1,7 +1,7 @@
 // Segmentation methods usable on any vocabulary (longest_prefix, longest_suffix, longest_token,
 // least_tokens, least_tokens_longest_first, likelihood) over a SegmentVocabulary's two tables. Each must return exactly what
-// its readable definition in src/tokensmith/segment/methods.py returns, tie-breaks included;
-// segment/pieces.py calls this when built.
+// its readable definition in src/tokensmith/segmenters/methods.py returns, tie-breaks included;
+// segmenters/pieces.py calls this when built.
 //
 // The tables are byte tries built once per vocabulary: a walk from a position yields every token
 // that starts there in one pass, where the Python methods look up each length in a dict.

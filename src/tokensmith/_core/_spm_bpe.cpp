@@ -1,7 +1,7 @@
 // SentencePiece's score-based BPE for one word: characters (or user-defined symbols) merged by
 // the highest-scoring adjacent pair that forms a piece (leftmost on ties), unused pieces split
 // back, unknown symbols written as byte pieces or unk. Twin of SentencePieceBPEModel.merge and
-// _encode_symbols in tokensmith/vocab/sentencepiece_bpe.py; tests compare both.
+// _encode_symbols in tokensmith/models/bpe/sentencepiece.py; tests compare both.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -313,7 +313,7 @@ class SpmBpeCore {
 }  // namespace
 
 PYBIND11_MODULE(_spm_bpe, m) {
-    m.doc() = "SentencePiece score-based BPE for one word (twin of vocab/sentencepiece_bpe.py)";
+    m.doc() = "SentencePiece score-based BPE for one word (twin of models/bpe/sentencepiece.py)";
     tokensmith::spm::bind_text_encoder<SpmBpeCore>(m, "SpmBpeTextEncoder");
     py::class_<SpmBpeCore>(m, "SpmBpeCore")
         .def(py::init<const std::vector<py::bytes>&, const std::vector<int>&, const std::vector<double>&,

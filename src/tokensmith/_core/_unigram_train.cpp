@@ -1,7 +1,7 @@
 // Unigram LM training kernel: word counting, seed substrings, E-step and pruning statistics.
 //
 // The readable twin is tokensmith/_reference/unigram_train.py (same methods, same results); the
-// training loop that drives either one is tokensmith/train/unigram_em.py.
+// training loop that drives either one is tokensmith/models/unigram/em.py.
 //
 // Words ("segments": whitespace-separated words of the corpus, cut at characters outside the
 // character coverage) are stored once each with their corpus frequency. Every vocabulary the

@@ -42,13 +42,13 @@ def open_tokenizer(spec, backend: str = "auto", pattern: str | None = None) -> T
     if backend not in BACKENDS:
         raise OptionError(f"unknown backend {backend!r}; choose from {BACKENDS}")
     name, path = parse_spec(os.fspath(spec))
-    from ..formats import LOADERS, _register_builtin, detect
+    from ..formats import LOADERS, register_builtin, detect
 
     kind = detect(path)  # raises ModelFileError for missing files and unknown formats
     if not os.access(path, os.R_OK):
         raise ModelFileError(path, "cannot read: permission denied")
     if not LOADERS:
-        _register_builtin()
+        register_builtin()
     native_error = None
     if backend != "reference" and _native_supports(kind, path, LOADERS):
         from .. import load

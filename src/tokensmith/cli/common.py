@@ -8,7 +8,12 @@ import sys
 from ..errors import InputError
 
 
-def open_tokenizer(spec: str, pattern: str | None = None):
+def load_tokenizer(spec: str, pattern: str | None = None):
+    """The :class:`~tokensmith.Tokenizer` of a file argument (``--pattern`` for files that need one).
+
+    Commands that only measure use :func:`tokensmith.adapters.open_tokenizer`, which also opens
+    files through the reference libraries; commands that encode, decode or convert need a
+    tokenizer of tokensmith's own."""
     from ..formats import load
 
     options = {"pattern": pattern} if pattern else {}

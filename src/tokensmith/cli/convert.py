@@ -6,7 +6,7 @@ tokenizer is refused before anything is written.
 
 from __future__ import annotations
 
-from .common import open_tokenizer, parse_options
+from .common import load_tokenizer, parse_options
 
 
 def add_parser(sub) -> None:
@@ -41,7 +41,7 @@ def run(args) -> int:
         roles = {k: (v if v != "" else None) for k, v in parse_options(args.role, "role").items()}
         options = {"roles": {k: (None if v is None else str(v)) for k, v in roles.items()},
                    "model_max_length": args.model_max_length}
-    tokenizer = open_tokenizer(args.input, args.pattern)
+    tokenizer = load_tokenizer(args.input, args.pattern)
     save(tokenizer, args.output, format=args.format, **options)
     print(f"{args.input} -> {', '.join(files)} ({args.format}, {tokenizer.vocab_size:,} ids)")
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import InputError
-from .common import open_tokenizer
+from .common import load_tokenizer
 
 
 def add_parser(sub) -> None:
@@ -17,7 +17,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    tokenizer = open_tokenizer(args.tokenizer, args.pattern)
+    tokenizer = load_tokenizer(args.tokenizer, args.pattern)
     words = args.ids or sys.stdin.read().replace(",", " ").replace("[", " ").replace("]", " ").split()
     try:
         ids = [int(w) for w in words]

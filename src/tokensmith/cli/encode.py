@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..errors import OptionError
-from .common import open_tokenizer, parse_options, read_text
+from .common import load_tokenizer, parse_options, read_text
 
 
 def add_parser(sub) -> None:
@@ -26,7 +26,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    tokenizer = open_tokenizer(args.tokenizer, args.pattern)
+    tokenizer = load_tokenizer(args.tokenizer, args.pattern)
     options = parse_options(args.option, "segmenter")
     if args.segmenter:
         tokenizer = tokenizer.with_segmenter(args.segmenter, **options)

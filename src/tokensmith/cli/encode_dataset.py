@@ -28,9 +28,9 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     from ..dataset import encode_corpus
-    from .common import open_tokenizer
+    from .common import load_tokenizer
 
-    tokenizer = open_tokenizer(args.tokenizer, args.pattern)
+    tokenizer = load_tokenizer(args.tokenizer, args.pattern)
     index = encode_corpus(tokenizer, args.files, args.output, shard_tokens=args.shard_tokens,
                           dtype=args.dtype, append_eot=args.eot, backend=args.backend,
                           num_workers=args.num_workers, errors=args.errors,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import open_tokenizer
+from .common import load_tokenizer
 
 SAMPLES = [
     "Hello world! Tokenizers decide what a model can see.",
@@ -21,7 +21,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    tok = open_tokenizer(args.tokenizer, args.pattern)
+    tok = load_tokenizer(args.tokenizer, args.pattern)
     splitter = tok.splitter
     pattern = getattr(splitter, "name", None) or getattr(splitter, "pattern", None) or repr(splitter)
     print(f"file        {args.tokenizer}")

@@ -23,7 +23,7 @@ FAN_IN = 4  # count tables merged per reduction task
 def count_unit(unit, compiled: str | None, regex_string: str | None, errors: str,
                text_field: str) -> dict[bytes, int]:
     """``{pre-token: count}`` of one unit (runs inside a task; importable for tests)."""
-    from ..models.bpe.trainer import BATCH_CHARS, _add, make_counter
+    from ..models.bpe.trainer import BATCH_CHARS, add_batch, make_counter
 
     counter = make_counter(compiled, regex_string)
     batch: list[str | bytes] = []
@@ -32,10 +32,10 @@ def count_unit(unit, compiled: str | None, regex_string: str | None, errors: str
         batch.append(text)
         size += len(text)
         if size >= BATCH_CHARS:
-            _add(counter, batch, 1)
+            add_batch(counter, batch, 1)
             batch, size = [], 0
     if batch:
-        _add(counter, batch, 1)
+        add_batch(counter, batch, 1)
     return counter.counts()
 
 

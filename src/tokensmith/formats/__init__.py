@@ -36,7 +36,7 @@ LOADERS = {}
 SAVERS = {}
 
 
-def _register_builtin():
+def register_builtin():
     from . import native, tiktoken_file
 
     LOADERS["tiktoken"] = tiktoken_file.load_tiktoken
@@ -91,7 +91,7 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
     ``KeyboardInterrupt`` pass through: they are not about the file.
     """
     if not LOADERS:
-        _register_builtin()
+        register_builtin()
     path = os.fspath(path)
     if os.path.isdir(path):
         path = file_in_folder(path)
@@ -111,7 +111,7 @@ def load(path: str | os.PathLike, format: str | None = None, **options):
 
 def _load_as(kind: str, path: str, options: dict):
     if kind == "json":
-        document = _read_json(path)
+        document = read_json(path)
         from .native import from_document, is_native
 
         if is_native(document):
@@ -175,7 +175,7 @@ def save(tokenizer, path: str | os.PathLike, format: str = "native", **options) 
 
 def _saver(format: str):
     if not SAVERS:
-        _register_builtin()
+        register_builtin()
     if format not in SAVERS:
         raise OptionError(f"unknown output format {format!r}; choose from {', '.join(sorted(SAVERS))}")
     return SAVERS[format]
@@ -218,7 +218,7 @@ def check_output(path: str | os.PathLike, format: str) -> list[str]:
     return files
 
 
-def _read_json(path: str):
+def read_json(path: str):
     try:
         with open(path, "rb") as f:
             raw = f.read()

@@ -22,10 +22,10 @@ def load_gpt2(path: str | os.PathLike, merges: str | os.PathLike | None = None,
     from ..pre_tokenizers.splitters import RegexSplitter
     from ..tokenizer import Tokenizer
     from ..models.bpe.model import BPEModel
-    from . import _read_json
+    from . import read_json
 
     path = os.fspath(path)
-    vocab = _read_json(path)
+    vocab = read_json(path)
     if not isinstance(vocab, dict) or not vocab:
         raise ModelFileError(path, "a GPT-2 vocab.json is a non-empty object {token: id}")
     merges_path = _merges_path(path, merges)

@@ -50,9 +50,9 @@ def load_hf_json(path: str | os.PathLike, document: dict | None = None, name: st
     if options:
         raise OptionError(f"unknown options for an HF tokenizer.json: {sorted(options)}")
     if document is None:
-        from . import _read_json
+        from . import read_json
 
-        document = _read_json(os.fspath(path))
+        document = read_json(os.fspath(path))
     if not isinstance(document, dict):
         raise ModelFileError(path, "not an HF tokenizer.json: not a JSON object")
     name = name or os.path.basename(os.fspath(path))

@@ -182,9 +182,9 @@ def _tokenizer_config(path: str) -> dict:
 def _read_json_object(path: str) -> dict | None:
     if not os.path.isfile(path):
         return None
-    from . import _read_json
+    from . import read_json
 
-    document = _read_json(path)
+    document = read_json(path)
     if not isinstance(document, dict):
         raise ModelFileError(path, "expected a JSON object")
     return document

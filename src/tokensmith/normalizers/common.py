@@ -21,18 +21,11 @@ import regex
 
 from .charsmap import PrecompiledCharsmap
 from ..components import Normalizer, from_dict, register
-from ..errors import OptionError, lone_surrogate
+from ..errors import OptionError, utf8
 
 SPACE = "\u2581"
 _SPACE_BYTES = SPACE.encode()
 _SPACES = re.compile(" +")
-
-
-def _encode(text: str) -> bytes:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise lone_surrogate(exc) from None
 
 
 def _blob_to_text(blob: bytes | None) -> str | None:
@@ -68,7 +61,7 @@ class SentencePieceNormalizer(Normalizer):
 
     def normalize(self, text: str) -> str:
         if self._simple:
-            _encode(text)
+            utf8(text)
             if self.remove_extra_whitespaces:
                 text = _SPACES.sub(" ", text).strip(" ")
             if not text:
@@ -79,7 +72,7 @@ class SentencePieceNormalizer(Normalizer):
         table = self._context_free_table(text)
         if table is not None:
             # Every character maps on its own: one translate, then the whitespace rules.
-            _encode(text)
+            utf8(text)
             out = text.translate(table)
             if self.remove_extra_whitespaces:
                 out = _SPACES.sub(" ", out).strip(" ")
@@ -90,7 +83,7 @@ class SentencePieceNormalizer(Normalizer):
             if self.add_dummy_prefix:
                 out = out + " " if self.treat_whitespace_as_suffix else " " + out
             return out.replace(" ", SPACE) if self.escape_whitespaces else out
-        return self._normalize_general(_encode(text)).decode("utf-8")
+        return self._normalize_general(utf8(text)).decode("utf-8")
 
     def _context_free_table(self, text: str) -> dict[int, str] | None:
         """Per-character replacements when no charsmap key spans several of ``text``'s characters."""
@@ -213,7 +206,7 @@ class Precompiled(Normalizer):
         done = self._memo.get(g)
         if done is not None:
             return done
-        data = _encode(g)
+        data = utf8(g)
         out = None
         if len(data) < 6:
             found = self.charsmap.first(data)

@@ -31,10 +31,9 @@ import regex
 
 from .bert import PUNCTUATION, BertPreTokenizer
 from ..components import Splitter, register
-from ..errors import ModelFileError, OptionError
+from ..errors import ModelFileError, OptionError, utf8
 from ..formats.bytes_text import bytes_to_text
 from .metaspace import MetaspaceSplitter
-from ..normalizers.common import _encode
 from .splitters import RegexSplitter
 from ..normalizers.hf import WHITE_SPACE
 from .regex_dialects import compile_pattern, find_matches
@@ -137,7 +136,7 @@ class ByteLevelPreTokenizer(_HFSplitter):
             pieces = self._gpt2.split(text)
         else:  # the compiled splitter knows the letters of Unicode 17, HF's Oniguruma does not
             pieces = [text[s:e] for s, e in find_matches(self._onig, text, GPT2_BYTE_LEVEL)]
-        return [bytes_to_text(_encode(p)) for p in pieces]
+        return [bytes_to_text(utf8(p)) for p in pieces]
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.kind, "add_prefix_space": self.add_prefix_space,

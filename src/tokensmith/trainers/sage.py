@@ -66,7 +66,7 @@ import numpy as np
 
 from .._core import kernel
 from .._reference import sage as _reference
-from .._reference.sage import _span_pairs, ablate, greedy, log_sigmoid  # noqa: F401 (readable definitions)
+from .._reference.sage import ablate, greedy, log_sigmoid  # noqa: F401 (readable definitions)
 from ..errors import OptionError, spell
 from ..progress import Phase
 from ..segmenters.models import SegmentedModel

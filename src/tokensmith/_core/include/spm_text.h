@@ -1,7 +1,7 @@
 // SentencePiece-style text preparation, shared by the Unigram and SentencePiece-BPE kernels:
 // the precompiled charsmap (Darts-clone double array), SentencePiece's normalizer, HF's
 // Precompiled normalizer (per grapheme cluster) and Metaspace pre-tokenizer, and the cut of a
-// piece into words at the start of each ▁ run. Twins: tokensmith/charsmap.py,
+// piece into words at the start of each ▁ run. Twins: tokensmith/normalizers/charsmap.py,
 // normalizers.py (SentencePieceNormalizer, Precompiled) and metaspace.py.
 #pragma once
 

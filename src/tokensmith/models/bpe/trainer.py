@@ -180,15 +180,15 @@ def count_corpus(counter, corpus, workers: int, *, progress: Progress | bool, er
             batch.append(text)
             size += len(text)
             if size >= BATCH_CHARS:
-                _add(counter, batch, workers)
+                add_batch(counter, batch, workers)
                 phase.update(size)
                 batch, size = [], 0
         if batch:
-            _add(counter, batch, workers)
+            add_batch(counter, batch, workers)
             phase.update(size)
 
 
-def _add(counter, batch: list[str | bytes], workers: int) -> None:
+def add_batch(counter, batch: list[str | bytes], workers: int) -> None:
     try:
         counter.add_texts(batch, workers)
     except UnicodeEncodeError as exc:
