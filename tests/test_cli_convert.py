@@ -33,7 +33,7 @@ def corpus(tmp_path_factory, ntrex_files):
 @pytest.fixture(scope="module")
 def native(tmp_path_factory, corpus):
     path = tmp_path_factory.mktemp("tok") / "bpe.json"
-    tokensmith.trainers(corpus, vocab_size=500, pattern="gpt2", special_tokens=["<|endoftext|>"],
+    tokensmith.train(corpus, vocab_size=500, pattern="gpt2", special_tokens=["<|endoftext|>"],
                      progress=False).save(path)
     return path
 
@@ -76,7 +76,7 @@ def test_convert_checks_output_before_reading(tmp_path):
 
 def test_convert_refuses_what_the_format_cannot_hold(corpus, tmp_path):
     scaffold = tmp_path / "scaffold.json"
-    tokensmith.trainers(corpus, method="scaffold_bpe", vocab_size=400, progress=False).save(scaffold)
+    tokensmith.train(corpus, method="scaffold_bpe", vocab_size=400, progress=False).save(scaffold)
     one_line_error(cli("convert", scaffold, tmp_path / "out.json", "--format", "hf"), "cannot hold")
     assert not (tmp_path / "out.json").exists()
     for fmt, out in (("tiktoken", tmp_path / "x.tiktoken"), ("hf", tmp_path / "x.json")):

@@ -64,7 +64,7 @@ def test_typed_options_reach_the_trainer(corpus, tmp_path, capsys):
     code, stdout, err = run(capsys, "train", corpus, "--method", "superbpe", "--vocab-size", 420, "-o", out,
                             "-O", "transition=350", "-O", "max-words=none", "--quiet")
     assert code == 0, err
-    expected = tokensmith.trainers([corpus], method="superbpe", vocab_size=420, transition=350,
+    expected = tokensmith.train([corpus], method="superbpe", vocab_size=420, transition=350,
                                 max_words=None, progress=False)
     assert json.dumps(tokensmith.load(out).to_dict()) == json.dumps(expected.to_dict())
     assert "trained superbpe with 420 tokens" in stdout and err == ""
@@ -99,9 +99,9 @@ def test_corpus_errors_name_the_flags_on_the_command_line_and_the_arguments_in_p
     line = one_line_error(*run(capsys, "train", records, "--vocab-size", 300, "-o", tmp_path / "t.json")[::2])
     assert "choose one with --text-field FIELD" in line
     with pytest.raises(tokensmith.InputError, match="pass errors='replace' or errors='ignore'"):
-        tokensmith.trainers(str(bad), vocab_size=300)
+        tokensmith.train(str(bad), vocab_size=300)
     with pytest.raises(tokensmith.InputError, match="choose one with text_field=FIELD"):
-        tokensmith.trainers(str(records), method="unigram", vocab_size=300)
+        tokensmith.train(str(records), method="unigram", vocab_size=300)
 
 
 def test_eval_names_its_own_flags(tmp_path, capsys, tokenizer_files):

@@ -42,7 +42,7 @@ def test_saved_unigram_tokenizer_loads_in_a_fresh_process(tmp_path, english_samp
     from tokensmith.models.unigram.model import UnigramModel  # noqa: F401  (registers the model here)
 
     corpus = english_sample.splitlines()[:3000]
-    tok = tokensmith.trainers(corpus, method="unigram", vocab_size=400)
+    tok = tokensmith.train(corpus, method="unigram", vocab_size=400)
     path = tmp_path / "unigram.json"
     tok.save(path)
     script = ("import sys, tokensmith\n"

@@ -215,7 +215,7 @@ def test_train_api_save_load_in_fresh_process_and_hf_export(english_sample, tmp_
 
     corpus = tmp_path / "corpus.txt"
     corpus.write_text(english_sample[:400_000], encoding="utf-8")
-    tok = tokensmith.trainers(str(corpus), method="wordpiece", vocab_size=2500)
+    tok = tokensmith.train(str(corpus), method="wordpiece", vocab_size=2500)
     assert tok.vocab_size == 2500
     text = english_sample[1_000_000:1_020_000]
     ids = tok.encode_ordinary(text)
@@ -265,7 +265,7 @@ def test_bad_training_input(tmp_path):
     with pytest.raises(OptionError, match="score"):
         train_wordpiece_from_counts({"hello": 3}, 100, score="bayes")
     with pytest.raises(OptionError, match="pattern"):
-        tokensmith.trainers(["hello world"], method="wordpiece", vocab_size=100, pattern="gpt2")
+        tokensmith.train(["hello world"], method="wordpiece", vocab_size=100, pattern="gpt2")
     with pytest.raises(InputError):
         train_wordpiece([b"bytes"], 100)
 

@@ -128,7 +128,7 @@ def test_trained_unigram_file_reads_as_hf_on_exact_ties(tmp_path):
     from tokensmith.demo import METHOD_OPTIONS, embedded_corpus, train_and_held_out
 
     corpus, held_out = train_and_held_out(embedded_corpus())
-    trained = tokensmith.trainers(corpus, method="unigram", vocab_size=8192, progress=False,
+    trained = tokensmith.train(corpus, method="unigram", vocab_size=8192, progress=False,
                                **METHOD_OPTIONS["unigram"])
     path = tmp_path / "unigram.tokenizer.json"
     trained.save(path, format="hf")

@@ -3,8 +3,6 @@
 from .errors import (InputError, ModelFileError, OptionError, SaveError, SpecialTokenError,
                      TokensmithError)
 from .tokenizer import Tokenizer
-# ``tokensmith.trainers(corpus, method=...)`` is the function; the trainers' package stays importable
-# as ``tokensmith.trainers.<method>`` modules (``from tokensmith.trainers import unigram``).
 from .trainers import train, train_bpe
 
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ from tokensmith.formats.atomic import TEMP_MARKER, atomic_write
 @pytest.fixture(scope="module")
 def tok(ntrex_files):
     lines = next(f for f in ntrex_files if f.name.endswith("deu.txt")).read_text(encoding="utf-8").splitlines()
-    return tokensmith.trainers(lines[:100], vocab_size=300, progress=False)
+    return tokensmith.train(lines[:100], vocab_size=300, progress=False)
 
 
 @pytest.fixture

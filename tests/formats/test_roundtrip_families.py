@@ -82,7 +82,7 @@ def trained(corpus):
         if family not in cache:
             method, options = FAMILIES[family]
             data = corpus if method == "xlmv" else [line for lines in corpus.values() for line in lines]
-            cache[family] = tokensmith.trainers(data, method=method, progress=False, **options)
+            cache[family] = tokensmith.train(data, method=method, progress=False, **options)
         return cache[family]
 
     return get

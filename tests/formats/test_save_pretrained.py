@@ -24,12 +24,12 @@ def lines(ntrex_files):
 
 @pytest.fixture(scope="module")
 def bpe(lines):
-    return tokensmith.trainers(lines, vocab_size=700, special_tokens=["<s>", "</s>", "<pad>", "<unk>"], progress=False)
+    return tokensmith.train(lines, vocab_size=700, special_tokens=["<s>", "</s>", "<pad>", "<unk>"], progress=False)
 
 
 @pytest.fixture(scope="module")
 def wordpiece(lines):
-    return tokensmith.trainers(lines, method="wordpiece", vocab_size=1500, progress=False)
+    return tokensmith.train(lines, method="wordpiece", vocab_size=1500, progress=False)
 
 
 def _auto(folder):
@@ -71,7 +71,7 @@ def test_wordpiece_folder_wraps_like_bert(wordpiece, lines, tmp_path):
 
 
 def test_unigram_role_of_the_model_unknown_piece(lines, tmp_path):
-    unigram = tokensmith.trainers(lines, method="unigram", vocab_size=1500, special_tokens=["<s>", "</s>"],
+    unigram = tokensmith.train(lines, method="unigram", vocab_size=1500, special_tokens=["<s>", "</s>"],
                                progress=False)
     unigram.save_pretrained(tmp_path)
     auto = _auto(tmp_path)
@@ -92,7 +92,7 @@ def test_explicit_roles(bpe, tmp_path):
 
 
 def test_gpt2_style_end_of_text_is_eos(lines, tmp_path):
-    tok = tokensmith.trainers(lines, vocab_size=600, special_tokens=["<|endoftext|>"], progress=False)
+    tok = tokensmith.train(lines, vocab_size=600, special_tokens=["<|endoftext|>"], progress=False)
     tok.save_pretrained(tmp_path)
     assert _auto(tmp_path).eos_token == "<|endoftext|>"
 
@@ -112,7 +112,7 @@ def test_save_hf_to_a_directory_writes_a_folder(bpe, lines, tmp_path):
 
 
 def test_refused_family_leaves_the_folder_empty(lines, tmp_path):
-    scaffold = tokensmith.trainers(lines, method="scaffold_bpe", vocab_size=600, progress=False)
+    scaffold = tokensmith.train(lines, method="scaffold_bpe", vocab_size=600, progress=False)
     with pytest.raises(SaveError, match="native format"):
         scaffold.save_pretrained(tmp_path / "out")
     assert not (tmp_path / "out").exists()

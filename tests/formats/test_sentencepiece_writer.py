@@ -63,7 +63,7 @@ def trained_text(ntrex_dir):  # in-memory text is a list of texts (a str is a pa
 
 @pytest.mark.parametrize("options", [{}, {"byte_fallback": True, "special_tokens": ["<s>", "</s>", "<pad>"]}])
 def test_trained_unigram_reads_back_in_sentencepiece(tmp_path, trained_text, ntrex_dir, options):
-    ours = tokensmith.trainers(trained_text, method="unigram", vocab_size=3000, **options)
+    ours = tokensmith.train(trained_text, method="unigram", vocab_size=3000, **options)
     path = tmp_path / "trained.model"
     ours.save(path, format="sentencepiece")
     reference = spm.SentencePieceProcessor(model_file=str(path))

@@ -19,7 +19,7 @@ import sys, tokensmith
 from tokensmith.errors import InputError
 method, pattern = sys.argv[1], sys.argv[2]
 try:
-    tok = tokensmith.trainers(["hello world aaa bbb"] * 50, method=method, vocab_size=300,
+    tok = tokensmith.train(["hello world aaa bbb"] * 50, method=method, vocab_size=300,
                            pattern=pattern, progress=False)
 except InputError as exc:
     print("InputError:", exc)

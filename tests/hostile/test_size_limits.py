@@ -104,7 +104,7 @@ def test_module_limit_applies_to_training_input(tmp_path, monkeypatch):
     path = _jsonl(tmp_path / "c.jsonl", ["fine text"] * 3 + ["w" * 5000])
     monkeypatch.setattr(jsonl, "MAX_RECORD_BYTES", 1000)
     with pytest.raises(InputError, match="line 4: record longer than 1,000 bytes"):
-        tokensmith.trainers(path, method="bpe", vocab_size=300, progress=False)
+        tokensmith.train(path, method="bpe", vocab_size=300, progress=False)
 
 
 def test_a_file_without_line_breaks_is_not_read_whole(tmp_path):

@@ -3,7 +3,7 @@
 ``@trainer("sage", SageOptions)`` turns ``body(corpus, options) -> Tokenizer`` into the public
 ``train_sage(corpus, vocab_size, *, init_factor=2.0, ...)``, whose signature is generated from the
 declaration (so ``help()`` and editors show every option). Every call, direct or through
-:func:`tokensmith.trainers`, then gets the same rules:
+:func:`tokensmith.train`, then gets the same rules:
 
 * options are checked against the declaration: an unknown name lists the method's options, a
   value of the wrong type names the option and the type expected;
