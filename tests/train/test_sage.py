@@ -12,8 +12,9 @@ import regex
 from tokensmith import OptionError, Tokenizer
 from tokensmith.trainers.method_utils import count_pieces, merge_token_bytes
 from tokensmith.models.bpe.trainer import train_bpe_from_counts
-from tokensmith.trainers.sage import (_span_pairs, ablate, ablation_scores, greedy, log_sigmoid, pairs,
-                                   train_sage, train_skipgram)
+from tokensmith._reference.sage import _span_pairs
+from tokensmith.trainers.sage import (ablate, ablation_scores, greedy, log_sigmoid, pairs, train_sage,
+                                      train_skipgram)
 
 WINDOW = 3
 

@@ -24,10 +24,10 @@ import regex
 
 from .bert import BertNormalizer
 from ..components import Normalizer, register
-from ..errors import ModelFileError, OptionError
+from ..errors import ModelFileError, OptionError, utf8
 from ..formats.bytes_text import bytes_to_text
 from .common import (Lowercase, Precompiled, Prepend, Replace, SentencePieceNormalizer,
-                           SequenceNormalizer, UnicodeNormalizer, _encode)
+                           SequenceNormalizer, UnicodeNormalizer)
 from ..formats.hf_spec import build_stage
 from ..unicode_versions import FORMER_MARKS_STRIPPED, MARKS_KEPT_BY_STRIP_ACCENTS, class_body
 
@@ -100,7 +100,7 @@ class ByteLevelNormalizer(Normalizer):
     kind = "byte_level_normalizer"
 
     def normalize(self, text: str) -> str:
-        return bytes_to_text(_encode(text))
+        return bytes_to_text(utf8(text))
 
 
 def build_normalizer(spec: dict | None, path: str | os.PathLike) -> Normalizer | None:
