@@ -351,4 +351,5 @@ def collision_stats(dictionary: TFreeDictionary, *, pairs: int = 20000, sample: 
         n, v, m, len(groups), sum(len(g) for g in shared), len(shared[0]) if shared else 1,
         [[d.words[i] for i in g[:5]] for g in shared[:5]], float(d.sizes.mean()), float(d.sizes.sum() / v),
         float(overlaps.mean()) if len(overlaps) else 0.0, float((overlaps > 0).mean()) if len(overlaps) else 0.0,
-        float(np.median(nearest)) if k else 0.0, contained / k if k else 0.0, decoded / k if k else 0.0)
+        float(np.median(nearest)) if k else 0.0, float(contained / k) if k else 0.0,
+        float(decoded / k) if k else 0.0)
