@@ -61,7 +61,7 @@ def _check_threshold(rule: str, threshold: float) -> None:
         low, high, what = 0.0, 1.0, "a boundary probability, from 0 to 1"
         ok = low <= threshold <= high
     else:
-        low, high, what = 0.0, MAX_ENTROPY, f"nats, at least 0 and below ln 256 = {MAX_ENTROPY:.4f}"
+        low, high, what = 0.0, MAX_ENTROPY, f"in nats, from 0 to below ln 256 = {MAX_ENTROPY:.4f}"
         ok = low <= threshold < high
     if not (isinstance(threshold, (int, float)) and math.isfinite(threshold) and ok):
         raise OptionError(f"the {rule} patching threshold must be {what}; got {threshold!r}")
