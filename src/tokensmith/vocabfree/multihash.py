@@ -27,6 +27,7 @@ of NTREX German tokens, 1% of English).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -73,6 +74,7 @@ def murmurhash64a(data: bytes, seed: int) -> int:
     return h ^ (h >> r)
 
 
+@lru_cache(maxsize=1 << 16)   # text repeats its words: hash each string once
 def string_id(text: str) -> int:
     """spaCy's id of a string: its reserved symbol id, else MurmurHash64A(UTF-8, seed 1)."""
     return SPACY_SYMBOLS.get(text) or murmurhash64a(text.encode("utf-8"), STRING_SEED)
@@ -165,17 +167,10 @@ class MultiHashEmbed:
             raise InputError(f"{len(norms)} norms for {len(words)} words")
         if any(not w for w in words):
             raise InputError("a word is empty: spaCy's tokens have at least one character")
-        cache: dict[str, int] = {}
-        out = np.empty((len(words), len(self.attrs)), dtype=np.uint64)
-        for i, word in enumerate(words):
-            norm = None if norms is None else norms[i]
-            for j, attr in enumerate(self.attrs):
-                value = attribute(word, attr, norm)
-                sid = cache.get(value)
-                if sid is None:
-                    sid = cache[value] = string_id(value)
-                out[i, j] = sid
-        return out
+        getters = [_GETTERS[attr] for attr in self.attrs]
+        no_norms = [None] * len(words)
+        ids = [string_id(get(word, norm)) for word, norm in zip(words, no_norms if norms is None else norms) for get in getters]
+        return np.array(ids, dtype=np.uint64).reshape(len(words), len(self.attrs))
 
     def rows_of(self, words: Sequence[str], norms: Sequence[str] | None = None) -> np.ndarray:
         """``(n, attributes, 4)`` row indices: the four rows each table sums for each word."""

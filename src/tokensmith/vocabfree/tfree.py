@@ -268,7 +268,8 @@ class TFreeDictionary:
         """The released decoder's score of every word for each row of activations (before the
         softmax): s / (m c) + (s - sum a) / (v - m c)."""
         a = np.atleast_2d(activations)
-        s = np.add.reduceat(a[:, self.indices], self.indptr[:-1], axis=1)
+        # row by row: gathering the whole batch at once would hold batch x (rows of all words)
+        s = np.stack([np.add.reduceat(row[self.indices], self.indptr[:-1]) for row in a])
         m, v = self.tfree.activations, self.tfree.vocab_size
         mc = m * self.trigram_counts
         with np.errstate(divide="ignore", invalid="ignore"):
