@@ -49,7 +49,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
     print_provenance()
-    from tokensmith.train.bytespan import NgramByteLM
+    from tokensmith.trainers.bytespan import NgramByteLM
     from tokensmith.vocabfree import ByteNgramModel, EqualInfoCoder, Patcher
     from tokensmith.vocabfree.multihash import MultiHashEmbed
     from tokensmith.vocabfree.tfree import TFree, TFreeDictionary, split_words

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tokensmith.errors import InputError, OptionError
-from tokensmith.train.bytespan import NgramByteLM
+from tokensmith.trainers.bytespan import NgramByteLM
 from tokensmith.vocabfree.byte_model import ByteNgramModel
 
 

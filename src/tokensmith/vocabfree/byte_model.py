@@ -9,7 +9,7 @@ the empty context up to the longest one seen in training, starting from the unif
     p_k(y) = (c(ctx_k, y) + t(ctx_k) * p_{k-1}(y)) / (n(ctx_k) + t(ctx_k))
 
 (``c``: count of ``y`` after the context, ``n``: its total, ``t``: its number of distinct next
-bytes), the smoothing of :class:`tokensmith.train.bytespan.NgramByteLM`, computed here for all 256
+bytes), the smoothing of :class:`tokensmith.trainers.bytespan.NgramByteLM`, computed here for all 256
 bytes and all positions at once. Training is deterministic; ``seed`` only chooses which texts
 are kept when ``max_bytes`` caps the training data.
 """
