@@ -152,7 +152,7 @@ BASE = dict(initial_vocab_size=100, max_codebook_size=16, max_subtokens=4)
 
 
 @pytest.mark.parametrize("bad, message", [
-    (dict(max_codebook_size=0), "max_codebook_size 0 is too small"),
+    (dict(max_codebook_size=0), "max_codebook_size=0 is too small"),
     (dict(max_subtokens=1), "max_subtokens must be at least 2"),
     (dict(initial_vocab_size=0), "initial_vocab_size must be at least 1"),
     (dict(disabled_ids=[100]), "disabled id 100 is not a base id"),

@@ -33,7 +33,7 @@ from typing import Iterable, Sequence
 
 from .._core import kernel
 from .._reference import lzw as twin
-from ..errors import OptionError
+from ..errors import OptionError, spell
 
 #: The paper's compression settings besides the model's vocabulary size.
 PAPER_SETTINGS = {"max_codebook_size": 1024, "max_subtokens": 4}
@@ -55,15 +55,15 @@ class LZWSettings:
         for name in ("initial_vocab_size", "max_codebook_size", "max_subtokens"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
-                raise OptionError(f"{name} must be an int, not {type(value).__name__}")
+                raise OptionError(f"{spell(name)} must be an int, not {type(value).__name__}")
         if self.initial_vocab_size < 1:
             raise OptionError(f"initial_vocab_size must be at least 1, not {self.initial_vocab_size}")
         if self.max_codebook_size < 1:
-            raise OptionError(f"max_codebook_size {self.max_codebook_size} is too small: the codebook "
-                              "must hold at least 1 hypertoken")
+            raise OptionError(f"{spell('max_codebook_size', self.max_codebook_size)} is too small: the "
+                              "codebook must hold at least 1 hypertoken")
         if self.max_subtokens < 2:
-            raise OptionError(f"max_subtokens must be at least 2 (a hypertoken joins 2 or more ids), "
-                              f"not {self.max_subtokens}")
+            raise OptionError(f"{spell('max_subtokens')} must be at least 2 (a hypertoken joins 2 or more "
+                              f"ids), not {self.max_subtokens}")
         if self.initial_vocab_size + self.max_codebook_size > _MAX_CODES:
             raise OptionError(f"initial_vocab_size + max_codebook_size must stay below 2^31 "
                               f"(got {self.initial_vocab_size + self.max_codebook_size})")

@@ -28,7 +28,7 @@ import os
 import warnings
 from typing import Any
 
-from ..errors import InputError, OptionError, SmallCorpusWarning
+from ..errors import InputError, OptionError, SmallCorpusWarning, spell
 from ..tokenizer import Tokenizer
 from .continued_merges import NewToken, continue_merges
 from .families import family_of
@@ -49,9 +49,9 @@ def extend(tokenizer: Tokenizer | str | os.PathLike, corpus: Any, num_new_tokens
     :class:`OptionError` naming it.
     """
     if isinstance(num_new_tokens, bool) or not isinstance(num_new_tokens, int) or num_new_tokens < 1:
-        raise OptionError(f"num_new_tokens must be a positive int, not {num_new_tokens!r}")
+        raise OptionError(f"{spell('num_new_tokens')} must be a positive int, not {num_new_tokens!r}")
     if isinstance(min_frequency, bool) or not isinstance(min_frequency, int) or min_frequency < 1:
-        raise OptionError(f"min_frequency must be a positive int, not {min_frequency!r}")
+        raise OptionError(f"{spell('min_frequency')} must be a positive int, not {min_frequency!r}")
     if not isinstance(tokenizer, Tokenizer):
         from .. import load
 
