@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 import tokensmith
+from tokensmith.adaptive import lzw_encode_batch
 from tokensmith.pre_tokenizers.splitters import RegexSplitter
 from tokensmith.token_table import TokenTable
 from tokensmith.trainers import train_bpe
@@ -48,6 +49,8 @@ def main(data: Path) -> dict:
         "_segment": [tokensmith.load(tokenizers / "bert_base_cased_vocab.txt").encode(text),
                      r50k.with_segmenter("least_tokens").encode(text[:3000])],
         "_decode": TokenTable(r50k.model.token_bytes()).join(ids).decode("utf-8"),
+        "_lzw": lzw_encode_batch([ids[k:k + 512] for k in range(0, len(ids), 512)],
+                                 initial_vocab_size=r50k.vocab_size, max_codebook_size=200, max_subtokens=3),
         "_bpe_train": train_bpe([corpus], 700, progress=False).model.merges,
         "_unigram_train": train_unigram([corpus], 400).model.pieces,
         "_wordpiece_train": train_wordpiece([corpus], 500).model.token_bytes(),

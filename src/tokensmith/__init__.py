@@ -8,7 +8,7 @@ from .trainers import train, train_bpe
 __version__ = "0.1.0"
 
 __all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
-           "SaveError", "SpecialTokenError", "load", "train", "train_bpe"]
+           "SaveError", "SpecialTokenError", "extend", "load", "train", "train_bpe"]
 
 
 def load(path, **kwargs) -> Tokenizer:
@@ -16,3 +16,12 @@ def load(path, **kwargs) -> Tokenizer:
     from .formats import load as _load
 
     return _load(path, **kwargs)
+
+
+def __getattr__(name):
+    # ``tokensmith.extend`` is imported on first use: most programs never extend a tokenizer.
+    if name == "extend":
+        from .extension import extend
+
+        return extend
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,9 +5,10 @@
 
 ====================  ========================================================================
 ``_bpe``              :mod:`.bpe` (``merge_piece``, ``tiktoken_merge_table``)
-``_bpe_train``        :mod:`.bpe_train` (merge loop); counting: ``train.bpe.PythonCounter``
+``_bpe_train``        :mod:`.bpe_train` (merge loop); counting: ``models.bpe.trainer.PythonCounter``
 ``_decode``           :mod:`.decode`
 ``_lattice``          :mod:`.lattice`
+``_lzw``              :mod:`.lzw` (``Encoder``, ``Decoder``, ``encode_batch``, ``decode_batch``)
 ``_segment``          the methods of :mod:`tokensmith.segmenters.methods` (public, so they stay there)
 ``_split``            ``regex`` with the patterns of :mod:`tokensmith.pre_tokenizers.patterns`
 ``_spm_bpe``          the Python stages of :mod:`tokensmith.models.bpe.sentencepiece`
