@@ -38,7 +38,7 @@ from ..errors import InputError, OptionError
 CHUNK = 1 << 20
 SMOOTHING = 0.75           # context-distribution smoothing (word2vec's unigram^0.75)
 EIGENVALUE_WEIGHT = 0.5    # vectors = U * S**0.5 (Levy et al. 2015: better than U * S)
-OVERSAMPLE, POWER_ITERATIONS = 10, 4  # randomized SVD accuracy (Halko et al. 2011, section 4)
+OVERSAMPLE, POWER_ITERATIONS = 10, 2  # randomized SVD accuracy (Halko et al. 2011, section 4)
 
 Progress = Callable[[str, int, int], None]
 
