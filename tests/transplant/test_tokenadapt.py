@@ -99,8 +99,7 @@ def test_trained_here_without_word_vectors_and_reproducible():
     ctx, out = transplanted()
     trained = tokenadapt.initialize(dataclasses.replace(ctx, options={}), h.matrix)
     np.testing.assert_array_equal(trained, out)  # word vectors trained with the same seed
-    other = tokenadapt.initialize(dataclasses.replace(ctx, seed=1, options={}), h.matrix)
-    assert not np.array_equal(other, out)
+    # (that another seed trains other vectors is tests/transplant/test_wechsel.py's)
 
 
 def test_bad_input_is_named():
