@@ -8,7 +8,9 @@
 2. Batches on all cores: the English text cut into documents of about 10 kB, wall time of
    tokensmith ``encode_batch``, tiktoken ``encode_ordinary_batch`` and HF tokenizers
    ``encode_batch_fast`` (GPT-2 from gpt2_vocab.json + gpt2_merges.txt, for r50k only: there is
-   no HF file for cl100k here).
+   no HF file for cl100k here), and tokensmith's speedup over its own one-thread call.
+   The short-line case (``--only short``): 100,000 lines, 1 and all threads, beside tiktoken,
+   HF and (Llama 2's .model) sentencepiece's batch calls.
 3. Worst cases, per-byte time relative to English prose: 1 MB of one repeated character (one
    piece of a million bytes) and 1 MB of random bytes read as Latin-1 text. Prose (2 MB) and
    the case are timed alternately; the ratio is the median of the --runs pairs' ratios.
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from tokensmith.formats.tiktoken_file import load_tiktoken  # noqa: E402
 from tokensmith.pre_tokenizers.patterns import CL100K, GPT2  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data"
+DATA = Path(os.environ.get("TOKENSMITH_SHARED_DATA", ROOT.parent / "shared" / "data"))
 TOKENIZERS = DATA / "tokenizers"
 VOCABS = {"cl100k": CL100K, "r50k": GPT2}
 
@@ -118,6 +120,7 @@ def batches(pairs, text, runs):
     for name, (ours, ref) in pairs.items():
         expected = ref.encode_ordinary_batch(docs, num_threads=threads)
         assert ours.encode_batch(docs, num_threads=threads) == expected
+        one = median(lambda: ours.encode_batch(docs, num_threads=1), runs, time.perf_counter)
         row = {"tokensmith": median(lambda: ours.encode_batch(docs, num_threads=threads), runs, time.perf_counter),
                "tiktoken": median(lambda: ref.encode_ordinary_batch(docs, num_threads=threads), runs,
                                   time.perf_counter)}
@@ -127,7 +130,8 @@ def batches(pairs, text, runs):
                 lambda: hf.encode_batch_fast(docs), runs, time.perf_counter)
         cells = "  ".join(f"{k} {mb / v:6.1f}" for k, v in row.items())
         ratios = "  ".join(f"tokensmith/{k} {v / row['tokensmith']:.2f}x" for k, v in row.items() if k != "tokensmith")
-        print(f"{name:7} {cells}   {ratios}", flush=True)
+        print(f"{name:7} {cells}   {ratios}   tokensmith x{threads}/x1 {one / row['tokensmith']:.2f}x",
+              flush=True)
 
 
 def short_lines(pairs, text, runs, count: int = 100_000):
@@ -153,6 +157,28 @@ def short_lines(pairs, text, runs, count: int = 100_000):
         best = row[f"tokensmith x{threads}"]
         ratios = "  ".join(f"/{k} {v / best:.2f}x" for k, v in row.items() if not k.startswith("tokensmith"))
         print(f"{name:7} {cells}   tokensmith x{threads}{ratios}", flush=True)
+    spm_short_lines(lines, mb, threads, runs)
+
+
+def spm_short_lines(lines, mb, threads, runs):
+    """The same lines through a SentencePiece model (Llama 2), beside sentencepiece's own batch
+    call on every core."""
+    try:
+        import sentencepiece as spm
+    except ImportError:
+        return
+    import tokensmith
+
+    path = str(TOKENIZERS / "llama2_tokenizer.model")
+    ours, ref = tokensmith.load(path), spm.SentencePieceProcessor(model_file=path)
+    assert ours.encode_batch(lines, num_threads=threads) == ref.encode(lines, num_threads=threads)
+    row = {f"tokensmith x{n}": median(lambda n=n: ours.encode_batch(lines, num_threads=n), runs,
+                                      time.perf_counter) for n in (1, threads)}
+    row["sentencepiece"] = median(lambda: ref.encode(lines, num_threads=threads), runs, time.perf_counter)
+    cells = "  ".join(f"{k} {mb / v:6.1f}" for k, v in row.items())
+    best = row[f"tokensmith x{threads}"]
+    print(f"{'llama2':7} {cells}   tokensmith x{threads}/sentencepiece {row['sentencepiece'] / best:.2f}x",
+          flush=True)
 
 
 def worst_cases(pairs, prose, runs):

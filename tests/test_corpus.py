@@ -9,7 +9,12 @@ import tracemalloc
 import pytest
 
 from tokensmith import InputError, OptionError
-from tokensmith.corpus import find_cut, iter_corpus, read_jsonl, read_parquet, read_text_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tokensmith.corpus import (cut_units, find_cut, iter_corpus, next_cut, read_file, read_jsonl,
+                               read_parquet, read_text_file)
+from tokensmith.corpus.cutting import SAFE_CUT
 from tokensmith.pre_tokenizers.patterns import split_reference
 
 
@@ -48,6 +53,62 @@ def test_find_cut_prefers_line_starts():
     cjk = "\u4e2d\u6587" * 10
     cut = find_cut(cjk.encode())
     cjk.encode()[:cut].decode("utf-8")  # a character boundary
+
+
+def rule_cuts(buf: bytes) -> set[int]:
+    """The cut positions of the rule, spelled out byte by byte."""
+    def visible(b):
+        return 0x21 <= b < 0x7F
+
+    def letter(b):
+        return chr(b).isascii() and chr(b).isalpha()
+
+    out = set()
+    for i in range(1, len(buf) - 1):
+        if buf[i] == 0x20 and letter(buf[i + 1]) and visible(buf[i - 1]):
+            out.add(i)
+    for i in range(2, len(buf)):
+        if buf[i - 1] == 0x0A and letter(buf[i]) and visible(buf[i - 2]):
+            out.add(i)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab. \n\t\u00e9\u4e2d", max_size=80).map(str.encode), st.integers(0, 80))
+def test_one_rule_for_every_search(buf, pos):
+    cuts = rule_cuts(buf)
+    assert {m.end() for m in SAFE_CUT.finditer(buf)} == cuts
+    assert next_cut(buf, pos) == min((c for c in cuts if c >= pos), default=None)
+    if buf:
+        cut = find_cut(buf)
+        half = len(buf) // 2
+        in_half = [c for c in cuts if half < c < len(buf)]
+        if in_half:
+            assert cut in cuts and cut > half
+        else:  # a forced cut: a character boundary
+            buf[:cut].decode("utf-8")
+
+
+@pytest.mark.parametrize("pattern", ["cl100k", "o200k"])
+def test_work_units_split_as_the_whole_text(english_sample, pattern):
+    data = english_sample[:200_000].encode()
+    units = list(cut_units(data, 2048))
+    assert len(units) > 90 and b"".join(units) == data
+    assert all(1024 <= len(u) <= 4096 for u in units[:-1])
+    pieces = [p for u in units for p in split_reference(pattern, u.decode())]
+    assert pieces == split_reference(pattern, english_sample[:200_000])
+
+
+def test_byte_ranges_read_as_the_whole_file(tmp_path, english_sample):
+    from tokensmith.corpus import byte_ranges
+
+    path = tmp_path / "a.txt"
+    path.write_text(english_sample[:300_000], encoding="utf-8")
+    ranges = byte_ranges(str(path), 50_000)
+    assert len(ranges) >= 5 and ranges[0][0] == 0 and ranges[-1][1] == path.stat().st_size
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+    texts = [t for start, end in ranges for t in read_file(path, start=start, end=end, chunk_size=8192)]
+    assert "".join(texts) == english_sample[:300_000]
 
 
 def test_invalid_utf8_error_names_file_and_offset(tmp_path):
@@ -178,7 +239,7 @@ def test_a_directory_is_its_corpus_files_in_order(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert list(iter_corpus(["b", ".", "b/"])) == ["b", ".", "second", "third"]
 
-    from tokensmith.dataset.documents import iter_parts
+    from tokensmith.corpus import iter_parts
     from tokensmith.distributed.work_units import iter_units
 
     assert [t for t, _ in iter_parts(str(tmp_path))] == ["first", "second", "third"]

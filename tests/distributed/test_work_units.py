@@ -13,8 +13,7 @@ import pytest
 from tokensmith.corpus import read_jsonl
 from tokensmith.distributed import require_ray
 from tokensmith.distributed.counting import count_unit, merge_counts
-from tokensmith.distributed.range_reading import unit_texts
-from tokensmith.distributed.work_units import FileUnit, RangeUnit, TextsUnit, iter_units
+from tokensmith.distributed.work_units import FileUnit, RangeUnit, TextsUnit, iter_units, unit_texts
 from tokensmith.errors import InputError, OptionError
 from tokensmith.pre_tokenizers.patterns import resolve_pattern
 from tokensmith.models.bpe.trainer import count_corpus, make_counter

@@ -2,8 +2,9 @@
 //
 // PretokenCounter splits text with a named compiled splitter (pretokenize.h) on std::threads with
 // the GIL released, into one StringCounter per worker (64-bit counts, memory grows with distinct
-// pre-tokens). Text is cut into work units only where a piece boundary is certain, so the counts
-// equal those of splitting each input text whole, whatever the number of threads.
+// pre-tokens). Each text is one work unit: the Python layer hands long texts over cut where a
+// piece boundary is certain (tokensmith.corpus.cutting), so the counts do not depend on the
+// number of threads.
 // The merge loop itself is bpe_trainer.h; it must agree with _reference/bpe_train.py.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -32,46 +33,15 @@ namespace {
 
 using Merges = std::vector<std::pair<uint32_t, uint32_t>>;
 
-inline bool ascii_letter(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-
-// A position near `from` where every named pattern starts a new piece: before " X" or at X after
-// "\n", with a visible ASCII character just before the space or "\n" (X an ASCII letter; the
-// reasons are in corpus/cutting.py). Without one within the window, the next UTF-8 character
-// boundary (a forced cut, still independent of the number of threads).
-size_t safe_cut(const char* s, size_t n, size_t from) {
-    constexpr size_t kWindow = 1 << 16;
-    const size_t stop = std::min(n - 1, from + kWindow);
-    auto visible = [](char c) { return c > ' ' && c < 0x7F; };
-    for (size_t i = std::max<size_t>(from, 2); i < stop; ++i) {
-        if (s[i] == ' ' && ascii_letter(s[i + 1]) && visible(s[i - 1])) return i;
-        if (s[i - 1] == '\n' && ascii_letter(s[i]) && visible(s[i - 2])) return i;
-    }
-    size_t i = std::min(n, from + kWindow);
-    while (i < n && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-    return i;
-}
-
-// Work units of about `unit` bytes, cut at safe places.
-void cut_units(std::string_view text, size_t unit, std::vector<std::string_view>& out) {
-    size_t begin = 0;
-    while (text.size() - begin > unit + unit / 2) {
-        const size_t end = safe_cut(text.data(), text.size(), begin + unit);
-        if (end >= text.size()) break;
-        out.push_back({text.data() + begin, end - begin});
-        begin = end;
-    }
-    if (begin < text.size()) out.push_back({text.data() + begin, text.size() - begin});
-}
-
 class PretokenCounter {
 public:
-    PretokenCounter(const std::string& pattern, size_t unit_bytes)
-        : has_pattern_(!pattern.empty()), unit_(std::max<size_t>(unit_bytes, 64)) {
+    explicit PretokenCounter(const std::string& pattern) : has_pattern_(!pattern.empty()) {
         if (has_pattern_ && !split_pattern_from_name(pattern, pattern_))
             throw py::value_error("unknown compiled split pattern: " + pattern);
     }
 
-    // Splits each text (str or UTF-8 bytes) with the pattern and counts the pieces.
+    // Splits each text (str or UTF-8 bytes) with the pattern and counts the pieces; each text is
+    // one work unit (the Python layer cuts long texts with tokensmith.corpus.cutting first).
     void add_texts(const py::list& texts, int num_threads) {
         if (!has_pattern_) throw py::value_error("this counter has no compiled split pattern");
         // New references: the caller's list may change once the GIL is released.
@@ -80,7 +50,7 @@ public:
         std::vector<std::string_view> units;
         for (const py::handle& t : texts) {
             held.push_back(py::reinterpret_borrow<py::object>(t));
-            cut_units(utf8_or_bytes_of(t), unit_, units);
+            units.push_back(utf8_or_bytes_of(t));
         }
         const size_t workers = std::max<size_t>(1, std::min<size_t>(num_threads, units.size()));
         auto lock = lock_counter();
@@ -214,7 +184,6 @@ private:
 
     std::mutex mutex_;
     bool has_pattern_;
-    size_t unit_;  // bytes of text per work unit
     SplitPattern pattern_ = SplitPattern::CL100K;
     StringCounter counter_;
 };
@@ -236,10 +205,8 @@ Merges train_from_counts(const py::list& keys, const py::list& counts, size_t nu
 PYBIND11_MODULE(_bpe_train, m) {
     m.doc() = "Byte-level BPE training: parallel pre-token counting and the merge loop.";
     py::class_<PretokenCounter>(m, "PretokenCounter")
-        .def(py::init<const std::string&, size_t>(), py::arg("pattern") = "",
-             py::arg("unit_bytes") = size_t(1) << 20,
-             "pattern: a compiled splitter name (gpt2, cl100k, o200k, llama3) or '' for none;\n"
-             "unit_bytes: text is cut into work units of about this size (at safe places)")
+        .def(py::init<const std::string&>(), py::arg("pattern") = "",
+             "pattern: a compiled splitter name (gpt2, cl100k, o200k, llama3) or '' for none")
         .def("add_texts", &PretokenCounter::add_texts, py::arg("texts"), py::arg("num_threads") = 1)
         .def("add_pieces", &PretokenCounter::add_pieces, py::arg("pieces"))
         .def("add_counts", &PretokenCounter::add_counts, py::arg("counts"))

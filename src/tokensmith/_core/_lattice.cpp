@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "double_array.h"
+#include "py_bytes.h"
 #include "spm_encoder.h"
 #include "gil.h"
 
@@ -47,13 +48,15 @@ class LatticeCore {
         : unk_score_(unk_score) {
         if (tokens.size() != scores.size() || tokens.size() != in_lattice.size())
             throw std::invalid_argument("tokens, scores and in_lattice differ in length");
-        std::vector<std::string> keys;
+        std::vector<std::string_view> keys;  // views into `tokens`, alive during the build
         std::vector<int> ids;
         std::vector<double> key_scores;
+        lengths_.reserve(tokens.size());
         for (size_t i = 0; i < tokens.size(); ++i) {
-            lengths_.push_back(std::string_view(tokens[i]).size());
+            const std::string_view token = tokensmith::bytes_view(tokens[i], "tokens must be bytes");
+            lengths_.push_back(token.size());
             if (!in_lattice[i]) continue;
-            keys.push_back(std::string(tokens[i]));
+            keys.push_back(token);
             ids.push_back(static_cast<int>(i));
             key_scores.push_back(scores[i]);
         }

@@ -20,29 +20,36 @@ class RecordError(ValueError):
 
 
 def read_jsonl(path: str | os.PathLike, field: str = "text", errors: str = "strict",
-               max_record_bytes: int | None = None) -> Iterator[str]:
+               max_record_bytes: int | None = None, start: int = 0,
+               end: int | None = None) -> Iterator[str]:
     """The string ``record[field]`` of every record; blank lines are skipped.
 
     A record that is not a JSON object, lacks the field or holds a non-string there is an
     error naming the file and the line, and so is a record longer than ``max_record_bytes``
-    (default :data:`MAX_RECORD_BYTES`, 1 GiB; raise it for larger records).
+    (default :data:`MAX_RECORD_BYTES`, 1 GiB; raise it for larger records). ``start`` and
+    ``end`` read only the records that start in that byte range of an uncompressed file
+    (``start`` at a line start); errors there name the byte offset of the line.
     """
     check_errors_policy(errors)
     path = os.fspath(path)
     with open_corpus_file(path) as f:
-        offset = 0
+        if start:
+            f.seek(start)
+        offset = start
         lineno = 0
-        while True:
+        while end is None or offset < end:
             lineno += 1
             try:
                 raw = read_record(f, max_record_bytes)
                 if not raw:
                     return
                 line = decode_chunk(raw, errors, path, offset)
-                offset += len(raw)
                 text = record_text(line, field)
             except RecordError as exc:
+                if start:
+                    raise InputError(str(exc), path, offset) from None
                 raise InputError(f"line {lineno}: {exc}", path) from None
+            offset += len(raw)
             if text is not None:
                 yield text
 

@@ -18,9 +18,9 @@ from typing import Any, Iterable, Iterator
 
 from ..errors import InputError
 from .jsonl import read_jsonl
-from .opening import check_errors_policy
+from .opening import check_errors_policy, open_corpus_file
 from .parquet import read_parquet
-from .text_files import DEFAULT_CHUNK, read_text_file
+from .text_files import DEFAULT_CHUNK, decode_chunk, read_text_file
 
 CORPUS_SUFFIXES = (".txt", ".text", ".jsonl", ".ndjson", ".parquet", ".gz")
 
@@ -62,30 +62,12 @@ def corpus_files(path: str | os.PathLike) -> list[str]:
     return found
 
 
-def read_file(path: str | os.PathLike, *, errors: str = "strict", text_field: str = "text",
-              chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False) -> Iterator[str | bytes]:
-    """Texts of one corpus file, with the reader its suffix names.
-
-    ``as_bytes=True`` lets the plain-text reader yield valid UTF-8 ``bytes`` (others yield str).
-    """
-    name = os.fspath(path).lower()
-    if name.endswith(".gz"):
-        name = name[:-3]
-    if name.endswith((".jsonl", ".ndjson")):
-        return read_jsonl(path, text_field, errors)
-    if name.endswith(".parquet"):
-        return read_parquet(path, text_field)
-    return read_text_file(path, errors, chunk_size, as_bytes)
-
-
-def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text",
-                chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False) -> Iterator[str | bytes]:
-    """Every text of ``corpus`` (see the module doc), in order (``as_bytes``: see read_file)."""
-    options = dict(errors=errors, text_field=text_field, chunk_size=chunk_size, as_bytes=as_bytes)
-    check_errors_policy(errors)
+def iter_items(corpus: Any) -> Iterator[tuple[str | None, str | None]]:
+    """``(path, None)`` for each corpus file and ``(None, text)`` for each text of ``corpus``, in
+    order (see the module doc); the one place that says what a corpus may be."""
     if isinstance(corpus, (str, os.PathLike)):
         for path in corpus_files(corpus):
-            yield from read_file(path, **options)
+            yield path, None
         return
     if isinstance(corpus, (bytes, bytearray)):
         raise InputError("a corpus is a path, a list of paths or an iterable of str, not bytes")
@@ -95,8 +77,81 @@ def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text"
     for index, item in enumerate(corpus):
         if is_path(item):
             for path in corpus_files(item):
-                yield from read_file(path, **options)
+                yield path, None
         elif isinstance(item, str):
-            yield item
+            yield None, item
         else:
             raise InputError(f"corpus item {index} is {type(item).__name__}; expected str or a path")
+
+
+def file_kind(path: str | os.PathLike) -> str:
+    """The reader a corpus file's suffix names: ``text``, ``jsonl`` or ``parquet``."""
+    name = os.fspath(path).lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    if name.endswith((".jsonl", ".ndjson")):
+        return "jsonl"
+    if name.endswith(".parquet"):
+        return "parquet"
+    return "text"
+
+
+def read_file(path: str | os.PathLike, *, errors: str = "strict", text_field: str = "text",
+              chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False, start: int = 0,
+              end: int | None = None) -> Iterator[str | bytes]:
+    """Texts of one corpus file, with the reader its suffix names.
+
+    ``as_bytes=True`` lets the plain-text reader yield valid UTF-8 ``bytes`` (others yield str).
+    ``start``/``end``: a byte range of an uncompressed text or JSON Lines file
+    (see :func:`tokensmith.corpus.ranges.byte_ranges`).
+    """
+    kind = file_kind(path)
+    if kind == "jsonl":
+        return read_jsonl(path, text_field, errors, start=start, end=end)
+    if kind == "parquet":
+        return read_parquet(path, text_field)
+    return read_text_file(path, errors, chunk_size, as_bytes, start=start, end=end)
+
+
+def iter_corpus(corpus: Any, *, errors: str = "strict", text_field: str = "text",
+                chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False) -> Iterator[str | bytes]:
+    """Every text of ``corpus`` (see the module doc), in order (``as_bytes``: see read_file)."""
+    check_errors_policy(errors)
+    for path, text in iter_items(corpus):
+        if path is None:
+            yield text
+        else:
+            yield from read_file(path, errors=errors, text_field=text_field,
+                                 chunk_size=chunk_size, as_bytes=as_bytes)
+
+
+def iter_parts(corpus: Any, *, errors: str = "strict", text_field: str = "text",
+               chunk_size: int = DEFAULT_CHUNK) -> Iterator[tuple[str, bool]]:
+    """``(text, ends_document)`` for every part of every document of ``corpus``, in order.
+
+    One document is one JSON Lines record, one Parquet row, one ``str`` of an iterable, or one
+    whole text file; a text file comes in chunks cut by :mod:`.cutting` (``ends_document`` is
+    True on its last chunk, and an empty file is one empty document).
+    """
+    check_errors_policy(errors)
+    for path, text in iter_items(corpus):
+        if path is None:
+            yield text, True
+        elif file_kind(path) != "text":
+            for text in read_file(path, errors=errors, text_field=text_field):
+                yield text, True
+        else:
+            previous = None  # held back one chunk, to know which one ends the file
+            for chunk in read_text_file(path, errors, chunk_size):
+                if previous is not None:
+                    yield previous, False
+                previous = chunk
+            yield previous or "", True
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """A whole (small) UTF-8 file as one text, with the errors of the corpus readers."""
+    path = os.fspath(path)
+    with open_corpus_file(path) as f:
+        data = f.read()
+    return decode_chunk(data, "strict", path, 0)

@@ -34,22 +34,30 @@ def checked_bytes(data: bytes, errors: str, path: str, offset: int) -> bytes:
 
 
 def read_text_file(path: str | os.PathLike, errors: str = "strict",
-                   chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False) -> Iterator[str | bytes]:
+                   chunk_size: int = DEFAULT_CHUNK, as_bytes: bool = False,
+                   start: int = 0, end: int | None = None) -> Iterator[str | bytes]:
     """Texts of ``path``, in order; their concatenation is the file's text.
 
     ``as_bytes=True`` yields valid UTF-8 ``bytes`` instead of ``str`` (what the compiled counter
-    reads directly, without a ``str`` copy of each chunk).
+    reads directly, without a ``str`` copy of each chunk). ``start`` and ``end`` read only that
+    byte range of an uncompressed file (a range cut by :mod:`.cutting`); error offsets stay
+    offsets in the file.
     """
     check_errors_policy(errors)
     path = os.fspath(path)
     with open_corpus_file(path) as f:
         convert = checked_bytes if as_bytes else decode_chunk
-        offset = 0  # byte offset of `carry` in the (decompressed) file
+        if start:
+            f.seek(start)
+        offset = start  # byte offset of `carry` in the (decompressed) file
+        remaining = -1 if end is None else end - start
         carry = b""
-        while True:
-            block = f.read(chunk_size)
+        while remaining:
+            block = f.read(chunk_size if remaining < 0 else min(chunk_size, remaining))
             if not block:
                 break
+            if remaining > 0:
+                remaining -= len(block)
             carry = carry + block if carry else block
             if len(carry) < chunk_size:  # a short read: keep filling before cutting
                 continue

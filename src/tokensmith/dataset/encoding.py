@@ -18,9 +18,10 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from ..corpus import iter_parts
 from ..errors import InputError, OptionError
 from .batch_encoding import encode_texts, encode_texts_remote, tokenizer_document
-from .documents import batches, iter_parts
+from .documents import TEXT_CHUNK, batches
 from .shards import ShardWriter, prepare_directory, remove_created
 
 DEFAULT_SHARD_TOKENS = 100_000_000
@@ -70,7 +71,7 @@ def encode_corpus(tokenizer, corpus, out_dir: str | os.PathLike, *,
 def _encoded_batches(tokenizer, corpus, backend, num_workers, errors, text_field, ray_address
                      ) -> Iterator[tuple[np.ndarray, np.ndarray, list[bool]]]:
     """``(ids, lengths, ends_document)`` of each batch of document parts, in corpus order."""
-    parts = iter_parts(corpus, errors=errors, text_field=text_field)
+    parts = iter_parts(corpus, errors=errors, text_field=text_field, chunk_size=TEXT_CHUNK)
     if backend == "local":
         threads = num_workers or os.cpu_count() or 1
         for texts, ends in batches(parts, BATCH_CHARS_PER_WORKER * threads):

@@ -4,8 +4,7 @@
   turning a failed remote task back into the tokensmith error it raised.
 - :mod:`.work_units`: cutting a corpus into units a task can read on its own (whole files,
   byte ranges of large text and JSON Lines files cut where splitting is unaffected, batches of
-  in-memory texts).
-- :mod:`.range_reading`: reading the texts of one unit.
+  in-memory texts), and reading one unit with the corpus readers.
 - :mod:`.counting`: pre-token counting in tasks, counts merged by a tree reduction.
 - :mod:`.ordered_map`: a bounded number of tasks in flight, results taken in submission order
   (what dataset encoding needs to stay deterministic).

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from .range_reading import unit_texts
 from .session import get, ray_session
-from .work_units import DEFAULT_RANGE_BYTES, iter_units
+from .work_units import DEFAULT_RANGE_BYTES, iter_units, unit_texts
 
 FAN_IN = 4  # count tables merged per reduction task
 

@@ -127,12 +127,59 @@ NORMALIZER_FIELDS = {1: ("name", 2), 2: ("precompiled_charsmap", 2), 3: ("add_du
                      4: ("remove_extra_whitespaces", 0), 5: ("escape_whitespaces", 0)}
 
 
+_SCORE = struct.Struct("<f")
+
+
+def _common_piece(data: bytes, pos: int, end: int) -> tuple[str, float, str] | None:
+    """The piece message ``data[pos:end]`` when it has the layout sentencepiece writes (text of
+    under 128 bytes, a score, a type under 128, in field order), else None for :func:`_piece`.
+    A large model is millions of pieces: this keeps its load from paying the general reader."""
+    if data[pos] != 0x0A or data[pos + 1] >= 0x80:
+        return None
+    text_end = pos + 2 + data[pos + 1]
+    if text_end + 5 > end or data[text_end] != 0x15:
+        return None
+    if text_end + 5 == end:
+        kind = 1
+    elif text_end + 7 == end and data[text_end + 5] == 0x18 and data[text_end + 6] in PIECE_TYPES:
+        kind = data[text_end + 6]
+    else:
+        return None
+    score = _SCORE.unpack_from(data, text_end + 1)[0]
+    if score != score:
+        return None  # _piece names the problem
+    try:
+        text = data[pos + 2:text_end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return text, score, PIECE_TYPES[kind]
+
+
 def parse_model_proto(data: bytes) -> dict:
     """The encoding-relevant content of a serialized ``ModelProto``."""
     pieces = []
     trainer: dict[str, object] = {}
     normalizer: dict[str, object] = {}
-    for number, wire, value in fields(data):
+    pos, n = 0, len(data)
+    # The pieces come first and are most of the file: read them with a tight loop while their
+    # field key (1, a message) and length (one or two varint bytes) have the common form.
+    while pos + 2 < n and data[pos] == 0x0A:
+        length = data[pos + 1]
+        start = pos + 2
+        if length >= 0x80:
+            if data[pos + 2] >= 0x80:
+                break
+            length = (length & 0x7F) | (data[pos + 2] << 7)
+            start += 1
+        end = start + length
+        if end > n or length < 2:
+            break
+        piece = _common_piece(data, start, end)
+        if piece is None:
+            break
+        pieces.append(piece)
+        pos = end
+    for number, wire, value in fields(data[pos:], pos):
         if number == 1:
             if wire != 2:
                 raise WireError("pieces field is not a message")

@@ -25,24 +25,6 @@ BLOCK_BYTES = 4096
 BATCH = 256
 
 
-def read_text(path: str | os.PathLike) -> str:
-    """The whole file as text; a clear error for missing, unreadable, non-UTF-8 or empty files."""
-    path = os.fspath(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, expected a text file", path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError("not valid UTF-8", path, offset=exc.start) from None
-
-
 def corpus_items(corpus: Any) -> list:
     """``corpus`` as a list of items (paths or texts): one path stands alone."""
     if isinstance(corpus, (str, os.PathLike)):

@@ -26,7 +26,7 @@ import os
 from dataclasses import dataclass
 
 from ..errors import InputError
-from .corpus import read_text
+from ..corpus import read_text
 from .vocab_table import VocabTable, solid_bytes
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from .corpus import read_text
+from ..corpus import read_text
 from .scripts import script_of
 
 _FILE = re.compile(r"^(?P<prefix>.+)\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]+)*)\.txt$")

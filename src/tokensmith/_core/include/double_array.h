@@ -16,7 +16,8 @@ namespace tokensmith {
 class DoubleArrayTrie {
  public:
   // keys[k] maps to ids[k] (ids >= 0) and scores[k]; a repeated key keeps its last id.
-  void build(const std::vector<std::string>& keys, const std::vector<int>& ids,
+  // The keys are only read during the build (views into the caller's strings suffice).
+  void build(const std::vector<std::string_view>& keys, const std::vector<int>& ids,
              const std::vector<double>& scores) {
     // Keys in byte order: a node is a range of keys sharing its first `depth` bytes, the key
     // that ends there (if any) first, then one sub-range per next byte.
@@ -24,12 +25,11 @@ class DoubleArrayTrie {
     for (size_t k = 0; k < order.size(); ++k) order[k] = k;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
     // The sorted keys side by side: each level of the breadth-first walk reads them in order.
-    std::string arena;
     std::vector<size_t> start(order.size() + 1, 0);
-    for (size_t k = 0; k < order.size(); ++k) {
-      arena += keys[order[k]];
-      start[k + 1] = arena.size();
-    }
+    for (size_t k = 0; k < order.size(); ++k) start[k + 1] = start[k] + keys[order[k]].size();
+    std::string arena;
+    arena.reserve(start.back());
+    for (size_t k = 0; k < order.size(); ++k) arena += keys[order[k]];
     auto length = [&](size_t k) { return start[k + 1] - start[k]; };
     auto byte_at = [&](size_t k, size_t depth) { return static_cast<unsigned char>(arena[start[k] + depth]); };
     struct Range {
@@ -43,8 +43,10 @@ class DoubleArrayTrie {
     // Place nodes breadth first: each node's children go to base + label, at the first base
     // whose slots are all free. Free slots form a doubly linked list, so the search skips taken
     // ones and taking one is a constant step; a search that has tried kMaxTries free slots
-    // opens new ones past the end instead (a little space for a bounded build time).
+    // looks among the free slots of the last kRecent units (where room for a node of several
+    // children is), then opens new ones past the end (a little space for a bounded build time).
     constexpr int kMaxTries = 32;
+    constexpr int kRecent = 512;
     units_.assign(1, Unit{});
     units_[0].check = -2;  // the root has no parent
     std::vector<int> next_free(1, -1), prev_free(1, -1);
@@ -90,24 +92,39 @@ class DoubleArrayTrie {
       }
       if (kids.empty()) continue;
       int lowest = kids.front().label, highest = kids.back().label;
-      int base = static_cast<int>(units_.size());  // past the end: always fits
+      auto fits_at = [&](int slot) {
+        if (slot - lowest < 1) return false;
+        for (const Child& kid : kids) {
+          size_t at = static_cast<size_t>(slot - lowest) + kid.label;
+          if (at < units_.size() && units_[at].check != -1) return false;
+        }
+        return true;
+      };
+      int found = -1;
       int tries = 0;
       for (int slot = head; slot >= 0 && tries < kMaxTries; slot = next_free[slot]) {
         if (slot - lowest < 1) continue;
         ++tries;
-        bool fits = true;
-        for (const Child& kid : kids) {
-          size_t at = static_cast<size_t>(slot - lowest) + kid.label;
-          if (at < units_.size() && units_[at].check != -1) {
-            fits = false;
-            break;
-          }
-        }
-        if (fits) {
-          base = slot - lowest;
+        if (fits_at(slot)) {
+          found = slot;
           break;
         }
       }
+      if (found < 0 && kids.size() > 1) {
+        // A node of several children rarely fits the old holes the search starts with (they
+        // fill with single children); try the free slots of the last kRecent units before
+        // opening new ones, or every such node would open its own mostly empty region
+        // (3M pieces: 28M units instead of 5M).
+        const int recent = static_cast<int>(units_.size()) - kRecent;
+        int slot = tail;
+        while (slot >= 0 && prev_free[slot] > recent) slot = prev_free[slot];
+        for (; slot >= 0; slot = next_free[slot])
+          if (slot > recent && fits_at(slot)) {
+            found = slot;
+            break;
+          }
+      }
+      const int base = found >= 0 ? found - lowest : static_cast<int>(units_.size());  // past the end: always fits
       grow(static_cast<size_t>(base) + highest + 1);
       units_[r.pos].base = base;
       for (const Child& kid : kids) {

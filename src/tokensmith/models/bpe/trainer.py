@@ -22,12 +22,12 @@ import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Callable, Literal, Sequence
+from typing import Callable, Iterable, Literal, Sequence
 
 from ..._core import kernel
 from ..._reference import bpe_train as _reference
 from ..._reference.bpe import merge_token_bytes
-from ...corpus import iter_corpus
+from ...corpus import cut_units, iter_corpus
 from ...errors import InputError, OptionError, lone_surrogate, spell
 from ...progress import Progress
 from ...pre_tokenizers.patterns import NAMED_PATTERNS, compile_custom, resolve_pattern, split_keeping_gaps
@@ -95,6 +95,7 @@ def check_initial_merges(merges: Sequence[tuple[int, int]]) -> list[tuple[int, i
 # -- training from a corpus -----------------------------------------------------------------------
 
 BATCH_CHARS = 4 << 20  # text handed to the counter per call (split over the workers)
+UNIT_BYTES = 1 << 20   # a work unit of the compiled counter: file chunks, and long texts cut to it
 PROGRESS_EVERY = 256    # merges between two progress-bar updates
 
 
@@ -176,7 +177,8 @@ def count_corpus(counter, corpus, workers: int, *, progress: Progress | bool, er
     batch: list[str | bytes] = []
     size = 0
     with report.phase("counting", unit="B", unit_scale=True) as phase:
-        for text in iter_corpus(corpus, errors=errors, text_field=text_field, as_bytes=True):
+        for text in iter_corpus(corpus, errors=errors, text_field=text_field, as_bytes=True,
+                                chunk_size=UNIT_BYTES):
             batch.append(text)
             size += len(text)
             if size >= BATCH_CHARS:
@@ -195,14 +197,45 @@ def add_batch(counter, batch: list[str | bytes], workers: int) -> None:
         raise lone_surrogate(exc, "a corpus text") from None
 
 
-def make_counter(compiled: str | None, regex_string: str | None):
+def make_counter(compiled: str | None, regex_string: str | None, unit_bytes: int = UNIT_BYTES):
     """A pre-token counter: the compiled one when built, else the pure-Python one."""
     core = kernel("_bpe_train")
     if core is None:
         return PythonCounter(regex_string)
     if compiled is not None:
-        return core.PretokenCounter(compiled)
+        return _CompiledCounter(core.PretokenCounter(compiled), unit_bytes)
     return _RegexFedCounter(core.PretokenCounter(""), regex_string)
+
+
+class _CompiledCounter:
+    """The compiled counter of a named pattern. Each text is one unit of work for its threads,
+    so a text longer than two units is cut first where the named patterns split anyway
+    (:func:`tokensmith.corpus.cut_units`): the counts stay those of the whole text."""
+
+    def __init__(self, core_counter, unit_bytes: int):
+        self._counter = core_counter
+        self._unit = unit_bytes
+
+    def add_texts(self, texts: list[str | bytes], num_threads: int = 1) -> None:
+        limit = 2 * self._unit  # characters of a str, bytes of UTF-8 bytes
+        if any(len(t) > limit for t in texts):
+            texts = [u for t in texts for u in _units(t, self._unit)]
+        self._counter.add_texts(texts, num_threads)
+
+    def __len__(self) -> int:
+        return len(self._counter)
+
+    def counts(self) -> dict[bytes, int]:
+        return self._counter.counts()
+
+    def train(self, num_merges, min_frequency, progress, every, **resume):
+        return self._counter.train(num_merges, min_frequency, progress, every, **resume)
+
+
+def _units(text: str | bytes, unit: int) -> Iterable[str | bytes]:
+    if len(text) <= 2 * unit:
+        return (text,)
+    return cut_units(text.encode("utf-8") if isinstance(text, str) else text, unit)
 
 
 class _RegexFedCounter:

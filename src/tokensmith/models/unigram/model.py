@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import random
 import re
+from array import array
 from typing import Any, Iterable, Sequence
 
 from ..._core import kernel
@@ -87,7 +88,7 @@ class UnigramModel(Model):
         if self.byte_fallback:
             self.byte_ids = [-1] * 256
             for i, (p, _) in enumerate(self.pieces):
-                m = BYTE_PIECE.fullmatch(p)
+                m = BYTE_PIECE.fullmatch(p) if len(p) == 6 else None  # cheap test first
                 if m:
                     b = int(m.group(1), 16)
                     self.byte_ids[b] = i
@@ -98,18 +99,17 @@ class UnigramModel(Model):
                 raise OptionError(f"byte_fallback needs the 256 pieces <0x00>..<0xFF>; "
                                   f"{len(missing)} are missing (first: {byte_piece(missing[0])})")
 
-        self.vocab: dict[bytes, int] = {}
-        for i, (p, _) in enumerate(self.pieces):
-            if i in excluded or not p:
-                continue
-            if self.vocab.setdefault(self._tokens[i], i) != i:
-                raise OptionError(f"Unigram vocabulary has the piece {p!r} twice")
+        self.vocab: dict[bytes, int] = {t: i for i, t in enumerate(self._tokens)
+                                        if t and i not in excluded}
+        if len(self.vocab) != len(self._tokens) - sum(1 for i in excluded if self._tokens[i]) \
+                - self._tokens.count(b""):
+            self._raise_duplicate(excluded)
         self.in_lattice = [False] * len(self.pieces)
         for i in self.vocab.values():
             self.in_lattice[i] = True
         self.scores = [s for _, s in self.pieces]
         self._set_lattice_scores()
-        self.max_len = max((len(t) for t in self.vocab), default=1)
+        self.max_len = max(map(len, self.vocab), default=1)
         self.whole_pieces = bool(whole_pieces)
         self._split_words = (not self.float32_sums and not self.whole_pieces
                              and not any(SPACE in t.lstrip(SPACE) for t in self.vocab))
@@ -125,13 +125,22 @@ class UnigramModel(Model):
     def _set_lattice_scores(self) -> None:
         """The scores the lattice sums (float32 values with ``float32_sums``) and the unknown
         edge's: the lowest piece score minus the penalty."""
-        low = min((s for i, (_, s) in enumerate(self.pieces) if self.in_lattice[i]), default=0.0)
+        low = min((self.scores[i] for i in self.vocab.values()), default=0.0)
         if self.float32_sums:
-            self.lattice_scores = [reference.f32(s) for s in self.scores]
+            self.lattice_scores = array("f", self.scores).tolist()  # each rounded to float32
             self.unk_score = reference.f32(reference.f32(low) - UNK_PENALTY)
         else:
             self.lattice_scores = list(self.scores)
             self.unk_score = low - UNK_PENALTY
+
+    def _raise_duplicate(self, excluded: set[int]) -> None:
+        seen: set[bytes] = set()
+        for i, (p, _) in enumerate(self.pieces):
+            if i in excluded or not p:
+                continue
+            if self._tokens[i] in seen:
+                raise OptionError(f"Unigram vocabulary has the piece {p!r} twice")
+            seen.add(self._tokens[i])
 
     def compiled_encoder(self, normalizer, splitter):
         encoder = self.text_encoder(normalizer, splitter)
