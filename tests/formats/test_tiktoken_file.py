@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import regex
 import tiktoken
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -237,7 +238,7 @@ def test_cli_pattern_option(tmp_path):
     ("small.tiktoken.json", "[1, 2]", "expected a JSON object"),
     ("small.tiktoken.json", '{"pattern": 3}', "'pattern' must be a non-empty string"),
     ("small.tiktoken.json", '{"pattern": "a", "pattern_syntax": "pcre"}', "pattern_syntax"),
-    ("small.tiktoken.json", '{"pattern": "(unclosed"}', "invalid split pattern"),
+    ("small.tiktoken.json", '{"pattern": "(unclosed"}', r"invalid fancy regex '\(unclosed': missing \)"),
     ("tokenizer_config.json", '{"pat_str": "x", "special_tokens": {"a": -1}}', "non-negative ids"),
     ("tokenizer_config.json", '{"pat_str": "x", "added_tokens_decoder": {"7": 1}}', "added_tokens_decoder"),
 ])
@@ -251,7 +252,7 @@ def test_bad_settings_files_name_themselves(tmp_path, name, content, message):
 
 def test_bad_pattern_argument_is_an_option_error(tmp_path):
     path, _ = small_vocabulary(tmp_path)
-    with pytest.raises(OptionError, match="invalid split pattern"):
+    with pytest.raises(OptionError, match=r"invalid fancy regex '\(unclosed': missing \)"):
         tokensmith.load(path, pattern="(unclosed")
 
 
@@ -261,6 +262,9 @@ FANCY = [
     r"""\S+$|\S|\s+""",                                  # $: end of text only in Rust
     r"""[\p{L}&&\p{Lu}]+|[\p{L}--\p{Lu}]+|\P{L}""",      # class intersection and difference
     r"""(?i:'s|'t)|[^\s\p{L}]+$|\p{L}+|\s+(?!\S)|\s|.""",
+    r"""(?i:ss|ǆ)|[\p{L}~~[a-z]]+|\S+$|\s+\Z|[\s--\n]+|\n|.""",  # simple case folding, ~~, \Z
+    r"""(?m)^\S+$|(?u)\w+|[-!]+|\s|.""",                 # line anchors, a leading - in a class
+    r"""(?i)[a-zß]+|\p{N}{1,3}+|[^\s\p{L}\p{N}]++|\p{L}+|\s+(?!\S)|\s""",  # a class under (?i)
 ]
 # (Each matches every character: tiktoken drops what a pattern leaves out, tokensmith keeps it.)
 ALPHABET = "Ab1! \n'sStÄüǅß"
@@ -300,10 +304,13 @@ def test_fancy_regex_patterns_split_as_tiktoken(fancy_pairs, pattern, text):
     assert ours.encode_ordinary(text) == ref.encode_ordinary(text)
 
 
-def test_fancy_regex_translation_is_stable():
-    assert from_fancy_regex(r"\s+$") == r"\s+\z"
-    assert from_fancy_regex(r"[$]\$") == r"[$]\$"
-    assert from_fancy_regex(r"(?m)a$") == r"(?m)a$"
+def test_fancy_regex_translation_reads_as_rust_and_is_stable():
+    def matches(pattern, text):
+        return regex.findall(from_fancy_regex(pattern), text)
+
+    assert matches(r"\s+$", "a \nb \n") == [" \n"]          # $: the end of the text only
+    assert matches(r"(?m)a$", "a\na") == ["a", "a"]             # (?m): the end of any line
+    assert matches(r"[$]\$", "$$ $") == ["$$"]
     for pattern in FANCY:
         once = from_fancy_regex(pattern)
         assert from_fancy_regex(once) == once

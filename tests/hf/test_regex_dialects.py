@@ -141,6 +141,9 @@ def test_fancy_dialect_constructs():
     assert fancy(r"a\Z").findall("a\n\n") == ["a"]
     assert fancy(r"\w+").findall("a\u200cb") == ["a\u200cb"]               # joiners are word chars
     assert fancy(r"[\p{L}&&[^\p{Lu}]]+").findall("abCd") == ["ab", "d"]
+    assert fancy(r"[\p{L}--\p{Lu}]+").findall("abC-d") == ["ab", "d"]       # Rust's set difference
+    assert fancy(r"[a-z--b~~c-e]+").findall("abcdefg") == ["a", "fg"]        # left to right
+    assert fancy(r"(?i)ss").findall("ß ss SS") == ["ss", "SS"]               # simple case folding
     with pytest.raises(OptionError):
         translate("x{2,1}", "fancy")
 

@@ -19,8 +19,9 @@ The file holds no split pattern and no special tokens. They come from, first to 
    special tokens.
 
 A pattern is a name (``cl100k``, ...) or a regex in tiktoken's syntax (fancy-regex), translated
-by :func:`tokensmith.pre_tokenizers.patterns.from_fancy_regex`; a sidecar written by tokensmith marks its regex as
-already in ``regex`` syntax (``"pattern_syntax": "regex"``).
+by :func:`tokensmith.pre_tokenizers.regex_dialects.from_fancy_regex` (the reader of every Rust
+regex dialect); the text of a named pattern gets that name's compiled splitter. A sidecar written
+by tokensmith marks its regex as already in ``regex`` syntax (``"pattern_syntax": "regex"``).
 """
 
 from __future__ import annotations
@@ -105,14 +106,8 @@ def load_tiktoken(path: str | os.PathLike, pattern: str | None = None,
     specials = settings.get("special_tokens")
     if specials is None:
         specials = dict(known[1]) if known and known[0] == settings["pattern"] else {}
-    regex_string = settings["pattern"]
-    if settings.get("syntax") != "regex":
-        from ..pre_tokenizers.patterns import NAMED_PATTERNS, from_fancy_regex
-
-        if regex_string not in NAMED_PATTERNS:
-            regex_string = from_fancy_regex(regex_string)
     try:
-        splitter = RegexSplitter(regex_string)
+        splitter = RegexSplitter(_regex_syntax(settings["pattern"], settings.get("syntax")))
     except OptionError as exc:
         if settings.get("pattern_from"):
             raise ModelFileError(settings["pattern_from"], str(exc)) from None
@@ -123,6 +118,17 @@ def load_tiktoken(path: str | os.PathLike, pattern: str | None = None,
         raise ModelFileError(path, str(exc)) from None
     return Tokenizer(model, splitter, special_tokens=specials,
                      name=name or settings.get("name") or os.path.basename(path).split(".")[0])
+
+
+def _regex_syntax(pattern: str, syntax: str | None) -> str:
+    """The pattern for ``regex``: a name and a named pattern's own text (tested to split as
+    tiktoken does, and run by the compiled splitter) stay as they are; any other fancy-regex
+    pattern is translated."""
+    from ..pre_tokenizers.patterns import NAMED_PATTERNS, from_fancy_regex
+
+    if syntax == "regex" or pattern in NAMED_PATTERNS or pattern in NAMED_PATTERNS.values():
+        return pattern
+    return from_fancy_regex(pattern)
 
 
 def _settings(path: str, pattern, special_tokens) -> dict:

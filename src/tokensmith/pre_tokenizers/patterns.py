@@ -17,6 +17,7 @@ from functools import lru_cache
 import regex
 
 from ..errors import OptionError
+from .regex_dialects import from_fancy_regex  # noqa: F401  (tiktoken's patterns: one translator for both Rust engines)
 
 GPT2 = r"""'(?:[sdmt]|ll|ve|re)| ?\p{L}++| ?\p{N}++| ?[^\s\p{L}\p{N}]++|\s++$|\s+(?!\S)|\s"""
 CL100K = (
@@ -104,63 +105,3 @@ def split_reference(pattern: str, text: str) -> list[str]:
     """Pieces of ``text`` under ``pattern`` (a name or a regex), computed by ``regex`` alone."""
     string, _ = resolve_pattern(pattern)
     return split_keeping_gaps(compile_custom(string), text)
-
-
-def from_fancy_regex(pattern: str) -> str:
-    r"""A pattern written for fancy-regex (tiktoken's Rust engine), spelled for ``regex``.
-
-    * ``$`` means end of text in Rust (unless the ``m`` flag is set); ``regex`` would also match
-      before a final line break, so it becomes ``\z``, which both engines read alike.
-    * Class set operations (``[\p{L}&&\p{Lu}]``, ``--``, ``~~``) and nested classes need
-      ``regex``'s version 1 syntax, without its full case folding (Rust folds simply).
-
-    Other syntax means the same in both engines. The result is returned unchanged when
-    translated again.
-    """
-    if pattern.startswith(_V1_PREFIX):
-        return pattern
-    multiline = _MULTILINE_FLAG.search(pattern) is not None
-    out: list[str] = []
-    depth = 0  # nesting of character classes
-    needs_v1 = False
-    k = 0
-    while k < len(pattern):
-        c = pattern[k]
-        if c == "\\":
-            out.append(pattern[k:k + 2])
-            k += 2
-            continue
-        if depth:
-            posix_end = pattern.find(":]", k) if pattern.startswith("[:", k) else -1
-            if posix_end > 0:  # [:alpha:] inside a class: one item, read alike
-                out.append(pattern[k:posix_end + 2])
-                k = posix_end + 2
-                continue
-            if c == "[":
-                needs_v1 = True
-                depth += 1
-            elif c == "]" and not _class_opened_at(pattern, k):
-                depth -= 1
-            elif pattern.startswith(("&&", "--", "~~"), k):
-                needs_v1 = True
-        elif c == "[":
-            depth = 1
-            if pattern.startswith("[^", k):
-                out.append("[^")
-                k += 2
-                continue
-        elif c == "$" and not multiline:
-            c = "\\z"
-        out.append(c)
-        k += 1
-    translated = "".join(out)
-    return _V1_PREFIX + translated if needs_v1 else translated
-
-
-_V1_PREFIX = "(?V1-f)"
-_MULTILINE_FLAG = regex.compile(r"\(\?[a-zA-Z]*m[a-zA-Z]*[-:)]")
-
-
-def _class_opened_at(pattern: str, k: int) -> bool:
-    """True when the ``]`` at ``k`` is a literal: the first character of a class (``[]a]``)."""
-    return pattern[k - 1] == "[" or pattern.startswith("[^", k - 2)

@@ -5,7 +5,8 @@ HF ``tokenizers`` compiles ``Split`` / ``Replace`` patterns with Oniguruma in Ru
 Rust ``regex`` crate's (dialect ``"fancy"``). The same text means different things in the three
 engines; :func:`translate` rewrites a pattern so that ``regex`` (in V1 mode, which reads character
 class set operations and nested classes as both Rust engines do) matches what the Rust engine
-matches:
+matches. It is the one reader of both dialects: HF's ``Split`` / ``Replace`` patterns go through
+:func:`compile_pattern`, tiktoken's (``.tiktoken`` files) through :func:`from_fancy_regex`.
 
 =====================  ===================================  ================================
 construct              onig (Ruby syntax)                   fancy (Rust syntax)
@@ -22,6 +23,9 @@ construct              onig (Ruby syntax)                   fancy (Rust syntax)
                                                             Join_Control
 ``\e \cX \x{..} \R``   escape, control, code point,         same (``\R`` too)
 ``\N \O``              linebreak, non-newline, any
+``[a--b]`` ``[a~~b]``  literal ``-`` / ``~``                set difference / symmetric
+                                                            difference (left to right)
+``(?i)ss`` on ``ß``    matches (full case folding)          no match (simple case folding)
 =====================  ===================================  ================================
 
 Oniguruma in HF ``tokenizers`` classifies characters with Unicode 16.0 tables; ``regex`` knows the
@@ -32,7 +36,7 @@ HF's on any text.
 Known differences: U+0295 (``ʕ``) is a lowercase letter for Oniguruma, another letter (Lo) for
 ``regex``; under ``(?i)`` Oniguruma does not case-fold a property inside a bracket class
 (outside one, :func:`translate` keeps it case-sensitive as Oniguruma does). The "fancy" reading
-follows fancy-regex's documentation (no Rust engine is at hand to compare with); its classes use
+is compared with tiktoken's engine (``tests/formats/test_tiktoken_file.py``); its classes use
 ``regex``'s current Unicode tables.
 
 Matching is bounded: :func:`find_matches` stops a pattern that backtracks catastrophically with an
@@ -80,6 +84,7 @@ class _Parser:
         # exact=False leaves Unicode 17's additions in the classes: the same matches on any
         # text without them, and faster (set differences slow ``regex`` down).
         self.exact = exact
+        self.set_operators = ("&&",) if self.onig else ("&&", "--", "~~")
 
     # -- helpers ----------------------------------------------------------------------------
     def error(self, message: str):
@@ -205,13 +210,16 @@ class _Parser:
 
     # -- character classes ------------------------------------------------------------------
     def char_class(self) -> str:
-        """At ``[``: the class, with literal punctuation escaped (V1 reads ``||``, ``--``,
-        ``~~`` as operators, the Rust engines' Ruby-style ``&&`` and nesting as ``regex`` does)."""
+        """At ``[``: the class, with literal punctuation escaped (V1 would read ``||``, ``--``,
+        ``~~`` as operators). The engine's set operators (Ruby's ``&&``; Rust's ``&&``, ``--``,
+        ``~~``) join operands that are written out as nested classes, so that Rust's
+        left-to-right evaluation survives V1's different precedence."""
         self.i += 1
-        out = ["["]
-        if self.peek() == "^":
-            out.append("^")
+        negated = self.peek() == "^"
+        if negated:
             self.i += 1
+        operands: list[list[str]] = [[]]
+        operators: list[str] = []
         first = True
         while True:
             c = self.peek()
@@ -220,43 +228,55 @@ class _Parser:
             if c == "]" and not first:
                 self.i += 1
                 break
+            if first and c == "-" and not self.onig:  # Rust: a leading - is a lone literal
+                self.i += 1
+                operands[-1].append(_char(ord("-")))
+                first = False
+                continue
             first = False
+            operator = next((op for op in self.set_operators if self.startswith(op)), None)
+            if operator is not None:
+                operators.append(operator)
+                operands.append([])
+                self.i += 2
+                continue
             if self.startswith("[:") and (end := self.p.find(":]", self.i + 2)) > 0 \
                     and regex.fullmatch(r"\^?[a-z]+", self.p[self.i + 2:end]):
                 name = self.p[self.i + 2:end]
                 self.i = end + 2
-                negated = name.startswith("^")
+                negated_posix = name.startswith("^")
                 posix = f"[[:{name.lstrip('^')}:]]"
                 if self.onig and name.lstrip("^") in _ONIG_POSIX:
                     posix = _ONIG_POSIX[name.lstrip("^")]
-                out.append(self.onig_set(posix, negated) if self.onig
-                           else f"[{'^' if negated else ''}{posix[1:-1]}]")
+                operands[-1].append(self.onig_set(posix, negated_posix) if self.onig
+                                    else f"[{'^' if negated_posix else ''}{posix[1:-1]}]")
                 continue
             if c == "[":
-                out.append(self.char_class())
-                continue
-            if self.startswith("&&"):
-                out.append("&&")
-                self.i += 2
+                operands[-1].append(self.char_class())
                 continue
             # a single character, maybe the start of a range
             text, cp = self.class_atom()
             if cp is not None and self.peek() == "-" and self.peek(1) not in ("]", "") \
-                    and not self.startswith("-["):
+                    and not self.startswith("-[") and not self.startswith(self.set_operators):
                 save = self.i
                 self.i += 1
                 hi_text, hi = self.class_atom()
                 if hi is None:
                     self.i = save
-                    out.append(text)
+                    operands[-1].append(text)
                     continue
                 if hi < cp:
                     self.error("empty range in character class")
-                out.append(f"{text}-{hi_text}")
+                operands[-1].append(f"{text}-{hi_text}")
                 continue
-            out.append(text)
-        out.append("]")
-        return "".join(out)
+            operands[-1].append(text)
+        caret = "^" if negated else ""
+        if not operators:
+            return f"[{caret}{''.join(operands[0])}]"
+        combined = _operand(operands[0])
+        for operator, operand in zip(operators, operands[1:]):
+            combined = f"[{combined}{operator}{_operand(operand)}]"
+        return f"[{caret}{combined}]" if negated else combined
 
     def class_atom(self) -> tuple[str, int | None]:
         c = self.peek()
@@ -478,6 +498,8 @@ class _Parser:
                     bucket.append("s")
                 elif not self.onig and letter == "m":
                     new_multiline = state
+                elif not self.onig and letter == "u":  # Unicode mode, always on here
+                    pass
                 else:
                     self.error(f"unsupported flag {letter!r}")
         flag_text = "".join(flags_on) + ("-" + "".join(flags_off) if flags_off else "")
@@ -493,6 +515,14 @@ class _Parser:
             self.error("missing )")
         self.i += 1
         return body
+
+
+# A class operand left empty (Rust's ``[a--]``): a set that holds nothing.
+_EMPTY_SET = r"[^\x00-\U0010FFFF]"
+
+
+def _operand(items: list[str]) -> str:
+    return f"[{''.join(items)}]" if items else _EMPTY_SET
 
 
 def _escape_code(c: str) -> int:
@@ -515,16 +545,34 @@ def _char(cp: int) -> str:
     return f"\\U{cp:08X}"
 
 
+# Every translation starts with the flags it is written for: ``regex``'s version 1 (set operations
+# and nested classes read as both Rust engines read them), with Oniguruma's full case folding
+# (``(?i)ss`` matches ``ß``) or fancy-regex's simple one (it does not), ``-f``.
+PREFIX = {"onig": "(?V1)", "fancy": "(?V1-f)"}
+
+
 def translate(pattern: str, dialect: str) -> str:
-    """``pattern`` (in ``dialect``: ``"onig"`` or ``"fancy"``) as a ``regex`` V1 pattern."""
+    """``pattern`` (in ``dialect``: ``"onig"`` or ``"fancy"``) as a ``regex`` pattern that carries
+    its own flags: ``regex.compile(translate(p, d))`` matches what the Rust engine matches."""
     return _translate(pattern, dialect, True)
+
+
+def from_fancy_regex(pattern: str) -> str:
+    r"""A pattern written for fancy-regex (tiktoken's engine), as a ``regex`` pattern with its own
+    flags (:func:`translate` in the ``"fancy"`` dialect): ``$`` is the end of the text unless
+    ``(?m)`` is on, ``[\p{L}--\p{Lu}]`` a set difference, ``(?i)`` folds case simply, and so on.
+
+    A translation is returned unchanged when translated again: it starts with ``(?V1``, which
+    fancy-regex does not read, so no fancy-regex pattern is mistaken for one.
+    """
+    return pattern if pattern.startswith(PREFIX["fancy"]) else translate(pattern, "fancy")
 
 
 @lru_cache(maxsize=512)
 def _translate(pattern: str, dialect: str, exact: bool) -> str:
     if dialect not in DIALECTS:
         raise OptionError(f"unknown regex dialect {dialect!r} (known: {', '.join(DIALECTS)})")
-    return _Parser(pattern, dialect, exact).parse()
+    return PREFIX[dialect] + _Parser(pattern, dialect, exact).parse()
 
 
 # compiled exact pattern -> the same without the Unicode 17 exclusions, for texts without them
@@ -535,10 +583,10 @@ _WITHOUT_UNICODE_17: dict[regex.Pattern, regex.Pattern] = {}
 def compile_pattern(pattern: str, dialect: str) -> regex.Pattern:
     """The compiled ``regex`` equivalent of ``pattern`` in ``dialect``."""
     try:
-        compiled = regex.compile(translate(pattern, dialect), regex.V1)
+        compiled = regex.compile(translate(pattern, dialect))
         loose = _translate(pattern, dialect, False)
         if loose != compiled.pattern:
-            _WITHOUT_UNICODE_17[compiled] = regex.compile(loose, regex.V1)
+            _WITHOUT_UNICODE_17[compiled] = regex.compile(loose)
     except regex.error as exc:
         raise OptionError(f"invalid {dialect} regex {pattern!r}: {exc}") from None
     return compiled
