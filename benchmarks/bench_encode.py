@@ -11,11 +11,15 @@
    no HF file for cl100k here), and tokensmith's speedup over its own one-thread call.
    The short-line case (``--only short``): 100,000 lines, 1 and all threads, beside tiktoken,
    HF and (Llama 2's .model) sentencepiece's batch calls.
+   HF tokenizer.json files that the general reader (``formats.hf_pipeline``) loads
+   (``--only hf``): GPT-NeoX (NFC + ByteLevel, on the compiled core) and Falcon (its
+   pre-tokenizer has no compiled form: the stages), ``encode`` of 10 kB documents on one thread
+   beside the same tokenizer forced onto its stages and HF tokenizers' ``encode``.
 3. Worst cases, per-byte time relative to English prose: 1 MB of one repeated character (one
    piece of a million bytes) and 1 MB of random bytes read as Latin-1 text. Prose (2 MB) and
    the case are timed alternately; the ratio is the median of the --runs pairs' ratios.
 
-    python benchmarks/bench_encode.py [--mb 10] [--runs 3] [--only single|batch|short|worst]
+    python benchmarks/bench_encode.py [--mb 10] [--runs 3] [--only single|batch|short|hf|worst]
 """
 
 from __future__ import annotations
@@ -181,6 +185,34 @@ def spm_short_lines(lines, mb, threads, runs):
           flush=True)
 
 
+def hf_pipeline_files(prose, runs, names=("gpt_neox_20b", "falcon")):
+    """encode() of 10 kB documents on one thread (thread CPU time): tokensmith as loaded, the
+    same tokenizer on its stages (no compiled whole-text encoder), and HF tokenizers."""
+    try:
+        import tokenizers
+    except ImportError:
+        return
+    import tokensmith
+
+    docs = documents(prose)
+    mb = len(prose.encode()) / 1e6
+    print(f"\n## tokenizer.json via the general reader, {len(docs)} documents, one thread (MB/s, thread CPU time)")
+    for name in names:
+        path = TOKENIZERS / f"{name}_tokenizer.json"
+        ours, ref = tokensmith.load(path), tokenizers.Tokenizer.from_file(str(path))
+        stages = tokensmith.load(path)
+        stages._fast = stages._fast_normalized_cache = None  # the piece-by-piece path
+        expected = [ref.encode(d, add_special_tokens=False).ids for d in docs]
+        assert [ours.encode(d) for d in docs] == expected == [stages.encode(d) for d in docs], name
+        row = {"tokensmith": median(lambda: [ours.encode(d) for d in docs], runs),
+               "stages": median(lambda: [stages.encode(d) for d in docs], runs),
+               "hf tokenizers": median(lambda: [ref.encode(d, add_special_tokens=False) for d in docs], runs)}
+        cells = "  ".join(f"{k} {mb / v:6.1f}" for k, v in row.items())
+        compiled = "compiled" if ours._fast is not None else "stages"
+        print(f"{name:13} ({compiled}) {cells}   tokensmith/stages {row['stages'] / row['tokensmith']:.2f}x  "
+              f"tokensmith/hf {row['hf tokenizers'] / row['tokensmith']:.2f}x", flush=True)
+
+
 def worst_cases(pairs, prose, runs):
     rng = random.Random(0)
     cases = {"one character x 1 MB": "a" * 1_000_000,
@@ -208,10 +240,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=10.0, help="MB of each text (default 10)")
     ap.add_argument("--runs", type=int, default=3, help="runs per measurement (median; default 3)")
-    ap.add_argument("--only", choices=["single", "batch", "short", "worst"],
-                    help="run one part (default: all four)")
+    ap.add_argument("--only", choices=["single", "batch", "short", "hf", "worst"],
+                    help="run one part (default: all five)")
     args = ap.parse_args()
-    run = {args.only} if args.only else {"single", "batch", "short", "worst"}
+    run = {args.only} if args.only else {"single", "batch", "short", "hf", "worst"}
     prose = english(args.mb if run != {"worst"} else 2)
     pairs = {name: load_pair(name) for name in VOCABS}
     if "single" in run:
@@ -220,6 +252,8 @@ def main() -> None:
         batches(pairs, prose, args.runs)
     if "short" in run:
         short_lines(pairs, prose, args.runs)
+    if "hf" in run:
+        hf_pipeline_files(prose[:2_000_000], args.runs)
     if "worst" in run:
         worst_cases(pairs, prose[:2_000_000], args.runs)
 

@@ -32,6 +32,7 @@ from .post_processors.hf import Encoding, PostProcessor, post_process
 from .token_table import TokenTable
 
 Specials = Literal["all"] | AbstractSet[str]
+_UNSET = object()
 
 
 class Tokenizer:
@@ -57,20 +58,33 @@ class Tokenizer:
         self._special_firsts = frozenset(s[0] for s in self.special_tokens)
         self._special_regex_cache: dict[frozenset, regex.Pattern] = {}
         # HF's splitters take ``split_at(text, at_start)``: where a segment stands can matter
-        # (Metaspace's prepend_scheme="first" prepends only at the start of the input).
-        self._split_at = getattr(splitter, "split_at", None)
+        # (Metaspace's prepend_scheme="first" prepends only at the start of the input); one that
+        # says its pieces never depend on it is called as any other.
+        split_at = getattr(splitter, "split_at", None)
+        self._split_at = split_at if getattr(splitter, "depends_on_start", True) else None
         self._added_bytes = self._bytes_of_added()
         self._strings: list[str] | None = None
         self._vocab: dict[str, int] | None = None
         self._holes = self._unassigned()
         self._table: TokenTable | None = None  # built on the first plain-join decode
         self._fast = self._fast_path()
+        self._fast_normalized_cache: Any = _UNSET
 
     def _fast_path(self):
         """``(encoder, splitter_name)`` that encodes whole texts in the compiled core, if the
         model has one for this pipeline (:meth:`Model.compiled_encoder`)."""
         compiled_encoder = getattr(self.model, "compiled_encoder", None)  # models outside Model
         return None if compiled_encoder is None else compiled_encoder(self.normalizer, self.splitter)
+
+    def _fast_normalized(self):
+        """The compiled encoder of text already normalized (segments around added tokens): the
+        model's encoder for this splitter and no normalizer; only where the whole pipeline has
+        one (built on first use)."""
+        if self.normalizer is None or self._fast is None:
+            return self._fast
+        if self._fast_normalized_cache is _UNSET:
+            self._fast_normalized_cache = self.model.compiled_encoder(None, self.splitter)
+        return self._fast_normalized_cache
 
     def _bytes_of_added(self) -> dict[int, bytes]:
         """What the decoder gets for an added token: its string (HF decodes the added
@@ -269,6 +283,12 @@ class Tokenizer:
             return self.encode_ordinary(text)
         if needs_normalizing:
             text = self.normalizer.normalize(text)
+        if at_start and (fast := self._fast_normalized()) is not None:
+            core, compiled = fast
+            try:
+                return core.encode(text, compiled)
+            except UnicodeEncodeError as exc:
+                raise _surrogate_error(text, exc) from None
         if self.splitter is None:
             return self._encode_normalized(text, None)
         if at_start:

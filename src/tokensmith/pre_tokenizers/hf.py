@@ -98,9 +98,11 @@ def apply_behavior(text: str, spans: Sequence[tuple[int, int]], behavior: str,
 
 
 class _HFSplitter(Splitter):
-    """A pre-tokenizer step; ``removes`` tells whether it can drop its input's first characters."""
+    """A pre-tokenizer step; ``removes`` tells whether it can drop its input's first characters,
+    ``depends_on_start`` whether its pieces depend on where the segment stands."""
 
     removes = True
+    depends_on_start = False
 
     def split_at(self, text: str, at_start: bool) -> list[str]:
         """Pieces of a text segment; ``at_start``: the segment starts the original text."""
@@ -349,6 +351,8 @@ class PreTokenizerSequence(_HFSplitter):
     def __init__(self, steps: Sequence[Splitter]):
         self.steps = list(steps)
         self.removes = any(getattr(s, "removes", True) for s in self.steps)
+        self.depends_on_start = any(getattr(s, "depends_on_start", hasattr(s, "split_at"))
+                                    for s in self.steps)
 
     def split(self, text: str) -> list[str]:
         return self.split_at(text, True)

@@ -21,8 +21,10 @@ no dropout. For sampled segmentations use tokensmith's own ``"bpe_dropout"`` seg
 Byte-level files (GPT-2, RoBERTa, Whisper, GPT-NeoX, Falcon...: every token in GPT-2's byte
 alphabet, no prefix or suffix) are encoded by the compiled :class:`~tokensmith.models.bpe.model.BPEModel`
 over the raw bytes, which has exactly these semantics there; a piece holding a byte the vocabulary
-lacks (HF drops it) takes the Python path. :attr:`HFBPEModel.byte_level_model` exposes that model
-to pipelines that skip the byte-to-character step. Words are cached (bounded), so the Python path
+lacks (HF drops it) takes the Python path. With HF's ``ByteLevel`` pre-tokenizer (GPT-NeoX) whole
+texts run in the compiled core (:meth:`HFBPEModel.compiled_encoder`, :mod:`.hf_text_encoder`).
+:attr:`HFBPEModel.byte_level_model` exposes that model to pipelines that skip the
+byte-to-character step. Words are cached (bounded), so the Python path
 stays usable on real corpora.
 """
 
@@ -36,6 +38,7 @@ from ...components import Model, register
 from ...errors import InputError, ModelFileError
 from ...formats.bytes_text import latin1_translation
 from ...formats.hf_spec import VocabularyAPI, field, id_vocabulary
+from .model import NOT_IN_UTF8, BPEModel
 
 CACHE_LIMIT = 100_000   # pieces kept in the word cache (it is cleared when full)
 CACHED_PIECE_BYTES = 256  # longer pieces are not cached (HF's limit too)
@@ -166,6 +169,27 @@ class HFBPEModel(VocabularyAPI, Model):
         twin = self._twin()
         return twin[0] if twin and twin[1] is None else None
 
+    def compiled_encoder(self, normalizer, splitter):
+        """The compiled whole-text encoder (:mod:`.hf_text_encoder`) when this file is byte-level
+        BPE without ``ignore_merges`` and ``splitter`` has a compiled form; else None."""
+        from .hf_text_encoder import ByteLevelTextEncoder, byte_level_split_name
+
+        twin = self._twin()
+        name = byte_level_split_name(splitter)
+        if not twin or twin[0].core is None or name is None or self.ignore_merges:
+            return None
+
+        def stages(text: str) -> list[int]:
+            return self.encode_pieces([piece.encode("utf-8") for piece in splitter.split(text)])
+
+        # The twin's tokens after this vocabulary stand for the bytes it lacks; those UTF-8
+        # never holds cannot come from text, so only the others need a check.
+        lacks_bytes = any(b[0] not in NOT_IN_UTF8 for b in twin[0].tokens[len(self._tokens):])
+        encoder = ByteLevelTextEncoder(twin[0].core, len(self._tokens),
+                                       None if normalizer is None else normalizer.normalize,
+                                       stages, lacks_bytes)
+        return encoder, name
+
     def _twin(self):
         if self._byte_level is None:
             self._byte_level = _byte_level_twin(self) or False
@@ -275,8 +299,6 @@ def _byte_level_twin(model: HFBPEModel):
     """``(BPEModel, guard)``: the compiled byte-level model with ``model``'s ids, and a pattern
     of the single bytes the vocabulary lacks (None if none; pieces holding one take the Python
     path, where HF drops them); None when the file is not byte-level BPE."""
-    from .model import BPEModel
-
     if model.prefix or model.suffix or None in model._tokens:
         return None
     table = latin1_translation()

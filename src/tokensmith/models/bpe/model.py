@@ -135,7 +135,8 @@ class BPEModel(Model):
         return cls(tokens, merges, semantics=data.get("semantics", "merges"))
 
 
-_NOT_IN_UTF8 = frozenset([0xC0, 0xC1, *range(0xF5, 0x100)])
+# Bytes that UTF-8 text never holds.
+NOT_IN_UTF8 = frozenset([0xC0, 0xC1, *range(0xF5, 0x100)])
 
 
 @register
@@ -159,7 +160,7 @@ class PartialByteBPEModel(Model):
         self._tokens = self.base.tokens[:self.size]
         # Bytes UTF-8 never holds cannot come from text: the compiled whole-text encoder, which
         # only sees text, may then serve this model directly (the Tokenizer's fast path).
-        never_in_text = all(b[0] in _NOT_IN_UTF8 for b in self.missing)
+        never_in_text = all(b[0] in NOT_IN_UTF8 for b in self.missing)
         self.core = self.base.core if never_in_text else None
 
     def compiled_encoder(self, normalizer, splitter):
