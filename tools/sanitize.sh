@@ -31,12 +31,29 @@ trap cleanup EXIT
 start=$SECONDS
 
 # -- a copy of the sources: tracked and new files, not the built .so files nor caches --------------
+# (Without git, e.g. an unpacked source tree: everything but built files, caches and .git.)
 repo="$work/repo"
 mkdir -p "$repo"
-(cd "$root" && git ls-files -z --cached --others --exclude-standard \
-   | tar -cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null) | tar -xf - -C "$repo"
+if command -v git >/dev/null 2>&1 && git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+  (cd "$root" && git ls-files -z --cached --others --exclude-standard \
+     | tar -cf - --null --no-recursion --ignore-failed-read -T - 2>/dev/null) | tar -xf - -C "$repo"
+else
+  (cd "$root" && tar -cf - --exclude=.git --exclude='*.so' --exclude=__pycache__ --exclude=.cache \
+     --exclude=build --exclude='*.egg-info' --exclude=.hypothesis --exclude=.pytest_cache .) | tar -xf - -C "$repo"
+fi
 
 # -- build with the sanitizers ---------------------------------------------------------------------
+# gcc's sanitizer runtimes (Debian: libasan and libubsan come with libgcc-<version>-dev).
+for lib in libasan.so libubsan.so; do
+  if [ "$(${CXX:-g++} -print-file-name="$lib")" = "$lib" ]; then
+    echo "sanitize: ${CXX:-g++} has no $lib (install gcc's sanitizer runtimes)" >&2
+    exit 1
+  fi
+done
+if ! "$python" -c "import pybind11" 2>/dev/null; then
+  echo "sanitize: pybind11 is not installed for $python (pip install pybind11)" >&2
+  exit 1
+fi
 # Each _core/_<name>.cpp becomes tokensmith._core._<name>, with setup.py's language flags but -O1
 # (what the sanitizers recommend, and a build several times faster than setup.py's -O3).
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
@@ -72,7 +89,7 @@ echo "built in $((SECONDS - start)) s"
 preload="$(${CXX:-g++} -print-file-name=libasan.so) $(${CXX:-g++} -print-file-name=libstdc++.so)"
 shared="${TOKENSMITH_SHARED_DATA:-$root/../shared/data}"
 kernel_tests=(tests/test_bpe_core.py tests/test_segment_compiled.py tests/test_spm_compiled_paths.py tests/test_token_table.py
-              tests/test_train_bpe.py tests/test_train_unigram.py tests/hostile)
+              tests/test_train_bpe.py tests/test_train_unigram.py tests/adaptive/test_zip2zip.py tests/hostile)
 # Their hypothesis tests only (the compatibility tests on whole corpora would take long here).
 hypothesis_tests=(tests/test_split.py tests/test_unigram.py tests/test_segment.py tests/test_wordpiece.py
                   tests/test_train_wordpiece.py tests/test_compat_tiktoken.py tests/dataset/test_encode_corpus.py

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import hostile_seeds as seeds
 import tokensmith
+from tokensmith._reference import lzw as lzw_twin
 from tokensmith._reference.decode import join_token_bytes
 from tokensmith.errors import InputError
 from tokensmith.pre_tokenizers.patterns import COMPILED_SPLITTER, split_reference
@@ -32,6 +33,7 @@ pytest.importorskip("tokensmith._core._lattice")
 pytest.importorskip("tokensmith._core._spm_bpe")
 pytest.importorskip("tokensmith._core._segment")
 _decode = pytest.importorskip("tokensmith._core._decode")
+_lzw = pytest.importorskip("tokensmith._core._lzw")
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "60"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -129,6 +131,9 @@ def text_encoders(tokenizer_files, tmp_path_factory):
     out["t5 .model with charsmap"] = tokensmith.load(tmp / "t5.model")
     for name, tok in out.items():
         assert tok._fast is not None and tok._fast[1] is None, name
+    # HF byte-level BPE read by the general reader: NFC, then GPT-2's split and merges compiled.
+    out["gpt-neox tokenizer.json"] = neox = tokensmith.load(tokenizer_files / "gpt_neox_20b_tokenizer.json")
+    assert neox._fast is not None and neox._fast[1] == "gpt2"
     return out
 
 
@@ -143,7 +148,9 @@ def test_compiled_text_encoders_equal_their_stages(text_encoders, text):
                 tok.encode_ordinary(text)
             continue
         assert tok.encode_ordinary(text) == expected, name
-        assert tok.encode_batch([text] * 20, num_threads=2, disallowed_special=()) == [expected] * 20, name
+        # A batch matches the added tokens (GPT-NeoX's space runs) as encode does.
+        single = tok.encode(text, disallowed_special=()) if tok.added.always_search else expected
+        assert tok.encode_batch([text] * 20, num_threads=2, disallowed_special=()) == [single] * 20, name
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +182,42 @@ def test_segmentation_kernel_equals_the_methods(bert_vocab, text, raw):
         if method == "likelihood" and vocab.scores is None:
             continue
         assert _segmented(pieces, vocab, method, kernel) == _segmented(pieces, vocab, method, None), method
+
+
+# LZW (zip2zip): settings, and ids or codes in and out of range, past int64 too.
+lzw_settings = st.tuples(st.integers(1, 300), st.integers(1, 64), st.integers(2, 9)).flatmap(
+    lambda s: st.tuples(st.just(s), st.lists(st.integers(0, s[0] - 1), max_size=3, unique=True)))
+hostile_ints = st.lists(st.one_of(st.integers(0, 400), st.sampled_from(
+    [-1, -2**31, 2**31, 2**32, 2**32 + 5, 2**63 - 1, 2**63, -2**63 - 1, 2**100])), max_size=300)
+
+
+def _lzw_outcome(call, *args):
+    """The result, or the error class (the messages may show a value past int64 capped)."""
+    try:
+        return call(*args)
+    except InputError:
+        return InputError
+
+
+@FUZZ
+@given(settings_=lzw_settings, sequences=st.lists(hostile_ints, max_size=4))
+def test_lzw_kernel_equals_its_twin_on_hostile_ids_and_codes(settings_, sequences):
+    (vocab, capacity, max_subtokens), disabled = settings_
+    args = (vocab, capacity, max_subtokens, sorted(disabled))
+    for name in ("encode_batch", "decode_batch"):
+        assert _lzw_outcome(getattr(_lzw, name), sequences, *args, 2) == \
+            _lzw_outcome(getattr(lzw_twin, name), sequences, *args), name
+    # Streaming: hostile chunks are refused whole; the state stays the twin's.
+    ours, ref = _lzw.Encoder(*args), lzw_twin.Encoder(*args)
+    for chunk in sequences:
+        assert _lzw_outcome(ours.feed, chunk) == _lzw_outcome(ref.feed, chunk)
+    assert ours.finish() == ref.finish()
+    assert ours.codebook() == ref.codebook()
+    ours, ref = _lzw.Decoder(*args), lzw_twin.Decoder(*args)
+    for chunk in sequences:
+        outcome = _lzw_outcome(ref.feed, chunk)
+        assert _lzw_outcome(ours.feed, chunk) == outcome
+        if outcome is InputError:
+            break  # the decoder is unusable after a bad code
+    else:
+        assert ours.codebook() == ref.codebook()

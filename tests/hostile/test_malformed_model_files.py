@@ -73,6 +73,17 @@ def test_decoder_prefix_of_the_wrong_type_fails_at_load(tmp_path, tokenizer_file
     assert "prefix must be a string" in _load_error(_write(tmp_path / "t.json", document))
 
 
+@pytest.mark.parametrize("field, value", [("unk_surface", None), ("unk_surface", 3), ("unk_piece", []),
+                                          ("replacement", None)])
+def test_metaspace_decoder_fields_of_the_wrong_type_fail_at_load(tmp_path, tokenizer_files, field, value):
+    """A SentencePiece BPE file whose decoder has ``"unk_surface": null`` loaded, then decoding
+    its unknown piece raised AttributeError (found by test_fuzz_model_files under tools/sanitize.sh)."""
+    document = json.loads(seeds.native(seeds.sentencepiece_bpe(tokenizer_files), tmp_path)["native.json"])
+    assert document["decoder"]["type"] == "metaspace" and document["decoder"]["unk_piece"]
+    document["decoder"][field] = value
+    assert f"{field} must be a string" in _load_error(_write(tmp_path / "t.json", document))
+
+
 @pytest.mark.parametrize("field, value", [("tokens", 7), ("tokens", [None]), ("merges", {"a": 1}),
                                           ("semantics", ["x"])])
 def test_model_fields_of_the_wrong_type(tmp_path, native_gpt2, field, value):

@@ -21,6 +21,7 @@ from abc import abstractmethod
 from typing import Any, Sequence
 
 from ..components import Decoder, register
+from ..errors import OptionError
 
 SPACE_BYTES = "\u2581".encode()
 UNK_SURFACE = " \u2047 "  # SentencePiece's default text of the unknown piece
@@ -48,6 +49,13 @@ class MetaspaceDecoder(Decoder):
 
     def __init__(self, replacement: str = "\u2581", strip_leading: bool = True,
                  unk_piece: str | None = None, unk_surface: str = UNK_SURFACE):
+        # Checked here: a file naming no surface for its unknown piece must fail at load, not
+        # when a text first decodes one.
+        for name, value in (("replacement", replacement), ("unk_surface", unk_surface)):
+            if not isinstance(value, str):
+                raise OptionError(f"Metaspace decoder: {name} must be a string, not {value!r:.40}")
+        if unk_piece is not None and not isinstance(unk_piece, str):
+            raise OptionError(f"Metaspace decoder: unk_piece must be a string or null, not {unk_piece!r:.40}")
         self.replacement = replacement
         self.strip_leading = bool(strip_leading)
         self.unk_piece, self.unk_surface = unk_piece, unk_surface
