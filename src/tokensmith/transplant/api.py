@@ -109,8 +109,12 @@ def transplant(model_dir, new_tokenizer, method="omp", corpus=None, output_dir=N
         raise InputError(f"the new tokenizer shares no token with the model's ({ckpt.folder}): no row "
                          "can be carried over")
 
+    phase_now: list = []  # the phase a method reports its batches to
+
     def report(stage, done, total):
-        pass
+        if phase_now:
+            phase_now[-1].status(f"{stage} {done:,}/{total:,}")
+            phase_now[-1].set(done)
 
     ctx = TransplantContext(old_tokenizer=old, new_tokenizer=new, shared=match.shared,
                             corpus=read_corpus(corpus), seed=seed, options=dict(options),
@@ -118,14 +122,16 @@ def transplant(model_dir, new_tokenizer, method="omp", corpus=None, output_dir=N
     embeddings = ckpt.input_embeddings()[:old.vocab_size]
     ctx.input_embeddings = embeddings
     replaced = {}
-    with reporter.phase(f"{name}: input embeddings"):
+    with reporter.phase(f"{name}: input embeddings") as phase:
+        phase_now[:] = [phase]
         new_embeddings = _checked(initialize(ctx, embeddings), new.vocab_size, embeddings.shape[1], name)
     replaced[ckpt.tensors.input] = new_embeddings
     for copy in ckpt.tensors.input_copies:
         replaced[copy] = new_embeddings
     if ckpt.tensors.output is not None:
         head = ckpt.read_float32(ckpt.tensors.output)[:old.vocab_size]
-        with reporter.phase(f"{name}: output head"):
+        with reporter.phase(f"{name}: output head") as phase:
+            phase_now[:] = [phase]
             replaced[ckpt.tensors.output] = _checked(initialize(ctx, head), new.vocab_size, head.shape[1], name)
     for bias in ckpt.tensors.biases:
         replaced[bias] = _resized_bias(ckpt.read_float32(bias), old.vocab_size, ctx)
