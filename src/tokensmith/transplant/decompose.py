@@ -12,8 +12,9 @@ model) in the token's own position in a word:
   piece is re-split into the longest continuation pieces the old vocabulary holds.
 
 Text that is not valid UTF-8 (byte-level pieces of a character) cannot be given to a tokenizer
-and is split into the longest old pieces of the same bytes. Special tokens of the old vocabulary
-(``[UNK]`` for a character it lacks) are left out of a decomposition.
+and is split into the longest old pieces of the same bytes, and so is text the old tokenizer can only
+spell as its unknown token. Special tokens of the old vocabulary (``[UNK]``) are left out of a
+decomposition.
 """
 
 from __future__ import annotations
@@ -81,11 +82,12 @@ class Decomposer:
                     ids = ids[n:]
                 else:  # the context merged with the text: split its bytes instead
                     ids = greedy_split(text.encode(), True, self.index, self.longest)
-                results[i] = self._clean(ids)
+                results[i] = self._clean(ids) or greedy_split(text.encode(), True, self.index, self.longest)
         if continuation:
             batches = encode([t for _, t in continuation], disallowed_special=())
-            for (i, _), ids in zip(continuation, batches):
-                results[i] = self._clean(self._as_continuation(ids))
+            for (i, text), ids in zip(continuation, batches):
+                results[i] = (self._clean(self._as_continuation(ids))
+                              or greedy_split(text.encode(), False, self.index, self.longest))
         return [results[i] for i in new_ids]
 
     def _as_continuation(self, ids: list[int]) -> list[int]:

@@ -13,8 +13,9 @@ Special tokens mean their role, not their text: two vocabularies share ``[CLS]``
 both are the model's ``cls``/``bos`` token (roles from the tokenizer's files or the usual names),
 and any two special tokens with the same content.
 
-When one vocabulary holds a meaning twice (SentencePiece's ``a`` and its byte piece ``<0x61>``),
-the regular piece is preferred over the byte-fallback one, then the lowest id.
+When the old vocabulary holds a meaning twice (SentencePiece's ``a`` and its byte piece ``<0x61>``;
+WordPiece's ``##.`` and ``.`` once its decoder cleans up spaces), the token of the same string is
+preferred, then the regular piece over the byte-fallback one, then the lowest id.
 """
 
 from __future__ import annotations
@@ -117,10 +118,18 @@ def match_vocabularies(old_tokenizer, new_tokenizer, old_roles: dict[str, str] |
     by content or role (``{"cls": "[CLS]", ...}``) for special tokens."""
     old, new = token_meanings(old_tokenizer), token_meanings(new_tokenizer)
     old_index = old.index()
+    # A meaning the old vocabulary holds twice (WordPiece's cleanup decodes "##." and "." alike)
+    # goes to the old token of the same string when there is one.
+    old_by_string = {}
+    for i in range(len(old.keys)):
+        string = old_tokenizer.id_to_token(i)
+        if string is not None:
+            old_by_string.setdefault(string, i)
     shared = {}
     for i, key in enumerate(new.keys):
         if key is not None and key[0] != "special" and key in old_index:
-            shared[i] = old_index[key]
+            same = old_by_string.get(new_tokenizer.id_to_token(i))
+            shared[i] = same if same is not None and old.keys[same] == key else old_index[key]
     old_by_role = {r: old.specials[c] for r, c in (old_roles or {}).items() if c in old.specials}
     for content, i in new.specials.items():
         if content in old.specials:

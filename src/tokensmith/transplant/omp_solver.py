@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-DEPENDENT = 1e-10  # relative pivot below which an atom adds nothing new
+DEPENDENT = 1e-6  # relative pivot (squared) below which an atom adds nothing float32 can resolve
 
 
 def batch_omp(targets: np.ndarray, atoms: np.ndarray, k: int, *, candidates: int | None = 1024,
@@ -57,11 +57,23 @@ def batch_omp(targets: np.ndarray, atoms: np.ndarray, k: int, *, candidates: int
         else:
             cand = None
         idx, coef = _omp_batch(alpha0, cand, k, gram, atoms)
+        coef = _refit(y, atoms, idx, coef != 0)
         indices[begin:begin + len(y)] = idx
         coefs[begin:begin + len(y)] = coef
         if progress is not None:
             progress(begin + len(y), len(targets))
     return indices, coefs
+
+
+def _refit(y: np.ndarray, atoms: np.ndarray, index: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """The least-squares coefficients of ``y`` on its chosen atoms, solved again in float64 from
+    the atoms themselves (the selection's running products are float32); atoms the selection
+    rejected as dependent keep coefficient 0."""
+    chosen = atoms[index].astype(np.float64) * kept[:, :, None]
+    gram = chosen @ chosen.transpose(0, 2, 1)
+    gram[:, np.arange(index.shape[1]), np.arange(index.shape[1])] += ~kept  # 1 on rejected diagonals
+    rhs = np.einsum("bkd,bd->bk", chosen, np.asarray(y, dtype=np.float64))
+    return np.linalg.solve(gram, rhs[..., None])[..., 0]
 
 
 def _omp_batch(alpha0: np.ndarray, cand: np.ndarray | None, k: int, gram, atoms):
