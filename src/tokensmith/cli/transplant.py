@@ -24,7 +24,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    from ..transplant import transplant
+    from ..transplant.api import transplant
 
     result = transplant(args.model_dir, args.new_tokenizer, method=args.method, corpus=args.corpus,
                         output_dir=args.output_dir, seed=args.seed, overwrite=args.overwrite,
