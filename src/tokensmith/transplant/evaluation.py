@@ -51,11 +51,18 @@ def bits_per_byte(model_dir, texts: Sequence[str], *, context: int = 128) -> flo
     model = transformers.AutoModelForCausalLM.from_pretrained(model_dir).eval()
     text = "\n".join(texts) + "\n"
     ids = tokenizer(text, add_special_tokens=False)["input_ids"]
+    starts = list(range(0, len(ids) - 1, context - 1))
+    windows = [ids[b:b + context] for b in starts]
     nats = 0.0
     with torch.no_grad():
-        # Windows overlap by one token, so every token but the very first is predicted once.
-        for begin in range(0, len(ids) - 1, context - 1):
-            x = torch.tensor([ids[begin:begin + context]])
-            logits = model(input_ids=x).logits[0, :-1].double()
-            nats += float(torch.nn.functional.cross_entropy(logits, x[0, 1:], reduction="sum"))
+        # Windows overlap by one token, so every token but the very first is predicted once;
+        # full windows go through the model in batches, the shorter last one alone.
+        full = [w for w in windows if len(w) == context]
+        rest = [w for w in windows if len(w) != context and len(w) > 1]
+        groups = [full[b:b + 32] for b in range(0, len(full), 32)] + [[w] for w in rest]
+        for group in groups:
+            x = torch.tensor(group)
+            logits = model(input_ids=x).logits[:, :-1].double()
+            nats += float(torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]),
+                                                            x[:, 1:].reshape(-1), reduction="sum"))
     return nats / math.log(2) / len(text.encode("utf-8"))
