@@ -8,7 +8,7 @@ from .trainers import train, train_bpe
 __version__ = "0.1.0"
 
 __all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
-           "SaveError", "SpecialTokenError", "extend", "load", "train", "train_bpe"]
+           "SaveError", "SpecialTokenError", "extend", "load", "train", "train_bpe", "transplant"]
 
 
 def load(path, **kwargs) -> Tokenizer:
@@ -16,6 +16,18 @@ def load(path, **kwargs) -> Tokenizer:
     from .formats import load as _load
 
     return _load(path, **kwargs)
+
+
+# The package first (it is light: its modules load on use), so that the function below keeps the
+# name ``tokensmith.transplant`` when ``tokensmith.transplant.<module>`` is imported later.
+from . import transplant as _transplant_package  # noqa: E402,F401
+
+
+def transplant(model_dir, new_tokenizer, method="omp", corpus=None, output_dir=None, **options):
+    """Move a Hugging Face checkpoint onto a new tokenizer (see :mod:`tokensmith.transplant`)."""
+    from .transplant.api import transplant as _transplant
+
+    return _transplant(model_dir, new_tokenizer, method=method, corpus=corpus, output_dir=output_dir, **options)
 
 
 def __getattr__(name):

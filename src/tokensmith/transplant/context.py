@@ -30,6 +30,9 @@ class TransplantContext:
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total)
     # Donor space for OMP-style methods: the model's own input embeddings by default.
     input_embeddings: np.ndarray | None = None
+    # What each token of both vocabularies means and which are shared
+    # (:class:`tokensmith.transplant.matching.VocabularyMatch`); computed on first use when None.
+    match: Any = None
 
     @property
     def old_vocab_size(self) -> int:
