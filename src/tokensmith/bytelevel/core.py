@@ -86,6 +86,13 @@ class ByteLevel:
             history = history[len(history) - self._keep:] if self._keep else ()
         return history
 
+    def extend_all(self, ids) -> tuple:
+        """The history of a whole id sequence, as hypotheses keep it."""
+        history = ()
+        for t in ids:
+            history = self.extend(history, int(t))
+        return history
+
     def tables(self, histories: Sequence[tuple]) -> list[NextTokens]:
         """The next-token table of each history (one model call for those not cached)."""
         missing = [h for h in dict.fromkeys(histories) if h not in self._tables]
@@ -104,7 +111,7 @@ class ByteLevel:
         p = np.exp(row - row.max())
         end = float(sum(p[e] for e in self.end_ids))
         tokens = p[: self.vocab_size] * self._present
-        before = float(tokens.sum()) + end
+        full = float(p.sum())
         if self.rule is not None:
             allowed = self.rule.first() if not history else self.rule.after(history[-1])
             tokens = tokens * allowed
@@ -113,7 +120,7 @@ class ByteLevel:
             raise InputError(f"the model gives no probability to any token that can follow "
                              f"{list(history)[-5:]} (nor to the end of text)")
         tokens /= total
-        return NextTokens(tokens[self.trie.ids], tokens, end / total, total / before)
+        return NextTokens(tokens[self.trie.ids], tokens, end / total, total / full)
 
     # -- hypotheses -------------------------------------------------------------------------------
     def hypotheses(self, prefix: bytes) -> list[Hypothesis]:

@@ -44,7 +44,7 @@ class NextTokens:
 
     def __init__(self, sorted_p: np.ndarray, by_id: np.ndarray, end: float, kept: float):
         """``kept``: the share of the model's mass on the allowed tokens and the end, before
-        renormalising (1 when nothing is filtered)."""
+        renormalising (1 when every id has bytes and nothing is filtered)."""
         self.sorted_p, self.by_id, self.end, self.kept = sorted_p, by_id, end, kept
 
     def mass(self, node: Node) -> float:
