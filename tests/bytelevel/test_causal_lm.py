@@ -20,7 +20,11 @@ from tokensmith.bytelevel.scoring import bits_per_byte, score_text  # noqa: E402
 
 @pytest.fixture(scope="session")
 def causal(english):
+    import torch
+
     import tokensmith
+
+    torch.set_num_threads(1)  # tiny matrices: threads only contend
 
     tokenizer = tokensmith.train(english[:3000], method="bpe", vocab_size=512)
     folder = trained_causal_lm(tokenizer, english[:3000], steps=300)
@@ -39,10 +43,11 @@ def test_byte_level_bits_per_byte_against_token_level(causal, held_out):
     scores = [score_text(model, text.encode()) for text in held_out]
     totals = bits_per_byte(scores)
     print(totals)
+    # (float32 forward passes of one prefix batched differently agree to ~1e-7 per row)
     for s in scores:
-        assert s.renormalised_bits >= -1e-9 and s.later_covers_bits >= -1e-9
-        # The decomposition holds exactly: byte bits = token bits - the gap's two parts.
-        assert s.byte_bits == pytest.approx(s.token_bits - s.gap_bits, abs=1e-6)
+        assert s.renormalised_bits >= 0 and s.later_covers_bits >= -1e-5
+        # byte bits = token bits - the gap's two parts (each computed on its own)
+        assert s.byte_bits == pytest.approx(s.token_bits - s.gap_bits, abs=1e-5)
     assert totals["byte_bpb"] <= totals["token_bpb"]
     # A model that learnt its tokenizer puts little mass on non-canonical sequences.
     assert totals["renormalised_bpb"] < 0.1 * totals["token_bpb"]

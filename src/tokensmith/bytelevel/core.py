@@ -93,6 +93,15 @@ class ByteLevel:
             history = self.extend(history, int(t))
         return history
 
+    def prefill(self, ids: Sequence[int]) -> None:
+        """Ask the model for every prefix of ``ids`` at once, if it can (``lm.all_prefixes``)."""
+        many = getattr(self.model.lm, "all_prefixes", None)
+        if many is None or not len(ids):
+            return
+        check_ids(ids, self.vocab_size)
+        histories = [self.extend_all(ids[:k]) for k in range(len(ids) + 1)]
+        self.model.put(histories, many(list(ids)))
+
     def tables(self, histories: Sequence[tuple]) -> list[NextTokens]:
         """The next-token table of each history (one model call for those not cached)."""
         missing = [h for h in dict.fromkeys(histories) if h not in self._tables]
@@ -121,6 +130,16 @@ class ByteLevel:
                              f"{list(history)[-5:]} (nor to the end of text)")
         tokens /= total
         return NextTokens(tokens[self.trie.ids], tokens, end / total, total / full)
+
+    def _prefill_text(self, prefix: bytes) -> None:
+        """The canonical tokenization's rows in one model call, when the prefix is text."""
+        if getattr(self.model.lm, "all_prefixes", None) is None:
+            return
+        try:
+            ids = self.tokenizer.encode(prefix.decode("utf-8"), disallowed_special=())
+        except (UnicodeDecodeError, ValueError):
+            return
+        self.prefill(ids)
 
     # -- hypotheses -------------------------------------------------------------------------------
     def hypotheses(self, prefix: bytes) -> list[Hypothesis]:
@@ -156,6 +175,8 @@ class ByteLevel:
         prefix = _as_bytes(prefix)
         if not prefix:
             return 0.0
+        if not any(prefix.startswith(k) and k for k in self._states):
+            self._prefill_text(prefix)
         hyps = [h for h in self.hypotheses(prefix) if h.node.depth > 0]
         tables = self.tables([h.history for h in hyps])
         terms = [h.logp + np.log(t.mass(h.node)) if t.mass(h.node) > 0 else -np.inf

@@ -27,11 +27,11 @@ from .trie import TokenTrie
 class Healer:
     """The back-off and the character-matching mask, for one tokenizer."""
 
-    def __init__(self, tokenizer, width: int | None = None):
+    def __init__(self, tokenizer):
         self.tokenizer = tokenizer
         self.surfaces = token_surfaces(tokenizer)
         self.trie = TokenTrie(self.surfaces)
-        self.width = width or tokenizer.vocab_size  # the model's outputs (an end column, padding)
+        self.width = tokenizer.vocab_size
 
     def back_off(self, prompt: str, k: int = 1) -> tuple[list[int], bytes]:
         """The prompt's ids without its last ``k`` tokens, and the bytes those tokens spelled."""
@@ -42,9 +42,10 @@ class Healer:
         kept, removed = ids[:len(ids) - k], ids[len(ids) - k:]
         return kept, b"".join(self.surfaces[i] or b"" for i in removed)
 
-    def mask(self, remaining: bytes) -> np.ndarray:
-        """Allowed next ids while ``remaining`` bytes of the prompt are still to be spelled."""
-        allowed = np.zeros(self.width, dtype=bool)
+    def mask(self, remaining: bytes, width: int | None = None) -> np.ndarray:
+        """Allowed next ids (of ``width`` outputs) while ``remaining`` bytes of the prompt are
+        still to be spelled."""
+        allowed = np.zeros(width or self.width, dtype=bool)
         allowed[: self.tokenizer.vocab_size] = self.trie.consistent_mask(remaining, self.tokenizer.vocab_size)
         return allowed
 
@@ -66,9 +67,7 @@ def greedy_tokens(lm: LanguageModel, ids: list[int], max_tokens: int, *, healer:
     for _ in range(max_tokens):
         logp = np.asarray(lm([ids + out]))[0].copy()
         if healer is not None and remaining:
-            logp[~healer.mask(remaining)[: len(logp)]] = -np.inf
-            if end_id is not None and end_id < len(logp):
-                logp[end_id] = -np.inf
+            logp[~healer.mask(remaining, len(logp))] = -np.inf
         choice = int(np.argmax(logp))
         if choice == end_id:
             break
@@ -100,12 +99,11 @@ def healing_logits_processor(tokenizer, prompt_length: int, removed: bytes):
 
     class HealingLogitsProcessor(LogitsProcessor):
         def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
-            healer.width = scores.shape[-1]
             for row in range(input_ids.shape[0]):
                 generated = input_ids[row, prompt_length:].tolist()
                 left = healer.remaining_after(removed, generated)
                 if left:
-                    blocked = torch.from_numpy(~healer.mask(left))
+                    blocked = torch.from_numpy(~healer.mask(left, scores.shape[-1]))
                     scores[row, blocked] = -float("inf")
             return scores
 

@@ -46,6 +46,18 @@ class CausalLM:
             raise ModelFileError(folder, f"cannot load a causal LM: {exc}") from None
         return cls(model, **kwargs)
 
+    def all_prefixes(self, ids: Sequence[int]) -> np.ndarray:
+        """The rows of ``ids[:k]`` for every ``k`` from 0 to ``len(ids)``, from one forward pass
+        (when they fit the model's positions; else prefix by prefix)."""
+        check_ids(ids, self.vocab_size)
+        ids = [int(i) for i in ids]
+        if not self.start or len(self.start) + len(ids) > self.positions:
+            return self([ids[:k] for k in range(len(ids) + 1)])
+        torch = self.torch
+        with torch.inference_mode():
+            logits = self.model(input_ids=torch.tensor([self.start + ids])).logits[0, len(self.start) - 1:]
+            return torch.log_softmax(logits.double(), dim=-1).numpy()
+
     def __call__(self, prefixes: list[list[int]]) -> np.ndarray:
         torch = self.torch
         keep = self.positions - len(self.start)

@@ -9,6 +9,9 @@ here has). Anything that behaves so is a model: a ``transformers`` causal LM
 
 Optional attributes a model may have:
 
+``all_prefixes(ids)``
+    the rows of every prefix of ``ids`` at once (a transformer's one forward pass): scoring a
+    text asks for its canonical tokenization's rows this way first.
 ``context_size``
     the number of last ids its prediction depends on (an n-gram model: ``order - 1``). Byte-level
     enumeration then merges token histories that agree on them, which makes the marginal over all
@@ -57,6 +60,15 @@ class CachedModel:
         self._cache: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self.calls = 0
         self.seconds = 0.0
+
+    def put(self, contexts: Sequence[tuple], rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.float64)
+        if rows.shape != (len(contexts), self.width):
+            raise OptionError(f"the language model returned shape {rows.shape} for "
+                              f"{len(contexts)} prefixes; expected {(len(contexts), self.width)}")
+        for c, row in zip(contexts, rows):
+            self._cache[c] = row
+            self._cache.move_to_end(c)
 
     def get(self, contexts: Sequence[tuple]) -> list[np.ndarray]:
         """The log-probability rows of ``contexts``; one model call for all those not cached."""

@@ -47,6 +47,7 @@ def score_text(model, text: bytes) -> TextScore:
     """Token-level and byte-level bits of ``text`` under ``model`` (a canonical :class:`ByteLevel`)."""
     ids = model.tokenizer.encode(text.decode("utf-8"), disallowed_special=())
     histories = [model.extend_all(ids[:k]) for k in range(len(ids))]
+    model.prefill(ids)
     rows = model.model.get(histories)
     token_logp = sum(float(row[t] - np.logaddexp.reduce(row)) for row, t in zip(rows, ids))
     kept = sum(math.log(t.kept) for t in model.tables(histories))
