@@ -118,8 +118,11 @@ class NgramLM:
                     levels.append({tuple(int(x) for x in ctx[j]): (ids[bounds[j]:bounds[j + 1]],
                                                                      counts[bounds[j]:bounds[j + 1]])
                                    for j in range(len(ctx))})
-        except (OSError, KeyError, ValueError) as exc:
-            raise ModelFileError(path, f"not an n-gram model file ({exc})") from None
+        except OSError as exc:
+            raise ModelFileError(path, f"cannot read: {exc.strerror or exc}") from None
+        except (KeyError, ValueError, EOFError) as exc:
+            detail = str(exc) if "inconsistent" in str(exc) else "not a NumPy archive with its arrays"
+            raise ModelFileError(path, f"not an n-gram model file written by NgramLM.save ({detail})") from None
         return cls(vocab_size, order, levels)
 
 
