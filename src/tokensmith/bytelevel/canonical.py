@@ -41,6 +41,13 @@ class PairRule:
         # A SentencePiece splitter cuts before every marker: a pair whose second token starts with
         # one is cut there, whatever the model's pieces.
         self._marker = None if type(tokenizer.decoder) is ByteDecoder or marker is None else marker.encode()
+        self._text = [None] * len(self._raw)  # each token's text, where its bytes are UTF-8
+        for i, raw in enumerate(self._raw):
+            if raw is not None:
+                try:
+                    self._text[i] = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
         self._rows: dict[int, np.ndarray] = {}
         self._first: np.ndarray | None = None
 
@@ -62,13 +69,31 @@ class PairRule:
             row = np.zeros(self.size, dtype=bool)
             if first[a]:
                 ids = np.flatnonzero(first)
-                raw_a = self._raw[a]
                 if self._marker is not None:
                     cut = np.array([self._raw[b].startswith(self._marker) for b in ids], dtype=bool)
                     row[ids[cut]] = True
                     ids = ids[~cut]
-                got = self._encode_many([raw_a + self._raw[b] for b in ids])
-                row[ids] = [g == [a, int(b)] for g, b in zip(got, ids)]
+                    got = self._encode_many([self._raw[a] + self._raw[b] for b in ids])
+                elif self._text[a] is not None:
+                    # Joined as text where both halves are: one compiled batch for most of the row.
+                    whole = np.array([self._text[b] is not None for b in ids], dtype=bool)
+                    text_a = self._text[a]
+                    texts = [text_a + self._text[b] for b in ids[whole]]
+                    got_text = self.tokenizer.encode_batch(texts, disallowed_special=(), num_threads=1)
+                    got_bytes = self._encode_many([self._raw[a] + self._raw[b] for b in ids[~whole]])
+                    got = [None] * len(ids)
+                    for k, g in zip(np.flatnonzero(whole), got_text):
+                        got[k] = g
+                    for k, g in zip(np.flatnonzero(~whole), got_bytes):
+                        got[k] = g
+                else:
+                    got = self._encode_many([self._raw[a] + self._raw[b] for b in ids])
+                pair = [a, 0]
+                allowed = []
+                for g, b in zip(got, ids.tolist()):
+                    pair[1] = b
+                    allowed.append(g == pair)
+                row[ids] = allowed
             self._rows[a] = row
         return row
 
