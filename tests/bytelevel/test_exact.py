@@ -79,3 +79,26 @@ def test_canonical_rule_is_the_tokenizer_s_own(tiny_tokenizer):
                 other = ids[:k] + left + right + ids[k + 1:]
                 assert rule.is_canonical(other) == brute_force.is_canonical(tiny_tokenizer, other)
                 assert not rule.is_canonical(other)
+
+
+def test_canonical_rule_keeps_every_canonical_encoding(english):
+    """Canonical encodings pass the pairwise rule even where the pre-tokenizer's cut between two
+    tokens depends on what precedes them: with cl100k's pattern "—I" alone is one piece (and a
+    token here), but in "_.—I" the dash ends the piece "_.—"."""
+    import tokensmith
+    from tokensmith.bytelevel.canonical import PairRule
+    from tokensmith.bytelevel.surface import token_surfaces
+
+    corpus = english[:3000] + ["he said\u2014I think so"] * 200 + ["end_.\u2014"] * 50
+    tokenizer = tokensmith.train(corpus, method="bpe", vocab_size=400)
+    assert len(tokenizer.encode("\u2014I")) == 1  # the joined token exists
+    rule = PairRule(tokenizer, token_surfaces(tokenizer))
+    for line in english[-300:] + ["bodies_.\u2014I said", "a  b", "x\u2014I"]:
+        ids = tokenizer.encode(line + "\n")
+        assert rule.is_canonical(ids), line
+    # Split where some context cuts it, the pair is kept (canonical after "."); a word's token
+    # split in two, which no context cuts, is not.
+    assert rule.is_canonical(tokenizer.encode("\u2014") + tokenizer.encode("I"))
+    the = tokenizer.encode(" the")
+    assert len(the) == 1
+    assert not rule.is_canonical(tokenizer.encode(" t") + tokenizer.encode("he"))

@@ -10,12 +10,17 @@ segmentation, SentencePiece's marker splits).
 
 For BPE this is the exact test (Vieira et al., "Language Models over Canonical Byte-Pair
 Encodings", 2025: a BPE encoding is canonical iff every bigram is) inside one pre-token, and
-across pre-tokens when the pre-tokenizer cuts a pair as it cuts it in context (true of the
-GPT-2/cl100k patterns except runs of several spaces, where a lookahead decides). For Unigram it
+across pre-tokens (see the contexts below). For Unigram it
 is necessary, not sufficient (a best segmentation of a longer piece can beat every pairwise best
 one), so the canonical reading of a Unigram model keeps a superset of its canonical sequences.
 Pairs whose joined bytes are not UTF-8 (bytes of one character split over two tokens) are
-checked by the segmenter alone on the joined bytes, which no pre-tokenizer cuts.
+checked by the segmenter alone on the joined bytes, which no pre-tokenizer cuts. Where a regex
+pre-tokenizer's cut between two tokens depends on what comes before them (cl100k reads "—I" as
+one piece but ".—I" as ".—" and "I"), the pair is allowed when the cut happens after one of a few
+left contexts (a letter, a digit, a space, a punctuation mark, an apostrophe, a line break),
+with or without a letter after the pair. The rule so keeps the canonical encodings of ordinary
+text (tested on held-out English) at the price of a few pairs that are canonical only in such a
+context.
 
 The test for "which ids may follow ``a``" is one row of booleans over the vocabulary, computed
 once per ``a`` in one batched encode call and cached.
@@ -29,6 +34,13 @@ import numpy as np
 
 from ..components import ByteDecoder
 from ..errors import SpecialTokenError
+
+
+# Left contexts tried for a pair the pre-tokenizer joins on its own: one of each character class
+# the usual patterns distinguish (letter, digit, space, punctuation, apostrophe, line break).
+# A right context ("x") lets a lookahead decide (spaces before a word: "  x" is " ", " x").
+LEFT_CONTEXTS = ("", "x", "1", " ", ".", "'", "\n")
+RIGHT_CONTEXTS = ("", "x")
 
 
 class PairRule:
@@ -92,10 +104,31 @@ class PairRule:
                 allowed = []
                 for g, b in zip(got, ids.tolist()):
                     pair[1] = b
-                    allowed.append(g == pair)
+                    allowed.append(g == pair or self._cut_in_some_context(a, b))
                 row[ids] = allowed
             self._rows[a] = row
         return row
+
+    def _cut_in_some_context(self, a: int, b: int) -> bool:
+        """Whether the pre-tokenizer cuts between ``a`` and ``b`` (and around them) inside one of
+        a few contexts (a regex pre-token can start before the pair: cl100k reads "—I" as one
+        piece, but ".—I" as ".—" and "I"; a lookahead can look past it)."""
+        split = getattr(self.tokenizer.splitter, "split", None)
+        text_a, text_b = self._text[a], self._text[b]
+        if split is None or self._marker is not None or text_a is None or text_b is None:
+            return False
+        for left in LEFT_CONTEXTS:
+            start, at = len(left), len(left) + len(text_a)
+            stop = at + len(text_b)
+            for right in RIGHT_CONTEXTS:
+                cuts, pos = [], 0
+                for piece in split(left + text_a + text_b + right):
+                    pos += len(piece)
+                    cuts.append(pos)
+                # A cut between the two, none inside either (a may end a piece begun before it).
+                if at in cuts and not any(start < c < at or at < c < stop for c in cuts):
+                    return True
+        return False
 
     def is_canonical(self, ids: Sequence[int]) -> bool:
         """The whole sequence by the pairwise rule."""
