@@ -117,6 +117,8 @@ class PairRule:
         text_a, text_b = self._text[a], self._text[b]
         if split is None or self._marker is not None or text_a is None or text_b is None:
             return False
+        if text_a[-1:].isalpha() and text_b[:1].islower():
+            return False  # no pre-tokenizer pattern in use cuts a word before a lowercase letter
         for left in LEFT_CONTEXTS:
             start, at = len(left), len(left) + len(text_a)
             stop = at + len(text_b)
