@@ -8,6 +8,7 @@
 ``_bpe_train``        :mod:`.bpe_train` (merge loop); counting: ``train.bpe.PythonCounter``
 ``_decode``           :mod:`.decode`
 ``_lattice``          :mod:`.lattice`
+``_pair_replay``      :mod:`.pair_replay`
 ``_segment``          the methods of :mod:`tokensmith.segment.methods` (public, so they stay there)
 ``_split``            ``regex`` with the patterns of :mod:`tokensmith.split`
 ``_spm_bpe``          the Python stages of :mod:`tokensmith.vocab.sentencepiece_bpe`
