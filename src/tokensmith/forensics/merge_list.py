@@ -32,9 +32,9 @@ from ..errors import InputError
 
 Unit = int | str  # a byte (byte-level files) or a character (the others)
 
-# SentencePiece's training words: an optional ▁ then a run of letters (with their marks), one
-# digit, or a run of other characters; a run of ▁ alone.
-_SENTENCEPIECE_WORDS = regex.compile(r"▁*(?:[\p{L}\p{M}]+|\p{N}|[^\p{L}\p{M}\p{N}▁]+)|▁+")
+# SentencePiece's training words: ▁ then a run of letters (with their marks) or of other
+# characters; one digit (split_digits; "▁" before a digit stays alone); a run of ▁ alone.
+_SENTENCEPIECE_WORDS = regex.compile(r"▁*(?:[\p{L}\p{M}]+|[^\p{L}\p{M}\p{N}▁]+)|\p{N}|▁+")
 
 
 @dataclass
