@@ -16,7 +16,7 @@ from ..errors import SmallCorpusWarning, TokensmithError, command_line_spelling
 from .common import HelpFormatter, option_flags
 
 # Sub-command modules, in the order `tokensmith --help` lists them.
-COMMANDS = ["demo", "train", "methods", "convert", "encode", "decode", "info", "eval", "compare", "infer_mixture",
+COMMANDS = ["demo", "train", "methods", "convert", "encode", "decode", "info", "eval", "compare", "infer_mixture", "undertrained",
             "encode_dataset"]
 
 

@@ -54,7 +54,7 @@ def _has_lm_head(config: dict) -> bool:
 
 def _find(files: list[Path], suffixes: tuple[str, ...]) -> dict[str, np.ndarray]:
     try:
-        from safetensors import safe_open
+        from safetensors import SafetensorError, safe_open
     except ImportError as exc:
         raise ImportError("reading checkpoint weights needs safetensors "
                           "(pip install 'tokensmith[forensics]')") from exc
@@ -65,6 +65,6 @@ def _find(files: list[Path], suffixes: tuple[str, ...]) -> dict[str, np.ndarray]
                 for name in f.keys():
                     if name.endswith(suffixes):
                         out[name] = np.asarray(f.get_tensor(name), dtype=np.float32)
-        except (OSError, ValueError, TypeError) as exc:  # safetensors' errors on damaged files, bf16
+        except (OSError, ValueError, TypeError, SafetensorError) as exc:  # damaged files, bf16 for numpy
             raise ModelFileError(path, f"cannot read the weights: {exc}") from None
     return out

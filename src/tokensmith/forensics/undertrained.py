@@ -87,8 +87,10 @@ def undertrained_tokens(tokenizer, input_embeddings: np.ndarray, output_embeddin
     if tokenizer.vocab_size > rows:
         raise InputError(f"the tokenizer has {tokenizer.vocab_size} ids but the matrices only {rows} rows")
     table = VocabTable.of(tokenizer)
+    # Added tokens are matched before the model runs: they are neither unreachable nor text.
+    added = {t.id for t in getattr(tokenizer, "added_tokens", ())}
     texts = {i: s.decode("utf-8") for i, s in enumerate(table.surfaces)
-             if s is not None and classify_bytes(s) == "text" and s}
+             if s is not None and i not in added and classify_bytes(s) == "text" and s}
     undecodable = [i for i, s in enumerate(table.surfaces) if s is not None and classify_bytes(s) == "undecodable"]
     unreachable = sorted(set(unreachable_ids(tokenizer, texts)) | set(undecodable))
     if reference is None:
