@@ -9,5 +9,8 @@
 """
 
 from .mixture import MixtureInference, infer_mixture, mixture_inference
+from .robustness import Robustness, robustness
+from .undertrained import UndertrainedTokens, undertrained_tokens
 
-__all__ = ["infer_mixture", "mixture_inference", "MixtureInference"]
+__all__ = ["infer_mixture", "mixture_inference", "MixtureInference", "robustness", "Robustness",
+           "undertrained_tokens", "UndertrainedTokens"]
