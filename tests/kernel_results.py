@@ -36,6 +36,19 @@ def texts(data: Path) -> tuple[str, str]:
     return english[:6000] + "\n" + mixed, english[10_000:]
 
 
+def pair_replay(tokenizer, text: str) -> list:
+    """Every pair's count changes at each of the first 150 merges, numbering-free."""
+    from tokensmith.forensics.merge_list import merge_list
+    from tokensmith.forensics.pair_counts import category_counts, merge_ids
+
+    merges = merge_list(tokenizer, 150)
+    r = category_counts("text", merges, merge_ids(merges), [text]).replay
+    pairs = list(zip(r["left"].tolist(), r["right"].tolist()))
+    steps = [sorted((pairs[p], d) for p, d in zip(r["delta_pair"][s:e].tolist(), r["delta_count"][s:e].tolist()))
+             for s, e in zip(r["step_starts"][:-1].tolist(), r["step_starts"][1:].tolist())]
+    return [sorted((pairs[i], c) for i, c in enumerate(r["initial"].tolist()) if c), steps, r["merged"].tolist()]
+
+
 def main(data: Path) -> dict:
     text, corpus = texts(data)
     tokenizers = data / "tokenizers"
@@ -68,6 +81,7 @@ def main(data: Path) -> dict:
     out["_top_down"] = {"costs": sorted(cost.items()), "uses": sorted(uses.items()), "total": total,
                         "greedy": [x.tolist() for x in segment_lines(lines, tokens)],
                         "ablation": ablation_scores(lines, vocab, max(map(len, tokens)), *vectors, 3).tolist()}
+    out["_pair_replay"] = pair_replay(r50k, text)
     loaded = sorted(name.rsplit(".", 1)[1] for name in sys.modules if name.startswith("tokensmith._core._"))
     return {"kernels": loaded, "results": out}
 

@@ -111,7 +111,7 @@ def test_causal_lm_bits_per_byte_below_mean_init(causal_setup, lines, architectu
                               **(OMP_FOR_TESTS if name == "omp" else {}))
         scores[name] = bits_per_byte(folder, held_out)
     for name in MY_METHODS:
-        assert scores[name] < scores["mean init"], (original, scores)
+        assert scores[name] < scores["mean init"], scores
 
 
 def test_self_transplant_keeps_every_weight(causal_setup, lines, tmp_path):

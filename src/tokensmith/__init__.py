@@ -8,7 +8,8 @@ from .trainers import train, train_bpe
 __version__ = "0.1.0"
 
 __all__ = ["Tokenizer", "TokensmithError", "InputError", "ModelFileError", "OptionError",
-           "SaveError", "SpecialTokenError", "extend", "load", "train", "train_bpe", "transplant"]
+           "SaveError", "SpecialTokenError", "extend", "infer_mixture", "load", "train", "train_bpe",
+           "transplant"]
 
 
 def load(path, **kwargs) -> Tokenizer:
@@ -31,9 +32,14 @@ def transplant(model_dir, new_tokenizer, method="omp", corpus=None, output_dir=N
 
 
 def __getattr__(name):
-    # ``tokensmith.extend`` is imported on first use: most programs never extend a tokenizer.
+    # Imported on first use: most programs never extend a tokenizer, and the mixture inference
+    # needs scipy or highspy, which ``import tokensmith`` must not.
     if name == "extend":
         from .extension import extend
 
         return extend
+    if name == "infer_mixture":
+        from .forensics.mixture import infer_mixture
+
+        return infer_mixture
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

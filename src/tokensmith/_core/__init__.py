@@ -20,7 +20,7 @@ import os
 from types import ModuleType
 
 # The extension modules setup.py builds (one per top-level _core/_<name>.cpp).
-KERNELS = ("_bpe", "_bpe_train", "_decode", "_lattice", "_lzw", "_segment", "_split", "_spm_bpe", "_top_down",
+KERNELS = ("_bpe", "_bpe_train", "_decode", "_lattice", "_lzw", "_pair_replay", "_segment", "_split", "_spm_bpe", "_top_down",
            "_unigram_train", "_wordpiece_train")
 
 PURE_PYTHON = "TOKENSMITH_PURE_PYTHON"

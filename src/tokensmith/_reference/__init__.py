@@ -9,6 +9,7 @@
 ``_decode``           :mod:`.decode`
 ``_lattice``          :mod:`.lattice`
 ``_lzw``              :mod:`.lzw` (``Encoder``, ``Decoder``, ``encode_batch``, ``decode_batch``)
+``_pair_replay``      :mod:`.pair_replay`
 ``_segment``          the methods of :mod:`tokensmith.segmenters.methods` (public, so they stay there)
 ``_split``            ``regex`` with the patterns of :mod:`tokensmith.pre_tokenizers.patterns`
 ``_spm_bpe``          the Python stages of :mod:`tokensmith.models.bpe.sentencepiece`

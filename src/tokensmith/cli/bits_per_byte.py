@@ -13,7 +13,7 @@ import json
 import math
 import sys
 
-from .common import open_tokenizer, read_text
+from .common import load_tokenizer, read_text
 
 
 def add_parser(sub) -> None:
@@ -41,7 +41,7 @@ def run(args) -> int:
     from ..bytelevel import ByteLevel, NgramLM
     from ..bytelevel.scoring import bits_per_byte, score_text
 
-    tokenizer = open_tokenizer(args.tokenizer)
+    tokenizer = load_tokenizer(args.tokenizer)
     lines = [line + "\n" for line in read_text(None, args.text).splitlines() if line.strip()]
     lines = lines[: args.max_lines] if args.max_lines else lines
     if args.model:

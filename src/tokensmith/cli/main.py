@@ -17,7 +17,8 @@ from .common import HelpFormatter, option_flags
 
 # Sub-command modules, in the order `tokensmith --help` lists them.
 COMMANDS = ["demo", "train", "methods", "convert", "encode", "decode", "info", "eval", "compare",
-            "encode_dataset", "tfree", "multihash", "patch", "eqinfo", "adaptive", "extend", "transplant", "bits_per_byte"]
+            "encode_dataset", "infer_mixture", "undertrained", "tfree", "multihash", "patch", "eqinfo",
+            "adaptive", "extend", "transplant", "bits_per_byte"]
 
 
 def build_parser() -> argparse.ArgumentParser:

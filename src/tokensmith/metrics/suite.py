@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import OptionError
+from ..forensics.robustness import Robustness, robustness
 from ..progress import Progress
 from .compression import Compression, compression
 from .corpus import corpus_names, encode_texts, read_corpus
@@ -42,6 +43,7 @@ class TokenizerResult:
     vocab_use: VocabUse | None = None
     parity: Parity | None = None
     morphology: Morphology | None = None
+    robustness: Robustness | None = None
     seconds: float = 0.0
 
 
@@ -141,6 +143,7 @@ def _one(tok, texts, par, gold, *, alpha, renyi_normalize, parity_mode, audit,
         result.renyi = renyi(counts, text_vocab, alpha, renyi_normalize)
         result.vocab_use = vocab_use(tok, counts, encoded.n_bytes)
         result.lengths = length_distribution(tok, counts)
+        result.robustness = robustness(tok, texts)  # seeded: the same words for every tokenizer
     if audit:
         result.audit = vocab_audit(tok, progress=progress)
     if par is not None:

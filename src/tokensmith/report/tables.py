@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..forensics.robustness import KINDS as ROBUSTNESS_KINDS
 from . import validity
 
 
@@ -154,6 +155,14 @@ def build_tables(data: dict) -> list[Table]:
              for i, d in enumerate(res[0]["numbers"]["dates"])] + [
             ("dates with no token across fields", lambda r: min(d["field_aligned"] for d in r["numbers"]["dates"]), pct, "high"),
         ]),
+        _table("robustness", "Robustness of segmentation (corpus words, seeded perturbations)", res, [
+            ("typos: words re-segmented (>1 token changes)", lambda r: r["robustness"]["typo_changed_share"], pct, "low"),
+            ("typos: token edits / character edit", lambda r: r["robustness"]["typo_token_edits_per_char_edit"],
+             num, "low"),
+        ] + [(f"{kind}: {what}", (lambda k, f: lambda r: r["robustness"]["kinds"][k][f])(kind, field), fmt, "low")
+             for kind in ROBUSTNESS_KINDS
+             for what, field, fmt in (("words re-segmented", "changed_share", pct),
+                                      ("token edits / char edit", "token_edits_per_char_edit", num))]),
         _table("morphology", "Morphological alignment", res, [
             ("boundary precision", m("precision"), num, "high"),
             ("boundary recall", m("recall"), num, "high"),

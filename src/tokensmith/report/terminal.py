@@ -15,6 +15,7 @@ HEADLINE = {
     "audit": ("unreachable", "undecodable bytes"),
     "numbers": ("digit grouping", "consistency of digit splitting"),
     "morphology": ("boundary F1",),
+    "robustness": ("typos: words re-segmented", "case: words re-segmented", "no_space: words re-segmented"),
 }
 
 
