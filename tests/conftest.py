@@ -13,16 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED_DATA = Path(os.environ.get("TOKENSMITH_SHARED_DATA", ROOT.parent / "shared" / "data"))
-
-
-def require(path: Path) -> Path:
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"shared data file missing in CI: {path}")
-        pytest.skip(f"shared data not available: {path}")
-    return path
+from shared_paths import ROOT, SHARED_DATA, require  # noqa: F401 (ROOT, SHARED_DATA: for tests)
 
 
 @pytest.fixture(scope="session")

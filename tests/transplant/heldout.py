@@ -29,7 +29,7 @@ import tokensmith
 from tokensmith.transplant.context import TransplantContext
 
 from causal_lm import english_lines
-from conftest import SHARED_DATA, require
+from shared_paths import SHARED_DATA, require
 
 CORPUS_BYTES = 1_000_000
 HELD_OUT = 150
