@@ -28,7 +28,8 @@ def add_parser(sub) -> None:
     p.add_argument("tokenizer", help="tokenizer file (any supported format)")
     p.add_argument("file", nargs="?", default="-", help="text file ('-' = standard input)")
     p.add_argument("--text", help="text to encode instead of a file")
-    p.add_argument("--method", choices=("zip2zip", "dynamic"), required=True)
+    p.add_argument("--method", choices=("zip2zip", "dynamic"), required=True,
+                   help="zip2zip: LZW hypertokens over the ids; dynamic: merges learnt on the batch")
     p.add_argument("--pattern", help="split pattern, for formats that do not store one (.tiktoken)")
     p.add_argument("--codebook-size", type=int, default=1024, help="zip2zip: hypertokens per window")
     p.add_argument("--max-subtokens", type=int, default=4, help="zip2zip: most ids per hypertoken")
