@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from ...errors import InputError, OptionError
+from ..rows import copy_shared, shared_arrays  # noqa: F401 (shared_arrays: the methods import it from here)
 
 # How tokens without evidence (no auxiliary vector) are initialised: the papers draw them from
 # N(mean, std) of the old rows ("random"); "mean" (the default here) is the mean old row, which
@@ -61,22 +62,11 @@ def check_inputs(ctx, matrix, method: str) -> np.ndarray:
     return matrix.astype(np.float32, copy=False)
 
 
-def shared_arrays(ctx) -> tuple[np.ndarray, np.ndarray]:
-    """``(new ids, old ids)`` of the shared tokens, by new id."""
-    pairs = sorted(ctx.shared.items())
-    return (np.array([p[0] for p in pairs], dtype=np.int64),
-            np.array([p[1] for p in pairs], dtype=np.int64))
-
-
 def start_matrix(ctx, matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The new matrix with the shared rows copied (every other row the mean old row), and the
     new ids the method must initialise, ascending."""
-    new_ids, old_ids = shared_arrays(ctx)
-    out = np.empty((ctx.new_vocab_size, matrix.shape[1]), dtype=np.float32)
-    out[:] = old_rows(ctx, matrix).mean(axis=0, dtype=np.float64)
-    out[new_ids] = matrix[old_ids]
-    todo = np.setdiff1d(np.arange(ctx.new_vocab_size), new_ids)
-    return out, todo
+    out, todo = copy_shared(ctx, old_rows(ctx, matrix))
+    return out, np.flatnonzero(todo)
 
 
 def old_rows(ctx, matrix: np.ndarray) -> np.ndarray:
