@@ -21,7 +21,7 @@ from ..progress import QUIET, Progress
 from .context import TransplantContext
 from .matching import match_vocabularies
 from .methods import method_module
-from .special_tokens import adopt_model_conventions, declared_roles, roles_of
+from .special_tokens import adopt_model_conventions, roles_of
 
 
 @dataclass

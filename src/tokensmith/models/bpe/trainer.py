@@ -207,7 +207,20 @@ def make_counter(compiled: str | None, regex_string: str | None, unit_bytes: int
     return _RegexFedCounter(core.PretokenCounter(""), regex_string)
 
 
-class _CompiledCounter:
+class _CoreCounterWrapper:
+    """A compiled pre-token counter behind a different ``add_texts``; the rest is the counter's."""
+
+    def __len__(self) -> int:
+        return len(self._counter)
+
+    def counts(self) -> dict[bytes, int]:
+        return self._counter.counts()
+
+    def train(self, num_merges, min_frequency, progress, every, **resume):
+        return self._counter.train(num_merges, min_frequency, progress, every, **resume)
+
+
+class _CompiledCounter(_CoreCounterWrapper):
     """The compiled counter of a named pattern. Each text is one unit of work for its threads,
     so a text longer than two units is cut first where the named patterns split anyway
     (:func:`tokensmith.corpus.cut_units`): the counts stay those of the whole text."""
@@ -222,15 +235,6 @@ class _CompiledCounter:
             texts = [u for t in texts for u in _units(t, self._unit)]
         self._counter.add_texts(texts, num_threads)
 
-    def __len__(self) -> int:
-        return len(self._counter)
-
-    def counts(self) -> dict[bytes, int]:
-        return self._counter.counts()
-
-    def train(self, num_merges, min_frequency, progress, every, **resume):
-        return self._counter.train(num_merges, min_frequency, progress, every, **resume)
-
 
 def _units(text: str | bytes, unit: int) -> Iterable[str | bytes]:
     if len(text) <= 2 * unit:
@@ -238,7 +242,7 @@ def _units(text: str | bytes, unit: int) -> Iterable[str | bytes]:
     return cut_units(text.encode("utf-8") if isinstance(text, str) else text, unit)
 
 
-class _RegexFedCounter:
+class _RegexFedCounter(_CoreCounterWrapper):
     """The compiled counter fed with pieces split by ``regex`` (custom patterns)."""
 
     def __init__(self, core_counter, regex_string: str):
@@ -257,14 +261,6 @@ class _RegexFedCounter:
             for text in texts:
                 self._counter.add_pieces(split(text))
 
-    def __len__(self) -> int:
-        return len(self._counter)
-
-    def counts(self) -> dict[bytes, int]:
-        return self._counter.counts()
-
-    def train(self, num_merges, min_frequency, progress, every, **resume):
-        return self._counter.train(num_merges, min_frequency, progress, every, **resume)
 
 
 class PythonCounter:
