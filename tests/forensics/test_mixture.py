@@ -75,10 +75,11 @@ def test_sentencepiece_merges_from_scores(tokenizer_files):
 
 
 def _mixture_case(ntrex_dir):
-    """A tokenizer trained on known shares of four languages; samples from the other half."""
+    """A tokenizer trained on known shares of four languages; samples from the other half (and
+    each language's training part, for the exact case)."""
     rng = np.random.default_rng(7)
     shares = rng.dirichlet(np.ones(len(LANGUAGES)))
-    train, samples, truth = [], {}, {}
+    train, samples, truth, parts = [], {}, {}, {}
     for lang, share in zip(LANGUAGES, shares):
         lines = (ntrex_dir / f"newstest2019-ref.{lang}.txt").read_text(encoding="utf-8").splitlines()
         half = len(lines) // 2
@@ -89,14 +90,15 @@ def _mixture_case(ntrex_dir):
             taken.append(line)
             size += len(line.encode())
         train += taken
+        parts[lang] = taken
         truth[lang] = size
         samples[lang] = lines[half:half + 400]
     total = sum(truth.values())
-    return train, samples, {k: v / total for k, v in truth.items()}
+    return train, samples, {k: v / total for k, v in truth.items()}, parts
 
 
 def test_known_mixture_recovered(ntrex_dir):
-    train, samples, truth = _mixture_case(ntrex_dir)
+    train, samples, truth, _ = _mixture_case(ntrex_dir)
     tok = tokensmith.train(train, method="bpe", vocab_size=256 + 300)
     result = mixture_inference(tok, samples, merges=300)
     assert result.converged and result.merges_used > 250
@@ -106,6 +108,43 @@ def test_known_mixture_recovered(ntrex_dir):
     # chance level (a uniform guess) is far worse
     assert np.mean([(truth[k] - 1 / len(truth)) ** 2 for k in truth]) > 10 * mse
     assert tokensmith.infer_mixture(tok, samples, merges=300) == result.proportions
+
+
+def test_training_text_as_samples_gives_the_mixture_exactly(ntrex_dir, monkeypatch):
+    """The paper's defining property: with the training text itself as the samples every merge
+    beat every competitor at the true shares, so no slack is needed and the shares come back."""
+    import tokensmith.forensics.mixture as module
+
+    train, _, truth, parts = _mixture_case(ntrex_dir)
+    monkeypatch.setattr(module, "MIN_SAMPLE_BYTES", 1)     # the smallest share has a few hundred bytes
+    tok = tokensmith.train(train, method="bpe", vocab_size=256 + 300)
+    result = mixture_inference(tok, parts, merges=300)
+    assert result.converged and result.objective == pytest.approx(0, abs=1e-9)
+    assert np.mean([(truth[k] - result.proportions[k]) ** 2 for k in truth]) < 1e-8
+
+
+def test_pruning_rows_and_the_scipy_solver_give_the_same_optimum(ntrex_dir, monkeypatch):
+    """Taking slack rows out between rounds, and solving with scipy's linprog instead of highspy,
+    change the path to the optimum, not the optimum."""
+    import builtins
+
+    train, samples, _, _ = _mixture_case(ntrex_dir)
+    tok = tokensmith.train(train, method="bpe", vocab_size=256 + 200)
+    pruned = mixture_inference(tok, samples, merges=200)
+    kept = mixture_inference(tok, samples, merges=200, prune=False)
+    real_import = builtins.__import__
+
+    def no_highspy(name, *args, **kwargs):
+        if name == "highspy":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_highspy)
+    with_scipy = mixture_inference(tok, samples, merges=200)
+    assert pruned.converged and kept.converged and with_scipy.converged
+    assert pruned.constraints < kept.constraints
+    assert pruned.objective == pytest.approx(kept.objective, rel=1e-6)
+    assert with_scipy.objective == pytest.approx(kept.objective, rel=1e-6)
 
 
 def test_bad_input_is_refused(tokenizer_files, ntrex_dir):

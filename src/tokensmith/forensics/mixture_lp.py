@@ -8,6 +8,14 @@ HiGHS solves it: through ``highspy`` when installed, which keeps the model and r
 last basis after rows are added (dual simplex; the paper re-solved Gurobi's model the same way),
 else through ``scipy.optimize.linprog(method="highs")``, which builds and solves the whole program
 again each round (same answer, slower as the program grows).
+
+Rows that stayed slack (not binding) for ``idle_rounds`` solves in a row are taken out again
+(:meth:`MixtureLP.prune`): most competitors a round adds stop mattering once the weights move,
+and the dual simplex pays for every row at every re-solve. The caller forgets them too, so a row
+that is violated again later comes back; the end test (no constraint of the whole program
+violated) does not depend on which rows are held, so the answer is the same. Rows are taken out
+only after a solve that raised the objective (the usual rule of cutting-plane methods): while it
+stalls on a degenerate optimum every row stays, so rounds cannot cycle.
 """
 
 from __future__ import annotations
@@ -16,16 +24,24 @@ import numpy as np
 
 from ..errors import InputError
 
+ACTIVE = 1e-9   # a row whose left side is at most this is binding
+
 
 class MixtureLP:
-    def __init__(self, k: int):
+    def __init__(self, k: int, idle_rounds: int | None = 1):
         self.k = k
+        self.idle_rounds = idle_rounds
         self.merge_col: dict[int, int] = {}
         self.pair_col: dict[int, int] = {}
-        self.rows_a: list[np.ndarray] = []
-        self.rows_t: list[int] = []
-        self.rows_p: list[int] = []
         self.n_cols = k
+        self.keys = np.zeros((0, 2), dtype=np.int64)       # (t, p) of each row
+        self.a = np.zeros((0, k))
+        self.col_t = np.zeros(0, dtype=np.int64)
+        self.col_p = np.zeros(0, dtype=np.int64)
+        self.idle = np.zeros(0, dtype=np.int64)            # solves in a row the row was slack
+        self._x = np.zeros(0)
+        self._objective = 0.0
+        self._pruned_at = -np.inf         # the objective when rows were last taken out
         try:
             import highspy
         except ImportError:
@@ -43,7 +59,7 @@ class MixtureLP:
 
     @property
     def constraints(self) -> int:
-        return len(self.rows_t)
+        return len(self.keys)
 
     def _column(self, table: dict[int, int], key: int, new: list[int]) -> int:
         if key not in table:
@@ -54,11 +70,13 @@ class MixtureLP:
 
     def add(self, rows: list[tuple[int, int]], coefficients: np.ndarray) -> None:
         new_cols: list[int] = []
-        cols = [(self._column(self.merge_col, t, new_cols), self._column(self.pair_col, p, new_cols))
-                for t, p in rows]
-        self.rows_a.extend(coefficients)
-        self.rows_t.extend(c[0] for c in cols)
-        self.rows_p.extend(c[1] for c in cols)
+        col_t = np.array([self._column(self.merge_col, t, new_cols) for t, _ in rows], dtype=np.int64)
+        col_p = np.array([self._column(self.pair_col, p, new_cols) for _, p in rows], dtype=np.int64)
+        self.keys = np.concatenate([self.keys, np.array(rows, dtype=np.int64).reshape(-1, 2)])
+        self.a = np.concatenate([self.a, coefficients])
+        self.col_t = np.concatenate([self.col_t, col_t])
+        self.col_p = np.concatenate([self.col_p, col_p])
+        self.idle = np.concatenate([self.idle, np.zeros(len(rows), dtype=np.int64)])
         if self._h is None:
             return
         n = len(new_cols)
@@ -69,8 +87,8 @@ class MixtureLP:
         width = self.k + 2
         index = np.empty((m, width), dtype=np.int32)
         index[:, :self.k] = np.arange(self.k)
-        index[:, self.k] = [c[0] for c in cols]
-        index[:, self.k + 1] = [c[1] for c in cols]
+        index[:, self.k] = col_t
+        index[:, self.k + 1] = col_p
         value = np.ones((m, width))
         value[:, :self.k] = coefficients
         self._h.addRows(m, np.zeros(m), np.full(m, self._inf), m * width,
@@ -79,9 +97,32 @@ class MixtureLP:
     def solve(self) -> tuple[np.ndarray, dict[int, float], dict[int, float], float]:
         """``(α, v_t by merge, v_p by pair, objective)``."""
         x, objective = self._run_highspy() if self._h is not None else self._run_scipy()
+        self._x, self._objective = x, objective
         v_t = {t: x[c] for t, c in self.merge_col.items()}
         v_p = {p: x[c] for p, c in self.pair_col.items()}
         return x[:self.k], v_t, v_p, objective
+
+    def prune(self) -> np.ndarray:
+        """Take out the rows slack for ``idle_rounds`` solves in a row; returns their (t, p)."""
+        none = np.zeros((0, 2), dtype=np.int64)
+        if self.idle_rounds is None:
+            return none
+        x = self._x
+        value = self.a @ x[:self.k] + x[self.col_t] + x[self.col_p]
+        self.idle = np.where(value > ACTIVE, self.idle + 1, 0)
+        drop = self.idle >= self.idle_rounds
+        if not drop.any() or self._objective <= self._pruned_at + 1e-9 * (1 + abs(self._objective)):
+            return none
+        self._pruned_at = self._objective
+        if self._h is not None:
+            # row 0 is Σ α = 1; a slack row's deletion keeps the basis valid
+            rows = np.flatnonzero(drop).astype(np.int32) + 1
+            self._h.deleteRows(len(rows), rows)
+        dropped = self.keys[drop]
+        keep = ~drop
+        self.keys, self.a, self.idle = self.keys[keep], self.a[keep], self.idle[keep]
+        self.col_t, self.col_p = self.col_t[keep], self.col_p[keep]
+        return dropped
 
     def _run_highspy(self):
         import highspy
@@ -96,11 +137,11 @@ class MixtureLP:
         from scipy.optimize import linprog
         from scipy.sparse import coo_matrix, hstack
 
-        m = len(self.rows_t)
+        m = len(self.keys)
         rows = np.arange(m)
-        a = hstack([coo_matrix(-np.asarray(self.rows_a)),
+        a = hstack([coo_matrix(-self.a),
                     coo_matrix((-np.ones(2 * m), (np.concatenate([rows, rows]),
-                                                  np.array(self.rows_t + self.rows_p) - self.k)),
+                                                  np.concatenate([self.col_t, self.col_p]) - self.k)),
                                shape=(m, self.n_cols - self.k))]).tocsr()
         cost = np.concatenate([np.zeros(self.k), np.ones(self.n_cols - self.k)])
         a_eq = np.concatenate([np.ones(self.k), np.zeros(self.n_cols - self.k)])[None, :]
