@@ -71,3 +71,23 @@ def test_r50k_has_every_entry_reachable(tiktoken_encodings, ts_tokenizers):
         unreachable += ref.encode_ordinary(text) != [i]
     assert a.unreachable == unreachable == 0
     assert a.undecodable + a.fragmentary + a.reachable + a.control == 50257
+
+
+def test_audit_of_a_loaded_bert_tokenizer_json():
+    """A Tokenizer object (not only an adapter) is audited: its special tokens ([PAD], [CLS] ...)
+    are control entries, not text the probes would be refused for."""
+    import sys
+    from pathlib import Path
+
+    import tokensmith
+    from tokensmith.adapters import open_tokenizer
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from transplant_fixtures import minilm_dir
+
+    path = minilm_dir() / "tokenizer.json"
+    direct = vocab_audit(tokensmith.load(path))
+    adapted = vocab_audit(open_tokenizer(str(path)))
+    assert direct == adapted
+    assert direct.control == 5 and direct.vocab_size == 30522
+    assert direct.reachable > 29000

@@ -99,6 +99,11 @@ def _batched(tokenizer, texts, progress, size=4096):
 
 
 def vocab_audit(tokenizer, progress: bool = False) -> VocabAudit:
+    """The audit of a ``TokenizerLike`` or a ``tokensmith.Tokenizer`` (read through the adapter,
+    so special tokens count as control entries and are not refused in the probe texts)."""
+    from ..adapters import open_tokenizer
+
+    tokenizer = open_tokenizer(tokenizer)
     table = VocabTable.of(tokenizer)
     kinds: dict[str, list[int]] = defaultdict(list)
     texts: dict[int, str] = {}
