@@ -13,6 +13,7 @@ process, so its peak memory (max RSS) is its own.
 
     python benchmarks/bench_forensics.py [--settings 5,10,30,100] [--seeds 3] [--merges 3000]
                                           [--train-mb 2] [--sample-kb 1000]
+                                          [--trainer tokensmith|sentencepiece]
     python benchmarks/bench_forensics.py --real [--merges 3000]
 
 Prints one line per run and, per setting, the mean squared error (the paper's measure), the
@@ -117,10 +118,32 @@ def _fill(texts: list[str], size: float) -> tuple[list[str], int]:
     return taken, total
 
 
-def one_run(n: int, seed: int, merges: int, train_mb: float, sample_kb: int) -> dict:
+def _train(texts: list[str], merges: int, trainer: str):
+    """A byte-level BPE trained here, or a SentencePiece BPE (character level, byte fallback)
+    trained by the ``sentencepiece`` library: the two kinds of merge lists the inference reads."""
+    import tokensmith
+
+    if trainer == "tokensmith":
+        return tokensmith.train(texts, method="bpe", vocab_size=256 + merges)
+    import tempfile
+
+    import sentencepiece as spm
+
+    work = tempfile.mkdtemp(prefix="bench-forensics-")
+    corpus = Path(work) / "train.txt"
+    corpus.write_text("".join(line + "\n" for t in texts for line in t.splitlines() if line.strip()),
+                      encoding="utf-8")
+    spm.SentencePieceTrainer.train(input=str(corpus), model_prefix=f"{work}/m", model_type="bpe",
+                                   vocab_size=merges + 259 + len(set("".join(texts))),
+                                   byte_fallback=True, split_digits=True,
+                                   max_sentence_length=100000, minloglevel=2, num_threads=1)
+    return tokensmith.load(f"{work}/m.model")
+
+
+def one_run(n: int, seed: int, merges: int, train_mb: float, sample_kb: int,
+            trainer: str = "tokensmith") -> dict:
     import numpy as np
 
-    import tokensmith
     from tokensmith.forensics import mixture_inference
 
     total = train_mb * 1e6
@@ -133,12 +156,12 @@ def one_run(n: int, seed: int, merges: int, train_mb: float, sample_kb: int) -> 
         truth[name] = size
     truth = {k: v / sum(truth.values()) for k, v in truth.items()}
     samples = {k: _take(v[1], sample_kb * 1000)[0] for k, v in cats.items()}
-    tok = tokensmith.train(train, method="bpe", vocab_size=256 + merges)
+    tok = _train(train, merges, trainer)
     start = time.perf_counter()
     result = mixture_inference(tok, samples, merges=merges)
     seconds = time.perf_counter() - start
     mse = float(np.mean([(truth[k] - result.proportions[k]) ** 2 for k in truth]))
-    return {"categories": n, "seed": seed, "merges": merges, "train_bytes": int(total), "mse": mse,
+    return {"categories": n, "seed": seed, "trainer": trainer, "merges": merges, "train_bytes": int(total), "mse": mse,
             "seconds": seconds, "counting": result.seconds["counting"], "solving": result.seconds["solving"],
             "rounds": result.rounds, "constraints": result.constraints, "converged": result.converged,
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -171,12 +194,15 @@ def main() -> None:
     ap.add_argument("--merges", type=int, default=3000)
     ap.add_argument("--train-mb", type=float, default=2.0)
     ap.add_argument("--sample-kb", type=int, default=1000)
+    ap.add_argument("--trainer", choices=["tokensmith", "sentencepiece"], default="tokensmith",
+                    help="byte-level BPE trained here, or SentencePiece BPE (character level)")
     ap.add_argument("--real", action="store_true", help="the shared tokenizers instead of controlled runs")
     ap.add_argument("--one", nargs=2, type=int, help=argparse.SUPPRESS)  # child: categories, seed
     ap.add_argument("--one-real", help=argparse.SUPPRESS)                # child: tokenizer file
     args = ap.parse_args()
     if args.one:
-        print(json.dumps(one_run(args.one[0], args.one[1], args.merges, args.train_mb, args.sample_kb)))
+        print(json.dumps(one_run(args.one[0], args.one[1], args.merges, args.train_mb, args.sample_kb,
+                                 args.trainer)))
         return
     if args.one_real:
         print(json.dumps(real_run(args.one_real, args.merges, args.sample_kb)))
@@ -199,7 +225,8 @@ def main() -> None:
     for n in [int(x) for x in args.settings.split(",")]:
         runs = []
         for seed in range(args.seeds):
-            run = _child("--one", str(n), str(seed), "--train-mb", str(args.train_mb), *common)
+            run = _child("--one", str(n), str(seed), "--train-mb", str(args.train_mb),
+                         "--trainer", args.trainer, *common)
             runs.append(run)
             print(json.dumps(run), flush=True)
         print(f"{n} categories, {args.merges} merges: MSE {statistics.mean(r['mse'] for r in runs):.2e} "

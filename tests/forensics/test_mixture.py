@@ -123,6 +123,37 @@ def test_training_text_as_samples_gives_the_mixture_exactly(ntrex_dir, monkeypat
     assert np.mean([(truth[k] - result.proportions[k]) ** 2 for k in truth]) < 1e-8
 
 
+def test_sentencepiece_alphabet_is_the_vocabulary_not_the_first_merges(tokenizer_files):
+    """Characters Llama 2 holds as pieces are symbols of the replay even when none of the first
+    merges uses them; only characters outside the vocabulary (byte fallback) are OTHER."""
+    from tokensmith.forensics.pair_counts import OTHER, _symbols, merge_ids
+
+    order = merge_list(tokensmith.load(tokenizer_files / "llama2_tokenizer.model"), 50)
+    ids = merge_ids(order)
+    assert {"д", "क", "中"} <= order.alphabet and len(order.alphabet) > 2000
+    symbols, _ = _symbols("chars", ids.alphabet, ["▁дом", "ꙮ"])     # U+A66E: not a piece
+    assert symbols.tolist() == [ord(c) for c in "▁дом"] + [OTHER]
+
+
+def test_sentencepiece_mixture_from_its_training_text(tmp_path, ntrex_dir, monkeypatch):
+    """The character-level path end to end: a SentencePiece BPE trained by the sentencepiece
+    library on a known mixture, read back with its training text, gives the mixture exactly (its
+    merges from piece scores, its words cut as its trainer cuts them)."""
+    spm = pytest.importorskip("sentencepiece")
+    import tokensmith.forensics.mixture as module
+
+    _, _, truth, parts = _mixture_case(ntrex_dir)
+    corpus = tmp_path / "train.txt"
+    corpus.write_text("".join(line + "\n" for lines in parts.values() for line in lines), encoding="utf-8")
+    spm.SentencePieceTrainer.train(input=str(corpus), model_prefix=str(tmp_path / "m"), model_type="bpe",
+                                   vocab_size=600, byte_fallback=True, minloglevel=2, num_threads=1)
+    monkeypatch.setattr(module, "MIN_SAMPLE_BYTES", 1)
+    result = mixture_inference(tmp_path / "m.model", parts, merges=250)
+    assert result.converged and result.merges_used >= 200
+    assert result.objective == pytest.approx(0, abs=1e-9)
+    assert np.mean([(truth[k] - result.proportions[k]) ** 2 for k in truth]) < 1e-8
+
+
 def test_pruning_rows_and_the_scipy_solver_give_the_same_optimum(ntrex_dir, monkeypatch):
     """Taking slack rows out between rounds, and solving with scipy's linprog instead of highspy,
     change the path to the optimum, not the optimum."""

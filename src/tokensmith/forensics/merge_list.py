@@ -47,6 +47,9 @@ class MergeList:
     words: Callable[[str], list]
     dropped: int = 0                            # merges that could not be placed (see module)
     name: str = "tokenizer"
+    # characters the vocabulary holds as tokens of their own (chars only): the training alphabet.
+    # Others (below SentencePiece's character coverage) were never merge candidates.
+    alphabet: frozenset[str] = frozenset()
 
 
 def merge_list(tokenizer, limit: int | None = None) -> MergeList:
@@ -71,7 +74,8 @@ def merge_list(tokenizer, limit: int | None = None) -> MergeList:
         ranked = [p for _, p in sorted((-score, i) for i, (_, score, kind) in enumerate(model.pieces)
                                        if kind in ("normal", "user_defined"))]
         merges, dropped = derive_merges([model.pieces[i][0] for i in ranked], limit)
-        return MergeList("chars", merges, _sentencepiece_words(tokenizer), dropped, name)
+        alphabet = frozenset(p for p, _, kind in model.pieces if len(p) == 1 and kind in ("normal", "user_defined"))
+        return MergeList("chars", merges, _sentencepiece_words(tokenizer), dropped, name, alphabet)
     if isinstance(model, HFBPEModel):
         return _hf_merges(tokenizer, model, limit, name)
     raise InputError(f"{name} is a {type(model).__name__} tokenizer: data-mixture inference needs "
@@ -120,7 +124,7 @@ def _hf_merges(tokenizer, model, limit, name) -> MergeList:
                          "supported by data-mixture inference (only byte-level and SentencePiece-style BPE)")
     spm_like = tokenizer.splitter is None or "Metaspace" in type(tokenizer.splitter).__name__
     words = _sentencepiece_words(tokenizer) if spm_like else _split_words(tokenizer, encode=False)
-    return MergeList("chars", merges, words, dropped, name)
+    return MergeList("chars", merges, words, dropped, name, frozenset(s for s in model.vocab if len(s) == 1))
 
 
 def _split_words(tokenizer, encode: bool) -> Callable[[str], list]:

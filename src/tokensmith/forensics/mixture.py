@@ -62,7 +62,7 @@ class MixtureInference:
     merges_missing: int              # merges of the first N that no sample holds
     merges_dropped: int              # merges that could not be placed (see merge_list)
     rounds: int
-    constraints: int
+    constraints: int                 # rows of the final program (rows left slack are taken out)
     pair_slacks: int
     objective: float
     converged: bool                  # no constraint violated at the end (else max_rounds stopped it)

@@ -31,13 +31,13 @@ class MergeIds:
     kind: str
     pairs: np.ndarray          # (T, 2) uint32
     kept: np.ndarray           # (T,) int64
-    alphabet: frozenset        # code points tokens are made of (chars), or None for bytes
+    alphabet: frozenset        # code points of the training alphabet (chars), or None for bytes
 
 
 def merge_ids(merges: MergeList) -> MergeIds:
     made: dict = {}
     pairs, kept = [], []
-    alphabet: set[int] = set()
+    alphabet: set[int] = {ord(c) for c in merges.alphabet}
 
     def symbol(part):
         if len(part) == 1:
