@@ -31,21 +31,25 @@ def test_minilm_unused_entries_have_the_smallest_norms():
     top = result.ranking()[:len(unused)].tolist()
     precision = len(unused & set(top)) / len(unused)
     chance = len(unused) / tok.vocab_size                            # 3%
-    assert precision > 0.5 and precision > 15 * chance, precision
+    assert precision > 0.6 and precision > 15 * chance, precision
     assert unused <= set(result.unreachable)                        # the tokenizer agrees
     assert sum(c["unreachable"] for c in result.candidates) >= 15
 
 
-def test_causal_lm_never_seen_tokens_rank_first(shared_data):
+@pytest.mark.parametrize("architecture", ["gpt2", "llama"])   # tied head, untied head
+def test_causal_lm_never_seen_tokens_rank_first(shared_data, architecture):
+    """A BPE trained on English and a little Russian, a model trained on the English alone: the
+    quarter of the vocabulary it never saw (Cyrillic tokens, bytes of Cyrillic letters) ranks at
+    the top."""
     from causal_lm import english_lines, trained_causal_lm
 
     english = english_lines(shared_data)
     russian = (shared_data / "parallel" / "ntrex128" / "newstest2019-ref.rus.txt").read_text(
         encoding="utf-8").splitlines()
-    tok = tokensmith.train(english[:3000] + russian, method="bpe", vocab_size=256 + 1500)
-    folder = trained_causal_lm(tok, english, architecture="gpt2", steps=400)  # English only
+    tok = tokensmith.train(english[:3000] + russian[:150], method="bpe", vocab_size=256 + 1500)
+    folder = trained_causal_lm(tok, english, architecture=architecture, steps=400)  # English only
     inputs, outputs, tied = read_embeddings(folder)
-    assert tied and outputs is inputs
+    assert tied == (architecture == "gpt2") and (outputs is inputs) == tied
     seen = np.zeros(tok.vocab_size, dtype=bool)
     for ids in tok.encode_batch([t + "\n" for t in english]):
         seen[np.asarray(ids, dtype=np.int64)] = True
@@ -56,10 +60,30 @@ def test_causal_lm_never_seen_tokens_rank_first(shared_data):
     truth = {i for i in np.flatnonzero(~seen).tolist() if i not in reference}
     ranked = [i for i in result.ranking().tolist() if i not in reference]
     chance = len(truth) / len(ranked)
-    precision = len(truth & set(ranked[:100])) / 100
-    assert precision >= chance + 0.2, (precision, chance)
-    # the corpus cross-check: top candidates are mostly never produced on English text
-    assert sum(bool(c["never_produced"]) for c in result.candidates) >= 0.7 * len(result.candidates)
+    assert 0.15 < chance < 0.35
+    assert set(ranked[:50]) <= truth
+    assert len(truth & set(ranked[:len(truth)])) / len(truth) > 0.95   # chance: about 0.25
+    # the corpus cross-check: the top candidates beyond the reference are mostly text entries the
+    # English corpus never produces (the others are pieces of Cyrillic characters' bytes)
+    others = [c for c in result.candidates if not c["reference"]]
+    assert sum(bool(c["never_produced"]) for c in others) >= 0.7 * len(others)
+
+
+def test_first_component_kept_when_it_is_the_unused_tokens_push():
+    """Many unused rows sharing one push make it the first principal component: removing it (as
+    published) would leave noise, so it is kept; a component unrelated to them is removed."""
+    from tokensmith.forensics.undertrained import unembedding_indicator
+
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(400, 16))
+    unused = np.arange(100)
+    push = rng.normal(size=16)
+    rows[unused] += 3 * push                                   # a quarter of the rows
+    frequency = rng.normal(size=16)
+    rows += np.outer(rng.normal(size=400) * 6, frequency)      # a stronger shared direction
+    scores = unembedding_indicator(rows, unused[:10], components=2)
+    top = np.argsort(-scores)[:100]
+    assert len(set(top.tolist()) & set(unused.tolist())) >= 95
 
 
 def test_principal_component_removed():
