@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -51,6 +52,15 @@ tokensmith::SplitPattern pattern_named(const std::string& name) {
 struct Workspace {
   MergeScratch scratch;
   PieceCache* cache = nullptr;
+};
+
+// A batch worker's workspace and piece cache, kept between calls: a cache that starts cold on
+// every call would make each extra thread redo the merges the calling thread has cached.
+struct Lane {
+  std::mutex mutex;
+  PieceCache cache;
+  Workspace ws;
+  Lane() { ws.cache = &cache; }
 };
 
 class BPECore {
@@ -292,6 +302,10 @@ class BPECore {
   void run_workers(size_t threads, const std::vector<std::string_view>& views, tokensmith::SplitPattern pattern,
                    std::vector<std::vector<uint32_t>>& results) {
     const size_t block = std::max<size_t>(1, std::min<size_t>(256, views.size() / (threads * 16)));
+    {
+      std::lock_guard<std::mutex> grow(lanes_mutex_);
+      while (lanes_.size() + 1 < threads) lanes_.push_back(std::make_unique<Lane>());
+    }
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> errors(threads);
     auto work = [&](Workspace& ws) {
@@ -303,8 +317,16 @@ class BPECore {
         if (t == 0) {
           std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
           if (lock.owns_lock()) return work(own_);
+        } else {
+          Lane* lane;
+          {
+            std::lock_guard<std::mutex> find(lanes_mutex_);
+            lane = lanes_[t - 1].get();
+          }
+          std::unique_lock<std::mutex> lock(lane->mutex, std::try_to_lock);
+          if (lock.owns_lock()) return work(lane->ws);
         }
-        PieceCache cache;
+        PieceCache cache;  // the lane is busy with another call: a cache of this call's own
         Workspace ws;
         ws.cache = &cache;
         work(ws);
@@ -340,6 +362,8 @@ class BPECore {
   std::mutex own_mutex_;  // guards own_ and cache_
   PieceCache cache_;
   Workspace own_;
+  std::mutex lanes_mutex_;  // guards the vector, not the lanes (each has its own mutex)
+  std::vector<std::unique_ptr<Lane>> lanes_;  // workers 1, 2, ... of batch calls
 };
 
 // The merge table of a tiktoken vocabulary (rank = id): every split of a token into two tokens,
