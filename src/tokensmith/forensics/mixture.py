@@ -118,7 +118,7 @@ def mixture_inference(tokenizer, samples: Mapping[str, Sequence[str]], *, merges
     program = _Program(counts, ids.pairs)
     solution = program.solve(per_merge, max_add, max_rounds, tolerance, prune, report)
     seconds["solving"] = time.perf_counter() - start
-    alpha = np.clip(solution["alpha"], 0, None)
+    alpha = np.clip(solution["alpha"], 0, None) * [c.n_bytes / c.n_units for c in counts]
     alpha = alpha / alpha.sum()
     return MixtureInference(
         proportions={c.name: float(a) for c, a in zip(counts, alpha)},
@@ -152,10 +152,11 @@ class _Program:
         self.merge_pair = np.minimum(np.searchsorted(self.keys, merge_keys), self.P - 1)
         merged = np.stack([c.replay["merged"] for c in counts])          # (K, T)
         self.present = (merged.sum(axis=0) > 0) & (self.keys[self.merge_pair] == merge_keys)
-        # Per byte, scaled so the largest count before the first merge is about 1.
-        per_byte = np.array([1.0 / c.n_bytes for c in counts])
-        top = max(float(c.replay["initial"].max(initial=0)) * w for c, w in zip(counts, per_byte))
-        self.weight = per_byte / (top or 1.0)
+        # Per unit (byte or character), scaled so the largest count before the first merge is
+        # about 1; the weights found are shares of units, turned into shares of bytes at the end.
+        per_unit = np.array([1.0 / c.n_units for c in counts])
+        top = max(float(c.replay["initial"].max(initial=0)) * w for c, w in zip(counts, per_unit))
+        self.weight = per_unit / (top or 1.0)
         self.excluded = other
         self._events(counts, keys)
 

@@ -65,6 +65,7 @@ class CategoryCounts:
 
     name: str
     n_bytes: int               # UTF-8 bytes of the sample texts: proportions are by bytes
+    n_units: int               # bytes or characters of its words: the merge list's units
     n_words: int
     replay: dict               # left, right, initial, step_starts, delta_pair, delta_count, merged
 
@@ -99,7 +100,8 @@ def category_counts(name: str, merges: MergeList, ids: MergeIds, texts: Iterable
     distinct = list(words)
     symbols, offsets = _symbols(ids.kind, ids.alphabet, distinct)
     weights = np.fromiter((words[w] for w in distinct), dtype=np.int64, count=len(distinct))
-    return CategoryCounts(name, n_bytes, len(distinct),
+    n_units = int(np.diff(offsets) @ weights)
+    return CategoryCounts(name, n_bytes, n_units, len(distinct),
                           replay(symbols, offsets, weights, ids.pairs, FIRST_MERGE))
 
 
