@@ -17,11 +17,12 @@ linear program
     minimise Σ_t v_t + Σ_p v_p   subject to   Σ_i α_i (c_i,t(m_t) − c_i,t(p)) + v_t + v_p ≥ 0,
                                              α ≥ 0, Σ_i α_i = 1, v ≥ 0.
 
-As published: the program, the slacks, the per-byte normalisation (``α`` are shares of bytes), and
-its lazy constraint generation: the program starts with no pair constraint; each round sweeps the
-merges in order with the current solution, adds for each merge up to ``per_merge`` of the most
-violated constraints (the paper's ``competitor_batch_size`` of 10), and solves again, until no
-constraint is violated; a slack ``v_p`` enters the program with its pair's first constraint.
+As published: the program, the slacks, the per-byte normalisation of byte-level merge lists
+(``α`` are shares of bytes), and its lazy constraint generation: the program starts with no pair
+constraint; each round sweeps the merges in order with the current solution, adds for each merge
+up to ``per_merge`` of the most violated constraints (the paper's ``competitor_batch_size`` of
+10), and solves again, until no constraint is violated; a slack ``v_p`` enters the program with
+its pair's first constraint.
 Merges that no sample holds are left out (the paper's "missing merges").
 
 Adapted: the solver is HiGHS instead of Gurobi (see :mod:`.mixture_lp`); the sweep finds a merge's
@@ -34,11 +35,12 @@ taken out (``MixtureLP.prune``): on 5 categories and 3,000 merges the cap of 2,0
 rounds (unconverged, 143 s), no cap 28 rounds with 357k rows (40 s), no cap and pruning 35 rounds
 with 25k rows (8 s), the same answer.
 
-Known limit (measured in ``docs/evaluation.md``): with character-level merge lists (SentencePiece
-BPE) and samples that are not the training text, the estimate leans toward scripts with many
-characters (Chinese, Japanese, Korean), whose pairs have small counts per byte: weight put there
-raises few constraints while it shrinks the other categories' sampling noise. Byte-level merge
-lists do not show it.
+Adapted too: counts are divided by each category's units, bytes for byte-level merge lists (as
+published) and characters for character-level ones (SentencePiece BPE), and the shares found are
+turned into shares of bytes at the end. Divided by bytes, a character-level list's estimate
+leaned toward scripts with many characters (Chinese, Japanese, Korean), whose pairs have small
+counts per byte: weight put there raised few constraints while it shrank the other categories'
+sampling noise (MSE 3.9e-3 -> 6.9e-4 at 10 categories, ``docs/evaluation.md``).
 """
 
 from __future__ import annotations
