@@ -302,9 +302,11 @@ class BPECore {
   void run_workers(size_t threads, const std::vector<std::string_view>& views, tokensmith::SplitPattern pattern,
                    std::vector<std::vector<uint32_t>>& results) {
     const size_t block = std::max<size_t>(1, std::min<size_t>(256, views.size() / (threads * 16)));
+    std::vector<Lane*> lanes;  // worker t > 0 takes lanes[t - 1]
     {
       std::lock_guard<std::mutex> grow(lanes_mutex_);
       while (lanes_.size() + 1 < threads) lanes_.push_back(std::make_unique<Lane>());
+      for (size_t t = 1; t < threads; ++t) lanes.push_back(lanes_[t - 1].get());
     }
     std::atomic<size_t> next{0};
     std::vector<std::exception_ptr> errors(threads);
@@ -318,13 +320,8 @@ class BPECore {
           std::unique_lock<std::mutex> lock(own_mutex_, std::try_to_lock);
           if (lock.owns_lock()) return work(own_);
         } else {
-          Lane* lane;
-          {
-            std::lock_guard<std::mutex> find(lanes_mutex_);
-            lane = lanes_[t - 1].get();
-          }
-          std::unique_lock<std::mutex> lock(lane->mutex, std::try_to_lock);
-          if (lock.owns_lock()) return work(lane->ws);
+          std::unique_lock<std::mutex> lock(lanes[t - 1]->mutex, std::try_to_lock);
+          if (lock.owns_lock()) return work(lanes[t - 1]->ws);
         }
         PieceCache cache;  // the lane is busy with another call: a cache of this call's own
         Workspace ws;
@@ -362,7 +359,7 @@ class BPECore {
   std::mutex own_mutex_;  // guards own_ and cache_
   PieceCache cache_;
   Workspace own_;
-  std::mutex lanes_mutex_;  // guards the vector, not the lanes (each has its own mutex)
+  std::mutex lanes_mutex_;  // guards the vector's growth, not the lanes (each has its own mutex)
   std::vector<std::unique_ptr<Lane>> lanes_;  // workers 1, 2, ... of batch calls
 };
 

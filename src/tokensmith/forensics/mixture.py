@@ -219,7 +219,7 @@ class _Program:
         return out.reshape(q.shape)
 
     def solve(self, per_merge, max_add, max_rounds, tolerance, prune, report) -> dict:
-        lp = MixtureLP(self.K, idle_rounds=1 if prune else None)
+        lp = MixtureLP(self.K, prune=prune)
         alpha = np.full(self.K, 1.0 / self.K)
         v_t: dict[int, float] = {}
         v_p: dict[int, float] = {}

@@ -9,9 +9,9 @@ last basis after rows are added (dual simplex; the paper re-solved Gurobi's mode
 else through ``scipy.optimize.linprog(method="highs")``, which builds and solves the whole program
 again each round (same answer, slower as the program grows).
 
-Rows that stayed slack (not binding) for ``idle_rounds`` solves in a row are taken out again
-(:meth:`MixtureLP.prune`): most competitors a round adds stop mattering once the weights move,
-and the dual simplex pays for every row at every re-solve. The caller forgets them too, so a row
+Rows left slack (not binding) by the last solve are taken out again (:meth:`MixtureLP.prune`):
+most competitors a round adds stop mattering once the weights move, and the dual simplex pays for
+every row at every re-solve. The caller forgets them too, so a row
 that is violated again later comes back; the end test (no constraint of the whole program
 violated) does not depend on which rows are held, so the answer is the same. Rows are taken out
 only after a solve that raised the objective (the usual rule of cutting-plane methods): while it
@@ -28,9 +28,9 @@ ACTIVE = 1e-9   # a row whose left side is at most this is binding
 
 
 class MixtureLP:
-    def __init__(self, k: int, idle_rounds: int | None = 1):
+    def __init__(self, k: int, prune: bool = True):
         self.k = k
-        self.idle_rounds = idle_rounds
+        self.pruning = prune
         self.merge_col: dict[int, int] = {}
         self.pair_col: dict[int, int] = {}
         self.n_cols = k
@@ -38,7 +38,6 @@ class MixtureLP:
         self.a = np.zeros((0, k))
         self.col_t = np.zeros(0, dtype=np.int64)
         self.col_p = np.zeros(0, dtype=np.int64)
-        self.idle = np.zeros(0, dtype=np.int64)            # solves in a row the row was slack
         self._x = np.zeros(0)
         self._objective = 0.0
         self._pruned_at = -np.inf         # the objective when rows were last taken out
@@ -76,7 +75,6 @@ class MixtureLP:
         self.a = np.concatenate([self.a, coefficients])
         self.col_t = np.concatenate([self.col_t, col_t])
         self.col_p = np.concatenate([self.col_p, col_p])
-        self.idle = np.concatenate([self.idle, np.zeros(len(rows), dtype=np.int64)])
         if self._h is None:
             return
         n = len(new_cols)
@@ -103,14 +101,12 @@ class MixtureLP:
         return x[:self.k], v_t, v_p, objective
 
     def prune(self) -> np.ndarray:
-        """Take out the rows slack for ``idle_rounds`` solves in a row; returns their (t, p)."""
+        """Take out the rows the last solve left slack; returns their (t, p)."""
         none = np.zeros((0, 2), dtype=np.int64)
-        if self.idle_rounds is None:
+        if not self.pruning:
             return none
         x = self._x
-        value = self.a @ x[:self.k] + x[self.col_t] + x[self.col_p]
-        self.idle = np.where(value > ACTIVE, self.idle + 1, 0)
-        drop = self.idle >= self.idle_rounds
+        drop = self.a @ x[:self.k] + x[self.col_t] + x[self.col_p] > ACTIVE
         if not drop.any() or self._objective <= self._pruned_at + 1e-9 * (1 + abs(self._objective)):
             return none
         self._pruned_at = self._objective
@@ -120,7 +116,7 @@ class MixtureLP:
             self._h.deleteRows(len(rows), rows)
         dropped = self.keys[drop]
         keep = ~drop
-        self.keys, self.a, self.idle = self.keys[keep], self.a[keep], self.idle[keep]
+        self.keys, self.a = self.keys[keep], self.a[keep]
         self.col_t, self.col_p = self.col_t[keep], self.col_p[keep]
         return dropped
 
